@@ -1,0 +1,265 @@
+/*
+ * Machine set-up: checks the configuration, carves the hypervisor region
+ * (partition table, LMB table, per-partition HPT/shadow/logical map/save
+ * areas, TCE tables) and creates and destroys partitions.
+ */
+#include "internal.h"
+
+#define HV_RESERVED_LOW  0x10000ull /* firmware image and vectors live below */
+#define HV_PART_TABLE_BYTES 4096ull /* PATS = 0: 256 entries of 16 bytes */
+
+void hv_config_default(struct hv_config *cfg)
+{
+	cfg->lmb_size = 256 * 1024;
+	cfg->max_partitions = 4;
+	cfg->max_vcpus = 4;
+	cfg->threads = 4;
+	cfg->hpt_order_max = 18;
+	cfg->logical_lmbs_max = 64;
+	cfg->max_windows = 8;
+	cfg->window_entries_max = 512;
+}
+
+/* The layout of the hypervisor region; computed the same way by sizing and init. */
+struct hv_layout {
+	uint64_t part_table, lmb_table, hpt0, meta0, lmap0, save0, tce0, end;
+	uint64_t hpt_stride, meta_stride, lmap_stride, save_stride, tce_stride;
+};
+
+static bool config_valid(const struct hv_config *c, uint64_t mem_size)
+{
+	return hv_is_pow2(c->lmb_size) && c->lmb_size >= 0x10000 && c->lmb_size <= (1ull << 30) &&
+	       c->max_partitions >= 1 && c->max_partitions <= HV_MAX_PARTITIONS &&
+	       c->max_vcpus >= 1 && c->max_vcpus <= HV_MAX_VCPUS &&
+	       c->threads >= 1 && c->threads <= HV_MAX_THREADS &&
+	       c->hpt_order_max >= HPT_ORDER_MIN && c->hpt_order_max <= 30 &&
+	       c->logical_lmbs_max >= 1 && c->logical_lmbs_max <= (1u << 20) &&
+	       c->max_windows <= HV_MAX_WINDOWS && c->window_entries_max <= (1u << 24) &&
+	       mem_size % c->lmb_size == 0 && mem_size / c->lmb_size < (1ull << 31);
+}
+
+static void layout_compute(const struct hv_config *c, uint64_t mem_size, struct hv_layout *l)
+{
+	uint64_t cur = HV_RESERVED_LOW;
+	uint64_t nhpte = 1ull << (c->hpt_order_max - 4);
+	uint64_t nparts = c->max_partitions;
+
+	l->part_table = hv_align_up(cur, HV_PART_TABLE_BYTES);
+	cur = l->part_table + HV_PART_TABLE_BYTES;
+	l->lmb_table = hv_align_up(cur, 64);
+	cur = l->lmb_table + (mem_size / c->lmb_size) * sizeof(struct hv_lmb);
+	/* HPTs must be naturally aligned to their size. */
+	l->hpt_stride = 1ull << c->hpt_order_max;
+	l->hpt0 = hv_align_up(cur, l->hpt_stride);
+	cur = l->hpt0 + nparts * l->hpt_stride;
+	l->meta_stride = nhpte * sizeof(struct hv_hpte_meta);
+	l->meta0 = hv_align_up(cur, 64);
+	cur = l->meta0 + nparts * l->meta_stride;
+	l->lmap_stride = hv_align_up((uint64_t)c->logical_lmbs_max * 4, 64);
+	l->lmap0 = cur;
+	cur = l->lmap0 + nparts * l->lmap_stride;
+	l->save_stride = hv_align_up(HV_SAVE_AREA_BYTES, 128) * c->max_vcpus;
+	l->save0 = hv_align_up(cur, 128);
+	cur = l->save0 + nparts * l->save_stride;
+	/* Table and shadow of a window side by side. */
+	l->tce_stride = (uint64_t)c->window_entries_max * 8 * 2;
+	l->tce0 = hv_align_up(cur, 4096);
+	cur = l->tce0 + (uint64_t)c->max_windows * l->tce_stride;
+	l->end = hv_align_up(cur, c->lmb_size);
+}
+
+uint64_t hv_config_hv_bytes(const struct hv_config *cfg, uint64_t mem_size)
+{
+	struct hv_layout l;
+
+	if (!config_valid(cfg, mem_size)) {
+		return 0;
+	}
+	layout_compute(cfg, mem_size, &l);
+	return l.end;
+}
+
+int hv_machine_init(struct hv_machine *m, const struct hv_config *cfg, struct hv_plat *plat)
+{
+	uint64_t mem_size = plat_mem_size(plat);
+	struct hv_layout l;
+	uint32_t i, j;
+
+	hv_memset(m, 0, sizeof(*m));
+	if (!config_valid(cfg, mem_size)) {
+		return HV_EINVAL;
+	}
+	layout_compute(cfg, mem_size, &l);
+	if (l.end + cfg->lmb_size > mem_size) {
+		return HV_ENOMEM; /* not even one LMB left for partitions */
+	}
+	m->cfg = *cfg;
+	m->plat = plat;
+	m->mem = plat_mem_base(plat);
+	m->mem_size = mem_size;
+	m->hv_bytes = l.end;
+	m->lmb_shift = hv_log2(cfg->lmb_size);
+	m->lmb_count = (uint32_t)(mem_size >> m->lmb_shift);
+	m->lmb = (struct hv_lmb *)(void *)(m->mem + l.lmb_table);
+	m->part_table = hv_ra(l.part_table);
+	m->nhpte_max = 1ull << (cfg->hpt_order_max - 4);
+
+	for (i = 0; i < (uint32_t)(l.end >> m->lmb_shift); i++) {
+		hv_private_dirty(m, &m->lmb[i], sizeof(m->lmb[i]));
+		m->lmb[i].state = HV_LMB_HYP;
+	}
+	for (i = 0; i < cfg->max_partitions; i++) {
+		struct hv_partition *p = &m->part[i];
+
+		p->lpid = i + 1;
+		p->hpt = hv_ra(l.hpt0 + i * l.hpt_stride);
+		p->meta = (struct hv_hpte_meta *)(void *)(m->mem + l.meta0 + i * l.meta_stride);
+		p->lmap = (uint32_t *)(void *)(m->mem + l.lmap0 + i * l.lmap_stride);
+		for (j = 0; j < cfg->max_vcpus; j++) {
+			p->vcpu[j].save = hv_ra(l.save0 + i * l.save_stride + j * hv_align_up(HV_SAVE_AREA_BYTES, 128));
+			p->vcpu[j].thread = -1;
+		}
+	}
+	for (i = 0; i < cfg->max_windows; i++) {
+		m->win[i].table = hv_ra(l.tce0 + i * l.tce_stride);
+		m->win[i].shadow = hv_ra(l.tce0 + i * l.tce_stride + (uint64_t)cfg->window_entries_max * 8);
+	}
+	for (i = 0; i < cfg->threads; i++) {
+		m->thread[i].part = -1;
+		m->thread[i].vcpu = -1;
+		m->thread[i].dedicated_to = -1;
+	}
+	return HV_OK;
+}
+
+/* Partition-table entry for lpid: HTABORG | HTABSIZE (n - 18), HR = 0 (hash). */
+static void pate_write(struct hv_machine *m, uint32_t lpid, uint64_t dw0)
+{
+	hv_real_st64(m, hv_ra_add(m->part_table, (uint64_t)lpid * 16), dw0);
+	hv_real_st64(m, hv_ra_add(m->part_table, (uint64_t)lpid * 16 + 8), 0);
+}
+
+int hv_partition_create(struct hv_machine *m, uint32_t hpt_order, bool shared_proc, uint32_t *slot)
+{
+	uint32_t i;
+
+	if (hpt_order < HPT_ORDER_MIN || hpt_order > m->cfg.hpt_order_max) {
+		return HV_EINVAL;
+	}
+	for (i = 0; i < m->cfg.max_partitions; i++) {
+		struct hv_partition *p = &m->part[i];
+
+		if (p->active) {
+			continue;
+		}
+		p->active = true;
+		p->shared_proc = shared_proc;
+		p->hpt_order = hpt_order;
+		p->nhpte = 1ull << (hpt_order - 4);
+		p->lmb_count = 0;
+		p->vty = 0x30000000u;
+		p->term_rx_head = p->term_rx_len = 0;
+		pate_write(m, p->lpid, p->hpt.v | (hpt_order - HPT_ORDER_MIN));
+		*slot = i;
+		return HV_OK;
+	}
+	return HV_ENOMEM;
+}
+
+int hv_partition_destroy(struct hv_machine *m, uint32_t slot)
+{
+	struct hv_partition *p = hv_part(m, slot);
+	uint32_t i;
+	uint64_t ptex;
+
+	if (!p) {
+		return HV_ENOENT;
+	}
+	for (i = 0; i < m->cfg.threads; i++) {
+		if (m->thread[i].part == (int8_t)slot) {
+			hv_preempt(m, i);
+		}
+		if (m->thread[i].dedicated_to == (int8_t)slot) {
+			m->thread[i].dedicated_to = -1;
+		}
+	}
+	for (i = 0; i < m->cfg.max_vcpus; i++) {
+		if (p->vcpu[i].state != HV_VCPU_ABSENT) {
+			hv_dlpar_cpu_remove(m, slot, i);
+		}
+	}
+	for (i = 0; i < m->cfg.max_windows; i++) {
+		if (m->win[i].active && m->win[i].owner == slot) {
+			hv_window_unassign(m, slot, m->win[i].liobn);
+		}
+	}
+	for (i = 0; i < m->cfg.logical_lmbs_max && p->lmb_count; i++) {
+		if (p->lmap[i]) {
+			hv_dlpar_mem_remove(m, slot, i);
+		}
+	}
+	/*
+	 * Every valid HPTE maps owned memory (I1), so the removals above emptied
+	 * the HPT. Sweep anyway so a freed slot is all zero even if an invariant
+	 * was broken: the next partition must not inherit anything.
+	 */
+	for (ptex = 0; ptex < p->nhpte; ptex++) {
+		if (hv_hpte_valid(m, p, ptex) || p->meta[ptex].gdw0 || p->meta[ptex].gdw1) {
+			hv_hpte_invalidate(m, slot, ptex);
+		}
+	}
+	pate_write(m, p->lpid, 0);
+	plat_tlb_flush_lpid(m->plat, p->lpid);
+	p->active = false;
+	p->hpt_order = 0;
+	p->nhpte = 0;
+	p->term_rx_head = p->term_rx_len = 0;
+	return HV_OK;
+}
+
+int hv_thread_assign(struct hv_machine *m, uint32_t thread, int slot)
+{
+	struct hv_thread *t;
+
+	if (thread >= m->cfg.threads) {
+		return HV_ENOENT;
+	}
+	t = &m->thread[thread];
+	if (slot >= 0 && !hv_part(m, (uint32_t)slot)) {
+		return HV_ENOENT;
+	}
+	if (t->part >= 0) {
+		return HV_EBUSY;
+	}
+	t->dedicated_to = (int8_t)slot;
+	return HV_OK;
+}
+
+unsigned hv_console_feed(struct hv_machine *m, uint32_t slot, const uint8_t *bytes, unsigned len)
+{
+	struct hv_partition *p = hv_part(m, slot);
+	unsigned n = 0;
+
+	if (!p) {
+		return 0;
+	}
+	while (n < len && p->term_rx_len < HV_TERM_RX_BYTES) {
+		p->term_rx[(p->term_rx_head + p->term_rx_len) % HV_TERM_RX_BYTES] = bytes[n++];
+		p->term_rx_len++;
+	}
+	return n;
+}
+
+struct hv_window *hv_window_find(struct hv_machine *m, uint32_t slot, uint32_t liobn)
+{
+	uint32_t i;
+
+	for (i = 0; i < m->cfg.max_windows; i++) {
+		struct hv_window *w = &m->win[i];
+
+		if (w->active && w->owner == slot && w->liobn == liobn) {
+			return w;
+		}
+	}
+	return 0;
+}

@@ -1,0 +1,228 @@
+/*
+ * Memory mobility: relocating one LMB of a partition to other real memory,
+ * and live partition mobility to a second machine. Contents are copied,
+ * every HPTE and TCE is rewritten to the new real pages (registrations are
+ * kept as logical addresses, so they follow by themselves), translations are
+ * flushed, and the old real memory is zeroed and freed. The partition's
+ * logical view does not change.
+ */
+#include "internal.h"
+
+struct relocate_scan {
+	uint32_t lmb;
+	bool spans; /* some HPTE maps a page larger than one LMB */
+};
+
+static void find_spanning(struct hv_machine *m, uint32_t slot, uint64_t ptex, void *ctx)
+{
+	struct relocate_scan *s = ctx;
+	const struct hv_hpte_meta *e = &m->part[slot].meta[ptex];
+
+	if ((1ull << hv_hpte_actual_shift(e->gdw0, e->gdw1, 0)) > m->cfg.lmb_size) {
+		s->spans = true;
+	}
+}
+
+static void move_hpte(struct hv_machine *m, uint32_t slot, uint64_t ptex, void *ctx)
+{
+	hv_hpte_move(m, slot, ptex, ((struct relocate_scan *)ctx)->lmb);
+}
+
+int hv_lmb_relocate(struct hv_machine *m, uint32_t slot, uint32_t logical_lmb, uint32_t real_lmb)
+{
+	struct hv_partition *p = hv_part(m, slot);
+	struct relocate_scan scan = { 0, false };
+	uint32_t old;
+
+	if (!p) {
+		return HV_ENOENT;
+	}
+	old = hv_lmap_get(p, m, logical_lmb);
+	if (old == HV_NIL) {
+		return HV_ENOENT;
+	}
+	if (real_lmb == HV_NIL) {
+		real_lmb = hv_lmb_find_free(m);
+		if (real_lmb == HV_NIL) {
+			return HV_ENOMEM;
+		}
+	} else if (real_lmb >= m->lmb_count) {
+		return HV_EINVAL;
+	} else if (m->lmb[real_lmb].state != HV_LMB_FREE) {
+		return HV_EBUSY;
+	}
+	/* A page spanning several LMBs needs them really contiguous: moving one would break it. */
+	hv_rmap_visit_lmb(m, old, find_spanning, &scan);
+	if (scan.spans) {
+		return HV_EBUSY;
+	}
+	hv_real_copy(m, hv_lmb_base(m, real_lmb), hv_lmb_base(m, old), m->cfg.lmb_size);
+	hv_lmb_assign(m, slot, logical_lmb, real_lmb); /* repoints the logical map */
+	p->lmb_count--; /* still one LMB: assign counted the new one */
+	scan.lmb = real_lmb;
+	hv_rmap_visit_lmb(m, old, move_hpte, &scan);
+	hv_tce_retarget_lmb(m, slot, old, real_lmb);
+	plat_tlb_flush_lpid(m->plat, p->lpid);
+	hv_lmb_scrub_free(m, old);
+	return HV_OK;
+}
+
+/* Can dst take partition p of src as it is? Checked before anything changes. */
+static int migrate_fits(struct hv_machine *src, const struct hv_partition *p, struct hv_machine *dst)
+{
+	uint32_t i, free_lmbs = 0, free_windows = 0, windows = 0, slots = 0;
+
+	if (dst->cfg.lmb_size != src->cfg.lmb_size || p->hpt_order > dst->cfg.hpt_order_max ||
+	    dst->cfg.max_vcpus < src->cfg.max_vcpus || dst->cfg.logical_lmbs_max < src->cfg.logical_lmbs_max ||
+	    dst->cfg.window_entries_max < src->cfg.window_entries_max) {
+		return HV_EINVAL;
+	}
+	for (i = 0; i < dst->cfg.max_partitions; i++) {
+		slots += !dst->part[i].active;
+	}
+	for (i = 0; i < dst->lmb_count; i++) {
+		free_lmbs += dst->lmb[i].state == HV_LMB_FREE;
+	}
+	for (i = 0; i < dst->cfg.max_windows; i++) {
+		free_windows += !dst->win[i].active;
+	}
+	for (i = 0; i < src->cfg.max_windows; i++) {
+		windows += src->win[i].active && src->win[i].owner == hv_part_slot(src, p);
+	}
+	if (!slots || free_lmbs < p->lmb_count || free_windows < windows) {
+		return HV_ENOMEM;
+	}
+	return HV_OK;
+}
+
+static void migrate_memory(struct hv_machine *src, struct hv_partition *p, struct hv_machine *dst, uint32_t dslot)
+{
+	uint32_t i;
+
+	for (i = 0; i < src->cfg.logical_lmbs_max; i++) {
+		uint32_t from = hv_lmap_get(p, src, i), to;
+
+		if (from == HV_NIL) {
+			continue;
+		}
+		to = hv_lmb_find_free(dst);
+		hv_lmb_assign(dst, dslot, i, to);
+		plat_mem_dirty(dst->plat, hv_lmb_base(dst, to), dst->cfg.lmb_size);
+		hv_memcpy(hv_real_ptr(dst, hv_lmb_base(dst, to)), hv_real_ptr(src, hv_lmb_base(src, from)),
+			  src->cfg.lmb_size);
+	}
+}
+
+static void migrate_hpt(struct hv_machine *src, struct hv_partition *p, struct hv_machine *dst, uint32_t dslot)
+{
+	struct hv_partition *dp = &dst->part[dslot];
+	uint64_t ptex;
+
+	/* Same PTEX positions: the HPT layout is part of what the partition sees. */
+	for (ptex = 0; ptex < p->nhpte; ptex++) {
+		const struct hv_hpte_meta *e = &p->meta[ptex];
+		uint64_t size, rc;
+		hv_raddr_t ra;
+
+		if (!(e->gdw0 & HPTE_V_VALID)) {
+			continue;
+		}
+		size = 1ull << hv_hpte_actual_shift(e->gdw0, e->gdw1, 0);
+		rc = hv_hpte_hw_dw1(src, p, ptex) & HPTE_R_RC;
+		if (hv_translate(dst, dp, hv_la((e->gdw1 & HPTE_R_RPN) & ~(size - 1)), size, &ra)) {
+			hv_hpte_install(dst, dslot, ptex, e->gdw0, e->gdw1 | rc, ra);
+		}
+	}
+}
+
+static void migrate_vcpus(struct hv_machine *src, struct hv_partition *p, struct hv_machine *dst, uint32_t dslot)
+{
+	struct hv_partition *dp = &dst->part[dslot];
+	uint32_t i;
+
+	for (i = 0; i < src->cfg.max_vcpus; i++) {
+		struct hv_vcpu *v = &p->vcpu[i], *dv = &dp->vcpu[i];
+		hv_raddr_t save = dv->save;
+
+		if (v->state == HV_VCPU_ABSENT) {
+			continue;
+		}
+		*dv = *v;
+		dv->save = save;
+		dv->thread = -1;
+		plat_mem_dirty(dst->plat, save, HV_SAVE_AREA_BYTES);
+		hv_memcpy(hv_real_ptr(dst, save), hv_real_ptr(src, v->save), HV_SAVE_AREA_BYTES);
+	}
+}
+
+static void migrate_windows(struct hv_machine *src, uint32_t slot, struct hv_machine *dst, uint32_t dslot)
+{
+	struct hv_partition *dp = &dst->part[dslot];
+	uint32_t i;
+	uint64_t e;
+
+	for (i = 0; i < src->cfg.max_windows; i++) {
+		struct hv_window *w = &src->win[i], *dw;
+
+		if (!w->active || w->owner != slot) {
+			continue;
+		}
+		hv_window_assign(dst, dslot, w->liobn, w->bus_offset, w->entries);
+		dw = hv_window_find(dst, dslot, w->liobn);
+		for (e = 0; e < w->entries; e++) {
+			uint64_t logical = hv_real_ld64(src, hv_tce_shadow_slot(w, e));
+			uint64_t real = hv_real_ld64(src, hv_tce_real_slot(w, e));
+			hv_raddr_t ra;
+
+			if (!logical && !real) {
+				continue;
+			}
+			if ((real & TCE_RW) &&
+			    hv_translate(dst, dp, hv_la(logical & ~(TCE_PAGE_SIZE - 1)), TCE_PAGE_SIZE, &ra)) {
+				real = ra.v | (real & TCE_RW);
+			} else {
+				real = 0;
+			}
+			hv_tce_store(dst, dw, e, real, logical);
+		}
+	}
+}
+
+int hv_partition_migrate(struct hv_machine *src, uint32_t slot, struct hv_machine *dst, uint32_t *dst_slot)
+{
+	struct hv_partition *p = hv_part(src, slot), *dp;
+	uint32_t i, dslot;
+	int rc;
+
+	if (!p) {
+		return HV_ENOENT;
+	}
+	if (dst == src) {
+		return HV_EINVAL;
+	}
+	rc = migrate_fits(src, p, dst);
+	if (rc != HV_OK) {
+		return rc;
+	}
+	/* The partition is suspended for the move: nothing of it runs on src any more. */
+	for (i = 0; i < src->cfg.threads; i++) {
+		if (src->thread[i].part == (int8_t)slot) {
+			hv_preempt(src, i);
+		}
+	}
+	hv_partition_create(dst, p->hpt_order, p->shared_proc, &dslot);
+	dp = &dst->part[dslot];
+	migrate_memory(src, p, dst, dslot);
+	migrate_hpt(src, p, dst, dslot);
+	migrate_vcpus(src, p, dst, dslot);
+	migrate_windows(src, slot, dst, dslot);
+	dp->vty = p->vty;
+	hv_memcpy(dp->term_rx, p->term_rx, sizeof(dp->term_rx));
+	dp->term_rx_head = p->term_rx_head;
+	dp->term_rx_len = p->term_rx_len;
+	plat_tlb_flush_lpid(dst->plat, dp->lpid);
+	/* Destroying revokes every reference on src, flushes, zeroes and frees the old memory. */
+	hv_partition_destroy(src, slot);
+	*dst_slot = dslot;
+	return HV_OK;
+}

@@ -1,0 +1,217 @@
+/*
+ * vCPUs and hardware threads: dispatch (save the outgoing vCPU, overlay
+ * every register of the incoming one), preemption, DLPAR of processors,
+ * and the processor hcalls H_CEDE, H_CONFER, H_PROD, H_SET_SPRG0.
+ */
+#include "internal.h"
+
+static void regs_store(struct hv_machine *m, hv_raddr_t save, const struct hv_regs *regs)
+{
+	uint8_t *p = hv_real_ptr(m, save);
+	unsigned i;
+
+	plat_mem_dirty(m->plat, save, HV_SAVE_AREA_BYTES);
+	for (i = 0; i < HV_REG_COUNT; i++) {
+		hv_st_be64(p + 8 * i, regs->r[i]);
+	}
+}
+
+static void regs_load(struct hv_machine *m, hv_raddr_t save, struct hv_regs *regs)
+{
+	const uint8_t *p = hv_real_ptr(m, save);
+	unsigned i;
+
+	for (i = 0; i < HV_REG_COUNT; i++) {
+		regs->r[i] = hv_ld_be64(p + 8 * i);
+	}
+}
+
+void hv_vcpu_save_and_idle(struct hv_machine *m, uint32_t thread, uint8_t new_state)
+{
+	struct hv_thread *t = &m->thread[thread];
+	uint32_t slot = (uint32_t)t->part, vcpu = (uint32_t)t->vcpu;
+	struct hv_vcpu *v = &m->part[slot].vcpu[vcpu];
+
+	/* A partition can never hold MSR[HV]; keep the saved image honest. */
+	t->regs.r[HV_REG_MSR] &= ~MSR_HV;
+	regs_store(m, v->save, &t->regs);
+	/* Scrub: nothing of this vCPU stays in the idle thread's register file. */
+	hv_memset(&t->regs, 0, sizeof(t->regs));
+	v->state = new_state;
+	v->thread = -1;
+	t->part = -1;
+	t->vcpu = -1;
+	hv_vpa_note_dispatch(m, slot, vcpu, true);
+}
+
+int hv_dispatch(struct hv_machine *m, uint32_t thread, uint32_t slot, uint32_t vcpu)
+{
+	struct hv_partition *p = hv_part(m, slot);
+	struct hv_thread *t;
+	struct hv_vcpu *v;
+
+	if (!p || thread >= m->cfg.threads || vcpu >= m->cfg.max_vcpus) {
+		return HV_ENOENT;
+	}
+	t = &m->thread[thread];
+	v = &p->vcpu[vcpu];
+	if (v->state == HV_VCPU_ABSENT) {
+		return HV_ENOENT;
+	}
+	if (v->state != HV_VCPU_STOPPED) {
+		return HV_EBUSY; /* running elsewhere, or ceded and not yet prodded */
+	}
+	/* Dedicated partitions run on their own threads, shared ones on the pool. */
+	if (t->dedicated_to != (p->shared_proc ? -1 : (int8_t)slot)) {
+		return HV_EINVAL;
+	}
+	if (t->part >= 0) {
+		hv_vcpu_save_and_idle(m, thread, HV_VCPU_STOPPED);
+	}
+	regs_load(m, v->save, &t->regs);
+	t->regs.r[HV_REG_MSR] &= ~MSR_HV;
+	t->part = (int8_t)slot;
+	t->vcpu = (int8_t)vcpu;
+	v->state = HV_VCPU_RUNNING;
+	v->thread = (int8_t)thread;
+	hv_vpa_note_dispatch(m, slot, vcpu, false);
+	return HV_OK;
+}
+
+int hv_preempt(struct hv_machine *m, uint32_t thread)
+{
+	if (thread >= m->cfg.threads) {
+		return HV_ENOENT;
+	}
+	if (m->thread[thread].part < 0) {
+		return HV_ENOENT;
+	}
+	hv_vcpu_save_and_idle(m, thread, HV_VCPU_STOPPED);
+	return HV_OK;
+}
+
+int hv_dlpar_cpu_add(struct hv_machine *m, uint32_t slot, uint32_t vcpu)
+{
+	struct hv_partition *p = hv_part(m, slot);
+	struct hv_regs boot;
+	struct hv_vcpu *v;
+
+	if (!p || vcpu >= m->cfg.max_vcpus) {
+		return HV_ENOENT;
+	}
+	v = &p->vcpu[vcpu];
+	if (v->state != HV_VCPU_ABSENT) {
+		return HV_EEXIST;
+	}
+	hv_regs_boot_state(&boot, vcpu);
+	regs_store(m, v->save, &boot);
+	v->state = HV_VCPU_STOPPED;
+	return HV_OK;
+}
+
+int hv_dlpar_cpu_remove(struct hv_machine *m, uint32_t slot, uint32_t vcpu)
+{
+	struct hv_partition *p = hv_part(m, slot);
+	struct hv_vcpu *v;
+	hv_raddr_t save;
+
+	if (!p || vcpu >= m->cfg.max_vcpus || p->vcpu[vcpu].state == HV_VCPU_ABSENT) {
+		return HV_ENOENT;
+	}
+	v = &p->vcpu[vcpu];
+	if (v->state == HV_VCPU_RUNNING) {
+		return HV_EBUSY;
+	}
+	save = v->save;
+	hv_real_zero(m, save, HV_SAVE_AREA_BYTES);
+	hv_memset(v, 0, sizeof(*v));
+	v->save = save;
+	v->thread = -1;
+	v->state = HV_VCPU_ABSENT;
+	return HV_OK;
+}
+
+/* The caller's vCPU record. */
+static struct hv_vcpu *caller_vcpu(struct hv_call *c)
+{
+	return &c->p->vcpu[c->vcpu];
+}
+
+/* A vCPU of the caller's partition named by an hcall argument, or 0 (I8). */
+static struct hv_vcpu *vcpu_arg(struct hv_call *c, uint64_t id)
+{
+	if (id >= c->m->cfg.max_vcpus || c->p->vcpu[id].state == HV_VCPU_ABSENT) {
+		return 0;
+	}
+	return &c->p->vcpu[id];
+}
+
+/* Sleeps the caller until an H_PROD, unless one is already pending (no lost wake-up). */
+static long wait_for_prod(struct hv_call *c)
+{
+	struct hv_vcpu *v = caller_vcpu(c);
+
+	if (v->prodded) {
+		v->prodded = false;
+		return H_SUCCESS;
+	}
+	c->exit = HV_EXIT_IDLE;
+	c->idle_state = HV_VCPU_CEDED;
+	return H_SUCCESS;
+}
+
+long h_cede(struct hv_call *c)
+{
+	/* On return MSR[EE] is on: the hypervisor enables interrupts as part of the call. */
+	c->m->thread[c->thread].regs.r[HV_REG_MSR] |= MSR_EE;
+	return wait_for_prod(c);
+}
+
+long h_prod(struct hv_call *c)
+{
+	struct hv_vcpu *v = vcpu_arg(c, c->arg[0]);
+
+	if (!v) {
+		return H_PARAMETER;
+	}
+	if (v->state == HV_VCPU_CEDED) {
+		v->state = HV_VCPU_STOPPED; /* runnable; the prod is consumed by the wake-up */
+		v->prodded = false;
+	} else {
+		v->prodded = true;
+	}
+	return H_SUCCESS;
+}
+
+long h_confer(struct hv_call *c)
+{
+	uint64_t target = c->arg[0], count = c->arg[1];
+	struct hv_vcpu *v;
+
+	if (target == ~0ull) {
+		/* Give the time slice to anyone: the caller becomes runnable again at once. */
+		c->exit = HV_EXIT_IDLE;
+		c->idle_state = HV_VCPU_STOPPED;
+		return H_SUCCESS;
+	}
+	v = vcpu_arg(c, target);
+	if (!v) {
+		return H_PARAMETER;
+	}
+	if (target == c->vcpu) {
+		return wait_for_prod(c);
+	}
+	/* Yield only to a target that is still preempted at the count the caller sampled. */
+	if (!v->vpa.on || !(count & 1) || (uint32_t)count != v->yield_count) {
+		return H_SUCCESS;
+	}
+	c->exit = HV_EXIT_IDLE;
+	c->idle_state = HV_VCPU_STOPPED;
+	return H_SUCCESS;
+}
+
+long h_set_sprg0(struct hv_call *c)
+{
+	c->m->thread[c->thread].regs.r[HV_REG_SPRG] = c->arg[0];
+	return H_SUCCESS;
+}

@@ -1,0 +1,229 @@
+/*
+ * The machine model: real memory split into logical memory blocks (LMBs),
+ * a hypervisor region carved at set-up, partitions with their HPT, vCPUs
+ * and save areas, hardware threads, and DMA windows.
+ *
+ * All variable-size state (HPTs, HPTE shadows, LMB table, logical maps,
+ * save areas, TCE tables) lives in the hypervisor region of real memory, so
+ * it is carved once and never allocated afterwards; a fresh (zeroed) memory
+ * is a valid empty state, which is what makes a reset cost only what the
+ * previous run touched. struct hv_machine itself is small and fixed-size.
+ */
+#ifndef HV_MACHINE_H
+#define HV_MACHINE_H
+
+#include "hv/papr.h"
+#include "hv/regs.h"
+#include "hv/types.h"
+
+struct hv_plat;
+
+#define HV_MAX_PARTITIONS 8
+#define HV_MAX_VCPUS      8
+#define HV_MAX_THREADS    8
+#define HV_MAX_WINDOWS    16
+#define HV_TERM_RX_BYTES  64
+#define HV_NIL            0xFFFFFFFFu
+
+/* Error codes of the management-console API (never seen by partitions). */
+enum hv_err {
+	HV_OK = 0,
+	HV_EINVAL = -1,  /* argument out of range or inconsistent */
+	HV_ENOENT = -2,  /* no such partition / LMB / vCPU / window */
+	HV_EBUSY = -3,   /* resource in use (running vCPU, multi-LMB large page) */
+	HV_ENOMEM = -4,  /* no free LMB / slot */
+	HV_EEXIST = -5,  /* already present */
+};
+
+struct hv_config {
+	uint64_t lmb_size;           /* power of two, >= 64 KiB */
+	uint32_t max_partitions;     /* <= HV_MAX_PARTITIONS */
+	uint32_t max_vcpus;          /* per partition, <= HV_MAX_VCPUS */
+	uint32_t threads;            /* hardware threads, <= HV_MAX_THREADS */
+	uint32_t hpt_order_max;      /* 18..30: the HPT area carved per partition */
+	uint32_t logical_lmbs_max;   /* logical address space of a partition, in LMBs */
+	uint32_t max_windows;        /* DMA windows, <= HV_MAX_WINDOWS */
+	uint32_t window_entries_max; /* TCEs per window table (4 KiB pages) */
+};
+
+/* Small, fuzzing-sized defaults: 256 KiB LMBs, 256 KiB HPTs. */
+void hv_config_default(struct hv_config *cfg);
+
+/* Bytes of hypervisor region cfg needs for a memory of mem_size bytes (LMB multiple). */
+uint64_t hv_config_hv_bytes(const struct hv_config *cfg, uint64_t mem_size);
+
+enum hv_lmb_state { HV_LMB_FREE = 0, HV_LMB_ASSIGNED = 1, HV_LMB_HYP = 2 };
+
+/* One real LMB (hypervisor-private, host endianness). */
+struct hv_lmb {
+	uint8_t state;       /* enum hv_lmb_state */
+	uint8_t owner;       /* partition slot when ASSIGNED */
+	uint16_t pad;
+	uint32_t logical;    /* logical LMB index inside the owner */
+	uint32_t hpte_head;  /* reverse map: first node of the HPTEs whose real base lies here */
+	uint32_t hpte_count;
+};
+
+/* Per-HPTE hypervisor-private record, parallel to the hardware HPT. */
+struct hv_hpte_meta {
+	uint64_t gdw0;      /* guest view of dword 0 (hcall format, V set when valid) */
+	uint64_t gdw1;      /* guest view of dword 1 (logical RPN, guest R/C) */
+	uint32_t next;      /* reverse-map links (node = slot * nhpte_max + ptex + 1; 0 = none) */
+	uint32_t prev;
+	uint32_t lmb;       /* real LMB the entry is linked on */
+	uint32_t pad;
+};
+
+enum hv_vcpu_state {
+	HV_VCPU_ABSENT = 0,  /* not in the partition (DLPAR removed / never added) */
+	HV_VCPU_STOPPED,     /* present, waiting to be dispatched */
+	HV_VCPU_RUNNING,     /* on a hardware thread */
+	HV_VCPU_CEDED,       /* in H_CEDE until prodded */
+};
+
+/* A registered shared area (VPA, DTL, SLB shadow): logical, revalidated on use. */
+struct hv_area {
+	uint64_t la;
+	uint32_t len;
+	bool on;
+};
+
+struct hv_vcpu {
+	uint8_t state;        /* enum hv_vcpu_state */
+	bool prodded;
+	int8_t thread;        /* thread it runs on, or -1 */
+	int8_t home_thread;   /* dedicated partitions: its own thread */
+	hv_raddr_t save;      /* save area in hypervisor memory */
+	struct hv_area vpa, dtl, slb;
+	uint32_t yield_count; /* dispatch counter, odd while preempted */
+	uint64_t dtl_index;
+};
+
+struct hv_partition {
+	bool active;
+	bool shared_proc;       /* shared-processor pool vs dedicated threads */
+	uint32_t lpid;          /* slot + 1; LPID 0 is the hypervisor */
+	uint32_t hpt_order;
+	uint64_t nhpte;
+	hv_raddr_t hpt;         /* big-endian ISA 3.0 hardware format */
+	struct hv_hpte_meta *meta;
+	uint32_t *lmap;         /* logical LMB -> real LMB + 1 (0 = none) */
+	uint32_t lmb_count;     /* LMBs assigned */
+	struct hv_vcpu vcpu[HV_MAX_VCPUS];
+	uint32_t vty;           /* unit address of its virtual terminal */
+	uint8_t term_rx[HV_TERM_RX_BYTES];
+	uint32_t term_rx_head, term_rx_len;
+};
+
+struct hv_window {
+	bool active;
+	uint8_t owner;          /* partition slot */
+	uint32_t liobn;
+	uint64_t bus_offset;    /* first bus address of the window */
+	uint32_t entries;       /* 4 KiB TCE pages */
+	hv_raddr_t table;       /* TCEs the I/O adapter walks: real, big-endian */
+	hv_raddr_t shadow;      /* TCEs as the partition stored them: logical */
+};
+
+struct hv_thread {
+	struct hv_regs regs;    /* the live register file */
+	int8_t part;            /* running partition slot or -1 (idle / hypervisor) */
+	int8_t vcpu;
+	int8_t dedicated_to;    /* partition slot owning it, or -1 (shared pool) */
+};
+
+struct hv_machine {
+	struct hv_config cfg;
+	struct hv_plat *plat;
+	uint8_t *mem;           /* host pointer of real address 0 */
+	uint64_t mem_size;
+	uint64_t hv_bytes;      /* hypervisor region [0, hv_bytes) */
+	uint32_t lmb_count;
+	uint32_t lmb_shift;
+	struct hv_lmb *lmb;
+	hv_raddr_t part_table;  /* partition table (PATE per LPID), 4 KiB */
+	uint64_t nhpte_max;
+	struct hv_partition part[HV_MAX_PARTITIONS];
+	struct hv_window win[HV_MAX_WINDOWS];
+	struct hv_thread thread[HV_MAX_THREADS];
+};
+
+/*
+ * Builds an empty machine over zeroed real memory of plat. Checks cfg
+ * against the memory size. No allocation happens after this.
+ */
+int hv_machine_init(struct hv_machine *m, const struct hv_config *cfg, struct hv_plat *plat);
+
+/* Host pointer of real address ra (the core's own accessor). */
+static inline uint8_t *hv_real_ptr(struct hv_machine *m, hv_raddr_t ra) { return m->mem + ra.v; }
+
+/* ---- management-console operations ---- */
+
+/* Creates a partition with an HPT of 2^hpt_order bytes; *slot receives its slot. */
+int hv_partition_create(struct hv_machine *m, uint32_t hpt_order, bool shared_proc, uint32_t *slot);
+/* Destroys it: every vCPU stopped, every LMB removed and zeroed, windows unassigned. */
+int hv_partition_destroy(struct hv_machine *m, uint32_t slot);
+
+/* DLPAR memory: a free real LMB (or real_lmb, if not HV_NIL) to slot at logical LMB index. */
+int hv_dlpar_mem_add(struct hv_machine *m, uint32_t slot, uint32_t logical_lmb, uint32_t real_lmb);
+/* Revokes every reference (HPTEs, TCEs, VPA/DTL/SLB), flushes, zeroes and frees. */
+int hv_dlpar_mem_remove(struct hv_machine *m, uint32_t slot, uint32_t logical_lmb);
+
+/* DLPAR processor (only while not running); a new vCPU starts from the boot state. */
+int hv_dlpar_cpu_add(struct hv_machine *m, uint32_t slot, uint32_t vcpu);
+int hv_dlpar_cpu_remove(struct hv_machine *m, uint32_t slot, uint32_t vcpu);
+
+/* Dedicates a hardware thread to a partition (or back to the shared pool with slot -1). */
+int hv_thread_assign(struct hv_machine *m, uint32_t thread, int slot);
+
+/* DMA windows: assign a window of `entries` 4 KiB TCE pages at bus_offset. */
+int hv_window_assign(struct hv_machine *m, uint32_t slot, uint32_t liobn, uint64_t bus_offset,
+		     uint32_t entries);
+int hv_window_unassign(struct hv_machine *m, uint32_t slot, uint32_t liobn);
+
+/* Memory mobility: moves logical LMB to another free real LMB (or real_lmb). */
+int hv_lmb_relocate(struct hv_machine *m, uint32_t slot, uint32_t logical_lmb, uint32_t real_lmb);
+/* Live partition mobility: moves partition slot of src to dst; *dst_slot receives its new slot. */
+int hv_partition_migrate(struct hv_machine *src, uint32_t slot, struct hv_machine *dst, uint32_t *dst_slot);
+
+/* Feeds bytes to a partition's virtual terminal input (what H_GET_TERM_CHAR returns). */
+unsigned hv_console_feed(struct hv_machine *m, uint32_t slot, const uint8_t *bytes, unsigned len);
+
+/* ---- lookups used by the core and by the harness's oracles ---- */
+
+static inline struct hv_partition *hv_part(struct hv_machine *m, uint32_t slot)
+{
+	return (slot < m->cfg.max_partitions && m->part[slot].active) ? &m->part[slot] : 0;
+}
+
+/*
+ * Translates [la, la + len) of partition p to one contiguous real range.
+ * Fails (false) unless every byte is in an LMB p owns and the real range is
+ * contiguous.
+ */
+bool hv_translate(struct hv_machine *m, const struct hv_partition *p, hv_laddr_t la, uint64_t len,
+		  hv_raddr_t *ra);
+
+/* Which partition slot owns real address ra: slot, -1 free, -2 hypervisor, -3 outside memory. */
+int hv_real_owner(const struct hv_machine *m, hv_raddr_t ra);
+
+/* Real address of HPTE ptex of p, and its two hardware doublewords. */
+static inline hv_raddr_t hv_hpte_addr(const struct hv_partition *p, uint64_t ptex)
+{
+	return hv_ra_add(p->hpt, ptex * HPTE_BYTES);
+}
+
+/* Page size (log2) an HPTE maps, from its guest-view words; 0 when invalid encoding. */
+unsigned hv_hpte_actual_shift(uint64_t dw0, uint64_t dw1, unsigned *base_shift);
+
+/*
+ * What an I/O adapter does: translates bus address `bus` of window liobn of
+ * partition slot through the real TCE table, for a write or a read.
+ */
+bool hv_dma_translate(struct hv_machine *m, uint32_t slot, uint32_t liobn, uint64_t bus, bool write,
+		      hv_raddr_t *ra);
+
+/* Window of partition slot named liobn, or 0. */
+struct hv_window *hv_window_find(struct hv_machine *m, uint32_t slot, uint32_t liobn);
+
+#endif /* HV_MACHINE_H */

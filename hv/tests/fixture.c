@@ -1,0 +1,162 @@
+#include "fixture.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "testlib.h"
+
+void fx_init(struct fx *f, const struct hv_config *cfg, uint64_t mem_size)
+{
+	struct hv_config def;
+	int rc;
+
+	memset(f, 0, sizeof(*f));
+	if (!cfg) {
+		hv_config_default(&def);
+		cfg = &def;
+	}
+	f->plat = hv_host_plat_create(mem_size ? mem_size : FX_MEM_DEFAULT);
+	if (!f->plat) {
+		fprintf(stderr, "fixture: cannot create host platform\n");
+		abort();
+	}
+	rc = hv_machine_init(&f->m, cfg, f->plat);
+	if (rc != HV_OK) {
+		fprintf(stderr, "fixture: hv_machine_init failed: %d\n", rc);
+		abort();
+	}
+}
+
+void fx_fini(struct fx *f)
+{
+	hv_host_plat_destroy(f->plat);
+	f->plat = NULL;
+}
+
+uint32_t fx_partition(struct fx *f, uint32_t lmbs)
+{
+	uint32_t slot, i;
+
+	if (hv_partition_create(&f->m, 18, true, &slot) != HV_OK) {
+		fprintf(stderr, "fixture: partition_create failed\n");
+		abort();
+	}
+	for (i = 0; i < lmbs; i++) {
+		if (hv_dlpar_mem_add(&f->m, slot, i, HV_NIL) != HV_OK) {
+			fprintf(stderr, "fixture: mem_add failed\n");
+			abort();
+		}
+	}
+	if (hv_dlpar_cpu_add(&f->m, slot, 0) != HV_OK) {
+		abort();
+	}
+	return slot;
+}
+
+int fx_running_thread(struct fx *f, uint32_t slot, uint32_t vcpu)
+{
+	struct hv_machine *m = &f->m;
+	struct hv_partition *p = hv_part(m, slot);
+	uint32_t t;
+
+	if (!p || vcpu >= m->cfg.max_vcpus) {
+		return -1;
+	}
+	if (p->vcpu[vcpu].state == HV_VCPU_RUNNING) {
+		return p->vcpu[vcpu].thread;
+	}
+	/* Prefer an idle thread of the right pool, else take over one. */
+	for (t = 0; t < m->cfg.threads; t++) {
+		if (m->thread[t].part < 0 && hv_dispatch(m, t, slot, vcpu) == HV_OK) {
+			return (int)t;
+		}
+	}
+	for (t = 0; t < m->cfg.threads; t++) {
+		if (hv_dispatch(m, t, slot, vcpu) == HV_OK) {
+			return (int)t;
+		}
+	}
+	return -1;
+}
+
+long fx_hcall(struct fx *f, uint32_t slot, uint32_t vcpu, uint64_t opcode, const uint64_t args[9])
+{
+	int t = fx_running_thread(f, slot, vcpu);
+	struct hv_regs *r;
+	unsigned i;
+
+	if (t < 0) {
+		fprintf(stderr, "fixture: p%u.v%u cannot run\n", slot, vcpu);
+		abort();
+	}
+	r = &f->m.thread[t].regs;
+	r->r[HV_REG_GPR + 3] = opcode;
+	for (i = 0; i < 9; i++) {
+		r->r[HV_REG_GPR + 4 + i] = args[i];
+	}
+	hv_enter(&f->m, (uint32_t)t, HV_CAUSE_SC1);
+	/* After H_CEDE/H_CONFER the vCPU's registers are in its save area. */
+	if (f->m.thread[t].part == (int8_t)slot && f->m.thread[t].vcpu == (int8_t)vcpu) {
+		for (i = 0; i < 9; i++) {
+			f->out[i] = r->r[HV_REG_GPR + 4 + i];
+		}
+		return (long)r->r[HV_REG_GPR + 3];
+	}
+	{
+		const uint8_t *save = f->m.mem + hv_part(&f->m, slot)->vcpu[vcpu].save.v;
+
+		for (i = 0; i < 9; i++) {
+			f->out[i] = hv_ld_be64(save + 8 * (HV_REG_GPR + 4 + i));
+		}
+		return (long)hv_ld_be64(save + 8 * (HV_REG_GPR + 3));
+	}
+}
+
+hv_raddr_t fx_real(struct fx *f, uint32_t slot, uint64_t la)
+{
+	hv_raddr_t ra;
+
+	if (!hv_translate(&f->m, hv_part(&f->m, slot), hv_la(la), 8, &ra)) {
+		fprintf(stderr, "fixture: p%u logical 0x%llx unmapped\n", slot, (unsigned long long)la);
+		abort();
+	}
+	return ra;
+}
+
+void fx_write64(struct fx *f, uint32_t slot, uint64_t la, uint64_t v)
+{
+	hv_raddr_t ra = fx_real(f, slot, la);
+
+	plat_mem_dirty(f->plat, ra, 8);
+	hv_st_be64(f->m.mem + ra.v, v);
+}
+
+uint64_t fx_read64(struct fx *f, uint32_t slot, uint64_t la)
+{
+	return hv_ld_be64(f->m.mem + fx_real(f, slot, la).v);
+}
+
+bool fx_real_is_zero(struct fx *f, hv_raddr_t ra, uint64_t len)
+{
+	uint64_t i;
+
+	for (i = 0; i < len; i++) {
+		if (f->m.mem[ra.v + i]) {
+			return false;
+		}
+	}
+	return true;
+}
+
+uint64_t fx_pteh(uint64_t vsid, uint64_t ea)
+{
+	uint64_t va = (vsid << 28) | (ea & 0x0FFFFFFFull);
+
+	return ((va >> 16) & ~0x7Full) | HPTE_V_VALID;
+}
+
+uint64_t fx_ptel(uint64_t la)
+{
+	return (la & HPTE_R_RPN) | HPTE_R_M | 0x2;
+}
