@@ -85,6 +85,10 @@ check host "$hostcc" "${LD:-ld}" "${NM:-nm}"
 if command -v powerpc64-linux-gnu-gcc >/dev/null; then
 	check ppc64be powerpc64-linux-gnu-gcc powerpc64-linux-gnu-ld powerpc64-linux-gnu-nm \
 		-mbig-endian -m64 -mcpu=power8 -msoft-float -mno-altivec -mno-vsx -mcmodel=medium
+elif [ "${LPARSEC_REQUIRE_CROSS:-0}" = 1 ]; then
+	echo "check-freestanding: powerpc64-linux-gnu-gcc is required (LPARSEC_REQUIRE_CROSS=1) but not installed;" \
+		"run ./lparsec setup" >&2
+	fail=1
 else
 	echo "note: powerpc64-linux-gnu-gcc not installed, ppc64 check skipped"
 fi

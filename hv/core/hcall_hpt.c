@@ -199,7 +199,7 @@ static long clear_rc(struct hv_call *c, uint64_t bit)
 {
 	uint64_t ptex = c->arg[1];
 	struct hv_hpte_meta *e;
-	uint64_t dw0, dw1;
+	uint64_t dw1;
 
 	if (ptex >= c->p->nhpte) {
 		return H_PARAMETER;
@@ -210,6 +210,7 @@ static long clear_rc(struct hv_call *c, uint64_t bit)
 	e = &c->p->meta[ptex];
 	if (bit == HPTE_R_R) {
 		hv_raddr_t a = hv_hpte_addr(c->p, ptex);
+		uint64_t dw0;
 
 		hpte_guest_view(c, ptex, &dw0, &dw1);
 		/* One-byte store to byte 14 so a concurrent hardware C update in byte 15 survives. */
@@ -220,13 +221,11 @@ static long clear_rc(struct hv_call *c, uint64_t bit)
 		uint64_t rc = hv_hpte_suspend(c->m, c->slot, ptex);
 		uint64_t hw1 = hv_hpte_hw_dw1(c->m, c->p, ptex);
 
-		dw0 = e->gdw0;
 		dw1 = e->gdw1 | rc;
 		hv_hpte_resume(c->m, c->slot, ptex, hw1 & ~HPTE_R_C);
 	}
 	hv_private_dirty(c->m, e, sizeof(*e));
 	e->gdw1 &= ~bit;
-	(void)dw0;
 	c->out[0] = dw1;
 	return H_SUCCESS;
 }

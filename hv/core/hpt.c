@@ -195,6 +195,21 @@ static uint64_t hw_dw1_make(uint64_t gdw0, uint64_t gdw1, hv_raddr_t ra, unsigne
 	       ((gdw0 >> HPTE_V_SSIZE_SHIFT) << HPTE_R3_SSIZE_SHIFT);
 }
 
+/*
+ * Writes a valid entry: dword 1 first, then dword 0 with V, so a table walk
+ * never sees a valid half-written entry (papr-spec §3.0 "Publishing").
+ */
+static void hpte_publish(struct hv_machine *m, hv_raddr_t a, uint64_t dw0, uint64_t dw1)
+{
+	uint8_t *e = hv_real_ptr(m, a);
+
+	plat_mem_dirty(m->plat, a, HPTE_BYTES);
+	hv_st_be64(e + 8, dw1);
+	plat_hpte_sync(m->plat);
+	hv_st_be64(e, dw0);
+	plat_hpte_sync(m->plat);
+}
+
 void hv_hpte_install(struct hv_machine *m, uint32_t slot, uint64_t ptex, uint64_t gdw0, uint64_t gdw1,
 		     hv_raddr_t ra)
 {
@@ -207,10 +222,7 @@ void hv_hpte_install(struct hv_machine *m, uint32_t slot, uint64_t ptex, uint64_
 	e->gdw0 = gdw0;
 	e->gdw1 = gdw1;
 	rmap_link(m, slot, ptex, hv_lmb_of(m, ra));
-	/* dword 1 first, then dword 0 with V: a walker never sees a valid half-written entry. */
-	hv_real_st64(m, hv_ra_add(a, 8), hw_dw1_make(gdw0, gdw1, ra, actual));
-	__atomic_thread_fence(__ATOMIC_RELEASE);
-	hv_real_st64(m, a, gdw0 & HPTE_V3_COMMON);
+	hpte_publish(m, a, gdw0 & HPTE_V3_COMMON, hw_dw1_make(gdw0, gdw1, ra, actual));
 }
 
 uint64_t hv_hpte_suspend(struct hv_machine *m, uint32_t slot, uint64_t ptex)
@@ -219,8 +231,11 @@ uint64_t hv_hpte_suspend(struct hv_machine *m, uint32_t slot, uint64_t ptex)
 	struct hv_hpte_meta *e = &p->meta[ptex];
 	hv_raddr_t a = hv_hpte_addr(p, ptex);
 
-	hv_real_st64(m, a, hv_real_ld64(m, a) & ~HPTE_V_VALID);
-	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	uint8_t *hw = hv_real_ptr(m, a);
+
+	/* No dirty marking: a valid entry was marked when it was published. */
+	hv_st_be64(hw, hv_ld_be64(hw) & ~HPTE_V_VALID);
+	/* The platform's flush is the whole ptesync; tlbie; eieio; tlbsync; ptesync sequence. */
 	plat_tlb_flush_entry(m->plat, p->lpid, hv_hpte_tlbie_rb(e->gdw0, e->gdw1, ptex));
 	/* Only now are R/C stable: hardware may set them until the tlbie completes. */
 	return hv_real_ld64(m, hv_ra_add(a, 8)) & HPTE_R_RC;
@@ -229,11 +244,7 @@ uint64_t hv_hpte_suspend(struct hv_machine *m, uint32_t slot, uint64_t ptex)
 void hv_hpte_resume(struct hv_machine *m, uint32_t slot, uint64_t ptex, uint64_t hw_dw1)
 {
 	struct hv_partition *p = &m->part[slot];
-	hv_raddr_t a = hv_hpte_addr(p, ptex);
-
-	hv_real_st64(m, hv_ra_add(a, 8), hw_dw1);
-	__atomic_thread_fence(__ATOMIC_RELEASE);
-	hv_real_st64(m, a, p->meta[ptex].gdw0 & HPTE_V3_COMMON);
+	hpte_publish(m, hv_hpte_addr(p, ptex), p->meta[ptex].gdw0 & HPTE_V3_COMMON, hw_dw1);
 }
 
 uint64_t hv_hpte_invalidate(struct hv_machine *m, uint32_t slot, uint64_t ptex)
@@ -250,8 +261,8 @@ uint64_t hv_hpte_invalidate(struct hv_machine *m, uint32_t slot, uint64_t ptex)
 	if (e->gdw0 & HPTE_V_VALID) {
 		rmap_unlink(m, slot, ptex);
 	}
-	hv_real_st64(m, hv_ra_add(a, 8), 0);
-	hv_real_st64(m, a, 0);
+	/* Dirty already: the entry was written when it was published. */
+	hv_memset(hv_real_ptr(m, a), 0, HPTE_BYTES);
 	hv_private_dirty(m, e, sizeof(*e));
 	e->gdw0 = e->gdw1 = 0;
 	e->next = e->prev = e->lmb = 0;

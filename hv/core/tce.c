@@ -28,7 +28,7 @@ void hv_tce_store(struct hv_machine *m, struct hv_window *w, uint64_t idx, uint6
 	hv_real_st64(m, hv_tce_shadow_slot(w, idx), logical);
 	if (old & TCE_RW) {
 		/* The old translation may be cached by the adapter: gone before we return. */
-		plat_iotlb_flush(m->plat, w->liobn, w->bus_offset + idx * TCE_PAGE_SIZE);
+		plat_iotlb_flush(m->plat, m->part[w->owner].lpid, w->liobn, w->bus_offset + idx * TCE_PAGE_SIZE);
 	}
 }
 
@@ -170,7 +170,7 @@ long h_put_tce_indirect(struct hv_call *c)
 {
 	struct hv_window *w = window_arg(c, c->arg[0]);
 	uint64_t list_la = c->arg[2], count = c->arg[3], idx, i;
-	uint64_t list[TCE_INDIRECT_MAX], real[TCE_INDIRECT_MAX];
+	uint64_t list[TCE_INDIRECT_MAX], real;
 	hv_raddr_t list_ra;
 
 	if (!w || count > TCE_INDIRECT_MAX || (list_la & (TCE_PAGE_SIZE - 1)) || !ioba_index(w, c->arg[1], count, &idx)) {
@@ -184,12 +184,14 @@ long h_put_tce_indirect(struct hv_call *c)
 		list[i] = hv_real_ld64(c->m, hv_ra_add(list_ra, i * 8));
 	}
 	for (i = 0; i < count; i++) {
-		if (!tce_validate(c, list[i], &real[i])) {
+		if (!tce_validate(c, list[i], &real)) {
 			return H_PARAMETER; /* nothing applied */
 		}
 	}
+	/* Nothing can change the partition's memory map inside the call: same results again. */
 	for (i = 0; i < count; i++) {
-		hv_tce_store(c->m, w, idx + i, real[i], list[i]);
+		tce_validate(c, list[i], &real);
+		hv_tce_store(c->m, w, idx + i, real, list[i]);
 	}
 	return H_SUCCESS;
 }

@@ -80,9 +80,9 @@ static void on_lpid(void *ctx, struct hv_plat *p, uint32_t lpid)
 	(void)ctx, (void)p, (void)lpid;
 	lpid_hits++;
 }
-static void on_io(void *ctx, struct hv_plat *p, uint32_t liobn, uint64_t ioba)
+static void on_io(void *ctx, struct hv_plat *p, uint32_t lpid, uint32_t liobn, uint64_t ioba)
 {
-	(void)ctx, (void)p, (void)liobn, (void)ioba;
+	(void)ctx, (void)p, (void)lpid, (void)liobn, (void)ioba;
 	io_hits++;
 }
 
@@ -97,8 +97,8 @@ TEST(host_tlb_hooks_and_counters)
 	hv_host_plat_set_hooks(p, &hooks, &one);
 	plat_tlb_flush_entry(p, 2, 0x1234);
 	plat_tlb_flush_lpid(p, 2);
-	plat_iotlb_flush(p, 0x100, 0);
-	plat_iotlb_flush(p, 0x100, 0x1000);
+	plat_iotlb_flush(p, 1, 0x100, 0);
+	plat_iotlb_flush(p, 1, 0x100, 0x1000);
 	hv_host_plat_stats(p, &st);
 	CHECK_EQ(st.tlb_entry_flushes, 2);
 	CHECK_EQ(st.tlb_lpid_flushes, 1);

@@ -30,6 +30,13 @@ uint64_t plat_mem_size(struct hv_plat *plat);
 void plat_mem_dirty(struct hv_plat *plat, hv_raddr_t ra, uint64_t len);
 
 /*
+ * Orders page-table stores for the MMU: every store before it is visible to
+ * a table walk before any store after it (eieio/ptesync on POWER). The host
+ * platform is driven by one thread, so a compiler barrier is enough there.
+ */
+void plat_hpte_sync(struct hv_plat *plat);
+
+/*
  * Translation invalidation (the tlbie sequence): one HPTE's translation,
  * given as the RB operand of tlbie, of partition lpid; or everything of lpid.
  * Returns only once no thread can use the old translation.
@@ -37,8 +44,8 @@ void plat_mem_dirty(struct hv_plat *plat, hv_raddr_t ra, uint64_t len);
 void plat_tlb_flush_entry(struct hv_plat *plat, uint32_t lpid, uint64_t rb);
 void plat_tlb_flush_lpid(struct hv_plat *plat, uint32_t lpid);
 
-/* I/O translation invalidation of one TCE of window liobn (IOTLB). */
-void plat_iotlb_flush(struct hv_plat *plat, uint32_t liobn, uint64_t ioba);
+/* I/O translation invalidation of one TCE of window liobn of partition lpid (IOTLB). */
+void plat_iotlb_flush(struct hv_plat *plat, uint32_t lpid, uint32_t liobn, uint64_t ioba);
 
 /* Bytes a partition's virtual terminal wrote. */
 void plat_console_write(struct hv_plat *plat, uint32_t lpid, const uint8_t *bytes, unsigned len);

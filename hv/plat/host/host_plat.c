@@ -229,6 +229,12 @@ void plat_mem_dirty(struct hv_plat *p, hv_raddr_t ra, uint64_t len)
 	}
 }
 
+void plat_hpte_sync(struct hv_plat *p)
+{
+	(void)p;
+	__asm__ volatile("" ::: "memory");
+}
+
 void plat_tlb_flush_entry(struct hv_plat *p, uint32_t lpid, uint64_t rb)
 {
 	p->stats.tlb_entry_flushes++;
@@ -245,11 +251,11 @@ void plat_tlb_flush_lpid(struct hv_plat *p, uint32_t lpid)
 	}
 }
 
-void plat_iotlb_flush(struct hv_plat *p, uint32_t liobn, uint64_t ioba)
+void plat_iotlb_flush(struct hv_plat *p, uint32_t lpid, uint32_t liobn, uint64_t ioba)
 {
 	p->stats.iotlb_flushes++;
 	if (p->hooks.iotlb_flush) {
-		p->hooks.iotlb_flush(p->hooks_ctx, p, liobn, ioba);
+		p->hooks.iotlb_flush(p->hooks_ctx, p, lpid, liobn, ioba);
 	}
 }
 

@@ -61,7 +61,7 @@ void hv_host_plat_stats(const struct hv_plat *plat, struct hv_host_stats *out);
 struct hv_host_hooks {
 	void (*tlb_flush_entry)(void *ctx, struct hv_plat *plat, uint32_t lpid, uint64_t rb);
 	void (*tlb_flush_lpid)(void *ctx, struct hv_plat *plat, uint32_t lpid);
-	void (*iotlb_flush)(void *ctx, struct hv_plat *plat, uint32_t liobn, uint64_t ioba);
+	void (*iotlb_flush)(void *ctx, struct hv_plat *plat, uint32_t lpid, uint32_t liobn, uint64_t ioba);
 };
 void hv_host_plat_set_hooks(struct hv_plat *plat, const struct hv_host_hooks *hooks, void *ctx);
 
