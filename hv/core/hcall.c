@@ -63,15 +63,17 @@ static enum hv_exit hcall_run(struct hv_machine *m, uint32_t thread)
 		t->regs.r[HV_REG_GPR + 3] = (uint64_t)H_PRIVILEGE;
 		return HV_EXIT_RESUME;
 	}
-	hv_memset(&c, 0, sizeof(c));
 	c.m = m;
 	c.slot = (uint32_t)t->part;
 	c.p = &m->part[c.slot];
 	c.vcpu = (uint32_t)t->vcpu;
 	c.thread = thread;
 	c.exit = HV_EXIT_RESUME;
+	c.idle_state = 0;
+	/* Handlers read the argument registers in place and write outputs aside. */
+	c.arg = &t->regs.r[HV_REG_GPR + 4];
 	for (i = 0; i < 9; i++) {
-		c.arg[i] = t->regs.r[HV_REG_GPR + 4 + i];
+		c.out[i] = 0;
 	}
 	d = hcall_lookup(t->regs.r[HV_REG_GPR + 3]);
 	rc = d ? d->fn(&c) : H_FUNCTION;

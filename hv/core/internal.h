@@ -16,7 +16,7 @@ struct hv_call {
 	uint32_t slot;
 	uint32_t vcpu;
 	uint32_t thread;
-	uint64_t arg[9];  /* r4..r12 */
+	const uint64_t *arg; /* r4..r12 of the calling thread (read-only) */
 	uint64_t out[9];  /* r4..r12 on return; zero unless the call defines them */
 	enum hv_exit exit; /* what the thread does after the call */
 	uint8_t idle_state; /* with HV_EXIT_IDLE: the vCPU's state once saved */

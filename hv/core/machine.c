@@ -204,7 +204,8 @@ int hv_partition_destroy(struct hv_machine *m, uint32_t slot)
 	 * was broken: the next partition must not inherit anything.
 	 */
 	for (ptex = 0; ptex < p->nhpte; ptex++) {
-		if (hv_hpte_valid(m, p, ptex) || p->meta[ptex].gdw0 || p->meta[ptex].gdw1) {
+		if (hv_hpte_hw_dw0(m, p, ptex) || hv_hpte_hw_dw1(m, p, ptex) || p->meta[ptex].gdw0 ||
+		    p->meta[ptex].gdw1) {
 			hv_hpte_invalidate(m, slot, ptex);
 		}
 	}
@@ -214,6 +215,7 @@ int hv_partition_destroy(struct hv_machine *m, uint32_t slot)
 	p->hpt_order = 0;
 	p->nhpte = 0;
 	p->term_rx_head = p->term_rx_len = 0;
+	hv_memset(p->term_rx, 0, sizeof(p->term_rx)); /* unread input must not outlive the partition */
 	return HV_OK;
 }
 
@@ -225,8 +227,12 @@ int hv_thread_assign(struct hv_machine *m, uint32_t thread, int slot)
 		return HV_ENOENT;
 	}
 	t = &m->thread[thread];
-	if (slot >= 0 && !hv_part(m, (uint32_t)slot)) {
+	/* -1 (the shared pool) or a dedicated-processor partition: nothing else could ever run there. */
+	if (slot < -1 || (slot >= 0 && !hv_part(m, (uint32_t)slot))) {
 		return HV_ENOENT;
+	}
+	if (slot >= 0 && m->part[slot].shared_proc) {
+		return HV_EINVAL;
 	}
 	if (t->part >= 0) {
 		return HV_EBUSY;

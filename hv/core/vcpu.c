@@ -106,6 +106,11 @@ int hv_dlpar_cpu_add(struct hv_machine *m, uint32_t slot, uint32_t vcpu)
 	hv_regs_boot_state(&boot, vcpu);
 	regs_store(m, v->save, &boot);
 	v->state = HV_VCPU_STOPPED;
+	/*
+	 * Not running yet, so the dispatch count starts odd: every dispatch then
+	 * makes it even and every preemption odd again (papr-spec §6.5).
+	 */
+	v->yield_count = p->shared_proc ? 1 : 0;
 	return HV_OK;
 }
 

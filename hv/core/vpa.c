@@ -75,6 +75,11 @@ void hv_vpa_revoke_lmb(struct hv_machine *m, uint32_t slot, uint32_t lmb)
 				areas[k]->on = false;
 			}
 		}
+		/* The DTL and SLB shadow exist only alongside a VPA (as registration requires). */
+		if (!p->vcpu[i].vpa.on) {
+			p->vcpu[i].dtl.on = false;
+			p->vcpu[i].slb.on = false;
+		}
 	}
 }
 

@@ -92,7 +92,6 @@ struct hv_vcpu {
 	uint8_t state;        /* enum hv_vcpu_state */
 	bool prodded;
 	int8_t thread;        /* thread it runs on, or -1 */
-	int8_t home_thread;   /* dedicated partitions: its own thread */
 	hv_raddr_t save;      /* save area in hypervisor memory */
 	struct hv_area vpa, dtl, slb;
 	uint32_t yield_count; /* dispatch counter, odd while preempted */
