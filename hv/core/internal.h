@@ -46,8 +46,10 @@ struct hv_lmb *hv_lmb_get(struct hv_machine *m, uint32_t lmb);
 /* Real LMB behind logical LMB index of p, or HV_NIL. */
 uint32_t hv_lmap_get(const struct hv_partition *p, const struct hv_machine *m, uint32_t logical);
 void hv_lmap_set(struct hv_machine *m, struct hv_partition *p, uint32_t logical, uint32_t real);
-/* First free LMB at or after a hint, or HV_NIL. */
+/* First free LMB, or HV_NIL. */
 uint32_t hv_lmb_find_free(struct hv_machine *m);
+/* *real_lmb: HV_NIL picks the first free LMB (HV_ENOMEM if none), else it must be free (HV_EBUSY / HV_EINVAL). */
+int hv_lmb_pick_free(struct hv_machine *m, uint32_t *real_lmb);
 /* Revokes every reference slot holds to real LMB (HPTEs, TCEs, registrations). */
 void hv_lmb_revoke_refs(struct hv_machine *m, uint32_t slot, uint32_t real);
 /* Zeroes a real LMB and marks it free (its owner's logical map is the caller's business). */

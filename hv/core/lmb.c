@@ -52,9 +52,22 @@ void hv_lmb_assign(struct hv_machine *m, uint32_t slot, uint32_t logical, uint32
 	m->part[slot].lmb_count++;
 }
 
+int hv_lmb_pick_free(struct hv_machine *m, uint32_t *real_lmb)
+{
+	if (*real_lmb == HV_NIL) {
+		*real_lmb = hv_lmb_find_free(m);
+		return *real_lmb == HV_NIL ? HV_ENOMEM : HV_OK;
+	}
+	if (*real_lmb >= m->lmb_count) {
+		return HV_EINVAL;
+	}
+	return m->lmb[*real_lmb].state == HV_LMB_FREE ? HV_OK : HV_EBUSY;
+}
+
 int hv_dlpar_mem_add(struct hv_machine *m, uint32_t slot, uint32_t logical_lmb, uint32_t real_lmb)
 {
 	struct hv_partition *p = hv_part(m, slot);
+	int rc;
 
 	if (!p) {
 		return HV_ENOENT;
@@ -65,15 +78,9 @@ int hv_dlpar_mem_add(struct hv_machine *m, uint32_t slot, uint32_t logical_lmb, 
 	if (hv_lmap_get(p, m, logical_lmb) != HV_NIL) {
 		return HV_EEXIST;
 	}
-	if (real_lmb == HV_NIL) {
-		real_lmb = hv_lmb_find_free(m);
-		if (real_lmb == HV_NIL) {
-			return HV_ENOMEM;
-		}
-	} else if (real_lmb >= m->lmb_count) {
-		return HV_EINVAL;
-	} else if (m->lmb[real_lmb].state != HV_LMB_FREE) {
-		return HV_EBUSY;
+	rc = hv_lmb_pick_free(m, &real_lmb);
+	if (rc != HV_OK) {
+		return rc;
 	}
 	/*
 	 * A free LMB is always zero: it was zero at power-on and every release

@@ -23,6 +23,12 @@ static void find_spanning(struct hv_machine *m, uint32_t slot, uint64_t ptex, vo
 	}
 }
 
+static void suspend_hpte(struct hv_machine *m, uint32_t slot, uint64_t ptex, void *ctx)
+{
+	(void)ctx;
+	hv_hpte_suspend(m, slot, ptex);
+}
+
 static void move_hpte(struct hv_machine *m, uint32_t slot, uint64_t ptex, void *ctx)
 {
 	hv_hpte_move(m, slot, ptex, ((struct relocate_scan *)ctx)->lmb);
@@ -33,6 +39,7 @@ int hv_lmb_relocate(struct hv_machine *m, uint32_t slot, uint32_t logical_lmb, u
 	struct hv_partition *p = hv_part(m, slot);
 	struct relocate_scan scan = { 0, false };
 	uint32_t old;
+	int rc;
 
 	if (!p) {
 		return HV_ENOENT;
@@ -41,21 +48,22 @@ int hv_lmb_relocate(struct hv_machine *m, uint32_t slot, uint32_t logical_lmb, u
 	if (old == HV_NIL) {
 		return HV_ENOENT;
 	}
-	if (real_lmb == HV_NIL) {
-		real_lmb = hv_lmb_find_free(m);
-		if (real_lmb == HV_NIL) {
-			return HV_ENOMEM;
-		}
-	} else if (real_lmb >= m->lmb_count) {
-		return HV_EINVAL;
-	} else if (m->lmb[real_lmb].state != HV_LMB_FREE) {
-		return HV_EBUSY;
+	rc = hv_lmb_pick_free(m, &real_lmb);
+	if (rc != HV_OK) {
+		return rc;
 	}
 	/* A page spanning several LMBs needs them really contiguous: moving one would break it. */
 	hv_rmap_visit_lmb(m, old, find_spanning, &scan);
 	if (scan.spans) {
 		return HV_EBUSY;
 	}
+	/*
+	 * Stop every translation to the old page before copying it (V off and
+	 * tlbie; the record and R/C stay): a vCPU running on another thread
+	 * could otherwise store to it after the copy and the store would be
+	 * lost. hv_hpte_move then revalidates each entry at the new page.
+	 */
+	hv_rmap_visit_lmb(m, old, suspend_hpte, 0);
 	hv_real_copy(m, hv_lmb_base(m, real_lmb), hv_lmb_base(m, old), m->cfg.lmb_size);
 	hv_lmb_assign(m, slot, logical_lmb, real_lmb); /* repoints the logical map */
 	p->lmb_count--; /* still one LMB: assign counted the new one */
@@ -67,6 +75,27 @@ int hv_lmb_relocate(struct hv_machine *m, uint32_t slot, uint32_t logical_lmb, u
 	return HV_OK;
 }
 
+/*
+ * Does p map a page larger than an LMB? Such a page needs its LMBs really
+ * contiguous and aligned to its size, which migrate_memory (one free LMB at
+ * a time) does not provide: installing it anyway would map real memory the
+ * partition does not own (I1), and dropping it would change its view (I11).
+ */
+static bool has_spanning_page(const struct hv_machine *m, const struct hv_partition *p)
+{
+	uint64_t ptex;
+
+	for (ptex = 0; ptex < p->nhpte; ptex++) {
+		const struct hv_hpte_meta *e = &p->meta[ptex];
+
+		if ((e->gdw0 & HPTE_V_VALID) &&
+		    (1ull << hv_hpte_actual_shift(e->gdw0, e->gdw1, 0)) > m->cfg.lmb_size) {
+			return true;
+		}
+	}
+	return false;
+}
+
 /* Can dst take partition p of src as it is? Checked before anything changes. */
 static int migrate_fits(struct hv_machine *src, const struct hv_partition *p, struct hv_machine *dst)
 {
@@ -76,6 +105,9 @@ static int migrate_fits(struct hv_machine *src, const struct hv_partition *p, st
 	    dst->cfg.max_vcpus < src->cfg.max_vcpus || dst->cfg.logical_lmbs_max < src->cfg.logical_lmbs_max ||
 	    dst->cfg.window_entries_max < src->cfg.window_entries_max) {
 		return HV_EINVAL;
+	}
+	if (has_spanning_page(src, p)) {
+		return HV_EBUSY; /* as for hv_lmb_relocate */
 	}
 	for (i = 0; i < dst->cfg.max_partitions; i++) {
 		slots += !dst->part[i].active;

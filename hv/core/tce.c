@@ -196,8 +196,14 @@ long h_put_tce_indirect(struct hv_call *c)
 	return H_SUCCESS;
 }
 
-void hv_tce_revoke_lmb(struct hv_machine *m, uint32_t slot, uint32_t lmb)
+/*
+ * Every TCE of slot's windows that grants access into real LMB `lmb` is
+ * either cleared (new_lmb == HV_NIL: the LMB is leaving) or pointed at the
+ * same offset of new_lmb (the LMB moved), keeping the partition's value.
+ */
+static void tce_rewrite_lmb(struct hv_machine *m, uint32_t slot, uint32_t lmb, uint32_t new_lmb)
 {
+	uint64_t old_base = (uint64_t)lmb << m->lmb_shift, new_base = (uint64_t)new_lmb << m->lmb_shift;
 	uint32_t i;
 	uint64_t e;
 
@@ -210,35 +216,26 @@ void hv_tce_revoke_lmb(struct hv_machine *m, uint32_t slot, uint32_t lmb)
 		for (e = 0; e < w->entries; e++) {
 			uint64_t real = hv_real_ld64(m, hv_tce_real_slot(w, e));
 
-			if ((real & TCE_RW) && hv_lmb_of(m, hv_ra(real & ~(TCE_PAGE_SIZE - 1))) == lmb) {
+			if (!(real & TCE_RW) || hv_lmb_of(m, hv_ra(real & ~(TCE_PAGE_SIZE - 1))) != lmb) {
+				continue;
+			}
+			if (new_lmb == HV_NIL) {
 				hv_tce_store(m, w, e, 0, 0);
+			} else {
+				hv_tce_store(m, w, e, real - old_base + new_base, hv_real_ld64(m, hv_tce_shadow_slot(w, e)));
 			}
 		}
 	}
 }
 
+void hv_tce_revoke_lmb(struct hv_machine *m, uint32_t slot, uint32_t lmb)
+{
+	tce_rewrite_lmb(m, slot, lmb, HV_NIL);
+}
+
 void hv_tce_retarget_lmb(struct hv_machine *m, uint32_t slot, uint32_t old_lmb, uint32_t new_lmb)
 {
-	uint64_t delta_old = (uint64_t)old_lmb << m->lmb_shift, delta_new = (uint64_t)new_lmb << m->lmb_shift;
-	uint32_t i;
-	uint64_t e;
-
-	for (i = 0; i < m->cfg.max_windows; i++) {
-		struct hv_window *w = &m->win[i];
-
-		if (!w->active || w->owner != slot) {
-			continue;
-		}
-		for (e = 0; e < w->entries; e++) {
-			uint64_t real = hv_real_ld64(m, hv_tce_real_slot(w, e));
-
-			if ((real & TCE_RW) && hv_lmb_of(m, hv_ra(real & ~(TCE_PAGE_SIZE - 1))) == old_lmb) {
-				uint64_t logical = hv_real_ld64(m, hv_tce_shadow_slot(w, e));
-
-				hv_tce_store(m, w, e, real - delta_old + delta_new, logical);
-			}
-		}
-	}
+	tce_rewrite_lmb(m, slot, old_lmb, new_lmb);
 }
 
 bool hv_dma_translate(struct hv_machine *m, uint32_t slot, uint32_t liobn, uint64_t bus, bool write,
