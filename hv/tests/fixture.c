@@ -160,3 +160,86 @@ uint64_t fx_ptel(uint64_t la)
 {
 	return (la & HPTE_R_RPN) | HPTE_R_M | 0x2;
 }
+
+uint64_t fx_hw0(struct fx *f, uint32_t slot, uint64_t ptex)
+{
+	return hv_ld_be64(f->m.mem + hv_hpte_addr(&f->m.part[slot], ptex).v);
+}
+
+uint64_t fx_hw1(struct fx *f, uint32_t slot, uint64_t ptex)
+{
+	return hv_ld_be64(f->m.mem + hv_hpte_addr(&f->m.part[slot], ptex).v + 8);
+}
+
+void fx_mmu_set_rc(struct fx *f, uint32_t slot, uint64_t ptex, uint64_t rc)
+{
+	hv_raddr_t a = hv_hpte_addr(&f->m.part[slot], ptex);
+	uint8_t *e = f->m.mem + a.v;
+
+	plat_mem_dirty(f->plat, a, HPTE_BYTES);
+	e[HPTE_R_R_BYTE] |= (rc & HPTE_R_R) ? 1 : 0;
+	e[HPTE_R_C_BYTE] |= (rc & HPTE_R_C) ? 0x80 : 0;
+}
+
+uint64_t fx_enter(struct fx *f, uint32_t slot, uint64_t ptex, uint64_t pteh, uint64_t ptel)
+{
+	CHECK_RC(HC(f, slot, H_ENTER, 0, ptex, pteh, ptel), H_SUCCESS);
+	return f->out[0];
+}
+
+uint32_t fx_real_lmb_of(struct fx *f, uint32_t slot, uint64_t la)
+{
+	return (uint32_t)(fx_real(f, slot, la).v >> f->m.lmb_shift);
+}
+
+hv_raddr_t fx_lmb_base(struct fx *f, uint32_t lmb)
+{
+	return hv_ra((uint64_t)lmb << f->m.lmb_shift);
+}
+
+static struct hv_window *fx_window(struct fx *f, uint32_t slot, uint32_t liobn)
+{
+	struct hv_window *w = hv_window_find(&f->m, slot, liobn);
+
+	CHECK(w);
+	return w;
+}
+
+uint64_t fx_tce_real(struct fx *f, uint32_t slot, uint32_t liobn, uint64_t idx)
+{
+	return hv_ld_be64(f->m.mem + fx_window(f, slot, liobn)->table.v + idx * 8);
+}
+
+uint64_t fx_tce_shadow(struct fx *f, uint32_t slot, uint32_t liobn, uint64_t idx)
+{
+	return hv_ld_be64(f->m.mem + fx_window(f, slot, liobn)->shadow.v + idx * 8);
+}
+
+uint64_t fx_get_tce(struct fx *f, uint32_t slot, uint32_t liobn, uint64_t ioba)
+{
+	CHECK_RC(HC(f, slot, H_GET_TCE, liobn, ioba), H_SUCCESS);
+	return f->out[0];
+}
+
+void fx_register_vpa(struct fx *f, uint32_t slot, uint64_t la)
+{
+	fx_write64(f, slot, la, (uint64_t)640 << 16); /* be16 length at offset 4 */
+	CHECK_RC(HC(f, slot, H_REGISTER_VPA, 1ull << 45, 0, la), H_SUCCESS);
+}
+
+void fx_redispatch(struct fx *f, uint32_t slot)
+{
+	int t = fx_running_thread(f, slot, 0);
+
+	CHECK(t >= 0);
+	CHECK_EQ(hv_preempt(&f->m, (uint32_t)t), HV_OK);
+	CHECK(fx_running_thread(f, slot, 0) >= 0);
+}
+
+struct hv_host_stats fx_stats(struct fx *f)
+{
+	struct hv_host_stats s;
+
+	hv_host_plat_stats(f->plat, &s);
+	return s;
+}

@@ -51,4 +51,28 @@ bool fx_real_is_zero(struct fx *f, hv_raddr_t ra, uint64_t len);
 uint64_t fx_pteh(uint64_t vsid, uint64_t ea);
 uint64_t fx_ptel(uint64_t la); /* M + PP=10 */
 
+/* ---- shared assertions-backed helpers (fail the current test on a bad return code) ---- */
+
+/* Hardware doublewords of HPTE ptex of slot, as the MMU reads them. */
+uint64_t fx_hw0(struct fx *f, uint32_t slot, uint64_t ptex);
+uint64_t fx_hw1(struct fx *f, uint32_t slot, uint64_t ptex);
+/* Sets hardware R/C as the MMU would (single-byte stores to bytes 14 and 15 of the HPTE). */
+void fx_mmu_set_rc(struct fx *f, uint32_t slot, uint64_t ptex, uint64_t rc);
+/* H_ENTER (flags 0) that must succeed; returns the PTEX used. */
+uint64_t fx_enter(struct fx *f, uint32_t slot, uint64_t ptex, uint64_t pteh, uint64_t ptel);
+/* Real LMB behind logical la of slot, and the real base of an LMB. */
+uint32_t fx_real_lmb_of(struct fx *f, uint32_t slot, uint64_t la);
+hv_raddr_t fx_lmb_base(struct fx *f, uint32_t lmb);
+/* Real (adapter) and shadow (partition) TCE idx of slot's window liobn. */
+uint64_t fx_tce_real(struct fx *f, uint32_t slot, uint32_t liobn, uint64_t idx);
+uint64_t fx_tce_shadow(struct fx *f, uint32_t slot, uint32_t liobn, uint64_t idx);
+/* H_GET_TCE that must succeed. */
+uint64_t fx_get_tce(struct fx *f, uint32_t slot, uint32_t liobn, uint64_t ioba);
+/* Registers a 640-byte VPA for vCPU 0 of slot at la. */
+void fx_register_vpa(struct fx *f, uint32_t slot, uint64_t la);
+/* Preempts vCPU 0 of slot and dispatches it again. */
+void fx_redispatch(struct fx *f, uint32_t slot);
+/* The platform's counters. */
+struct hv_host_stats fx_stats(struct fx *f);
+
 #endif

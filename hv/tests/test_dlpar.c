@@ -19,81 +19,6 @@
 
 /* ---- helpers ---- */
 
-static uint64_t hw0(struct fx *f, uint32_t slot, uint64_t ptex)
-{
-	return hv_ld_be64(f->m.mem + hv_hpte_addr(&f->m.part[slot], ptex).v);
-}
-
-static uint64_t hw1(struct fx *f, uint32_t slot, uint64_t ptex)
-{
-	return hv_ld_be64(f->m.mem + hv_hpte_addr(&f->m.part[slot], ptex).v + 8);
-}
-
-/* H_ENTER that must succeed; returns the PTEX used. */
-static uint64_t enter(struct fx *f, uint32_t slot, uint64_t ptex, uint64_t pteh, uint64_t ptel)
-{
-	CHECK_RC(HC(f, slot, H_ENTER, 0, ptex, pteh, ptel), H_SUCCESS);
-	return f->out[0];
-}
-
-static uint32_t real_lmb_of(struct fx *f, uint32_t slot, uint64_t la)
-{
-	return (uint32_t)(fx_real(f, slot, la).v >> f->m.lmb_shift);
-}
-
-static hv_raddr_t lmb_base(struct fx *f, uint32_t lmb)
-{
-	return hv_ra((uint64_t)lmb << f->m.lmb_shift);
-}
-
-/* Real and shadow TCE idx of slot's window liobn. */
-static uint64_t tce_real(struct fx *f, uint32_t slot, uint32_t liobn, uint64_t idx)
-{
-	struct hv_window *w = hv_window_find(&f->m, slot, liobn);
-
-	CHECK(w);
-	return hv_ld_be64(f->m.mem + w->table.v + idx * 8);
-}
-
-static uint64_t tce_shadow(struct fx *f, uint32_t slot, uint32_t liobn, uint64_t idx)
-{
-	struct hv_window *w = hv_window_find(&f->m, slot, liobn);
-
-	CHECK(w);
-	return hv_ld_be64(f->m.mem + w->shadow.v + idx * 8);
-}
-
-static uint64_t get_tce(struct fx *f, uint32_t slot, uint32_t liobn, uint64_t ioba)
-{
-	CHECK_RC(HC(f, slot, H_GET_TCE, liobn, ioba), H_SUCCESS);
-	return f->out[0];
-}
-
-/* Registers a 640-byte VPA for vCPU 0 at la. */
-static void register_vpa(struct fx *f, uint32_t slot, uint64_t la)
-{
-	fx_write64(f, slot, la, (uint64_t)640 << 16); /* be16 length at offset 4 */
-	CHECK_RC(HC(f, slot, H_REGISTER_VPA, 1ull << 45, 0, la), H_SUCCESS);
-}
-
-/* Preempts vCPU 0 of slot (if it runs) and dispatches it again. */
-static void redispatch(struct fx *f, uint32_t slot)
-{
-	int t = fx_running_thread(f, slot, 0);
-
-	CHECK(t >= 0);
-	CHECK_EQ(hv_preempt(&f->m, (uint32_t)t), HV_OK);
-	CHECK(fx_running_thread(f, slot, 0) >= 0);
-}
-
-static struct hv_host_stats stats(struct fx *f)
-{
-	struct hv_host_stats s;
-
-	hv_host_plat_stats(f->plat, &s);
-	return s;
-}
-
 static bool meta_zero(struct fx *f, uint32_t slot, uint64_t ptex)
 {
 	const struct hv_hpte_meta *e = &f->m.part[slot].meta[ptex];
@@ -149,21 +74,21 @@ TEST(remove_revokes_hptes_tces_vpa_and_scrubs)
 		fx_write64(&f, s, la1 + off, 0xA5A5000000000000ull | off);
 	}
 	/* Two aliases of one page in one group, one in a secondary slot, one more alias there, the last page. */
-	ptex[0] = enter(&f, s, 0, fx_pteh(0x100, 0x1000), fx_ptel(la1));
-	ptex[1] = enter(&f, s, 0, fx_pteh(0x101, 0x2000), fx_ptel(la1));
-	ptex[2] = enter(&f, s, 0x80, fx_pteh(0x102, 0x3000) | HPTE_V_SECONDARY, fx_ptel(la1 + 0x1000));
-	ptex[3] = enter(&f, s, 0x80, fx_pteh(0x103, 0x4000) | HPTE_V_SECONDARY, fx_ptel(la1));
-	ptex[4] = enter(&f, s, 0x3FF8, fx_pteh(0x104, 0x5000), fx_ptel(la1 + LMB - 0x1000));
+	ptex[0] = fx_enter(&f, s, 0, fx_pteh(0x100, 0x1000), fx_ptel(la1));
+	ptex[1] = fx_enter(&f, s, 0, fx_pteh(0x101, 0x2000), fx_ptel(la1));
+	ptex[2] = fx_enter(&f, s, 0x80, fx_pteh(0x102, 0x3000) | HPTE_V_SECONDARY, fx_ptel(la1 + 0x1000));
+	ptex[3] = fx_enter(&f, s, 0x80, fx_pteh(0x103, 0x4000) | HPTE_V_SECONDARY, fx_ptel(la1));
+	ptex[4] = fx_enter(&f, s, 0x3FF8, fx_pteh(0x104, 0x5000), fx_ptel(la1 + LMB - 0x1000));
 	CHECK_EQ(ptex[0], 0);
 	CHECK_EQ(ptex[1], 1);
 	CHECK_EQ(ptex[2], 0x80);
 	CHECK_EQ(ptex[3], 0x81);
 	CHECK_EQ(ptex[4], 0x3FF8);
-	real = real_lmb_of(&f, s, la1);
+	real = fx_real_lmb_of(&f, s, la1);
 	CHECK_EQ(f.m.lmb[real].hpte_count, 5);
 	for (i = 0; i < 5; i++) {
-		CHECK(hw0(&f, s, ptex[i]) & HPTE_V_VALID);
-		CHECK_EQ((hw1(&f, s, ptex[i]) & HPTE_R3_RPN) >> f.m.lmb_shift, real);
+		CHECK(fx_hw0(&f, s, ptex[i]) & HPTE_V_VALID);
+		CHECK_EQ((fx_hw1(&f, s, ptex[i]) & HPTE_R3_RPN) >> f.m.lmb_shift, real);
 	}
 
 	/* TCEs: two into LMB 1 (RW, R), two elsewhere. */
@@ -174,20 +99,20 @@ TEST(remove_revokes_hptes_tces_vpa_and_scrubs)
 	CHECK_RC(HC(&f, s, H_PUT_TCE, LIOBN, 0x3000, (2 * LMB + 0x1000) | 2), H_SUCCESS);
 
 	/* A VPA in LMB 1: the hypervisor writes the yield count there on dispatch. */
-	register_vpa(&f, s, la1 + 0x3000);
-	redispatch(&f, s);
+	fx_register_vpa(&f, s, la1 + 0x3000);
+	fx_redispatch(&f, s);
 	CHECK(f.m.part[s].vcpu[0].vpa.on);
 	CHECK_EQ(fx_read64(&f, s, la1 + 0x3100) >> 32, f.m.part[s].vcpu[0].yield_count);
 	CHECK(f.m.part[s].vcpu[0].yield_count != 0);
 
-	st0 = stats(&f);
+	st0 = fx_stats(&f);
 	CHECK_EQ(hv_dlpar_mem_remove(&f.m, s, 1), HV_OK);
-	st1 = stats(&f);
+	st1 = fx_stats(&f);
 
 	/* Every HPTE invalid in the hardware HPT and in the shadow; one tlbie each at least. */
 	for (i = 0; i < 5; i++) {
-		CHECK_EQ(hw0(&f, s, ptex[i]), 0);
-		CHECK_EQ(hw1(&f, s, ptex[i]), 0);
+		CHECK_EQ(fx_hw0(&f, s, ptex[i]), 0);
+		CHECK_EQ(fx_hw1(&f, s, ptex[i]), 0);
 		CHECK(meta_zero(&f, s, ptex[i]));
 	}
 	CHECK(st1.tlb_entry_flushes - st0.tlb_entry_flushes >= 5);
@@ -197,24 +122,24 @@ TEST(remove_revokes_hptes_tces_vpa_and_scrubs)
 	CHECK_EQ(f.m.lmb[real].hpte_head, 0);
 
 	/* TCEs into the LMB cleared (guest view and real table), the others untouched. */
-	CHECK_EQ(get_tce(&f, s, LIOBN, 0x0000), 0);
-	CHECK_EQ(get_tce(&f, s, LIOBN, 0x1000), 0);
-	CHECK_EQ(tce_real(&f, s, LIOBN, 0), 0);
-	CHECK_EQ(tce_real(&f, s, LIOBN, 1), 0);
-	CHECK_EQ(tce_shadow(&f, s, LIOBN, 0), 0);
-	CHECK_EQ(tce_shadow(&f, s, LIOBN, 1), 0);
-	CHECK_EQ(get_tce(&f, s, LIOBN, 0x2000), 0x3000 | 3);
-	CHECK_EQ(tce_real(&f, s, LIOBN, 2), fx_real(&f, s, 0x3000).v | 3);
-	CHECK_EQ(get_tce(&f, s, LIOBN, 0x3000), (2 * LMB + 0x1000) | 2);
-	CHECK_EQ(tce_real(&f, s, LIOBN, 3), fx_real(&f, s, 2 * LMB + 0x1000).v | 2);
+	CHECK_EQ(fx_get_tce(&f, s, LIOBN, 0x0000), 0);
+	CHECK_EQ(fx_get_tce(&f, s, LIOBN, 0x1000), 0);
+	CHECK_EQ(fx_tce_real(&f, s, LIOBN, 0), 0);
+	CHECK_EQ(fx_tce_real(&f, s, LIOBN, 1), 0);
+	CHECK_EQ(fx_tce_shadow(&f, s, LIOBN, 0), 0);
+	CHECK_EQ(fx_tce_shadow(&f, s, LIOBN, 1), 0);
+	CHECK_EQ(fx_get_tce(&f, s, LIOBN, 0x2000), 0x3000 | 3);
+	CHECK_EQ(fx_tce_real(&f, s, LIOBN, 2), fx_real(&f, s, 0x3000).v | 3);
+	CHECK_EQ(fx_get_tce(&f, s, LIOBN, 0x3000), (2 * LMB + 0x1000) | 2);
+	CHECK_EQ(fx_tce_real(&f, s, LIOBN, 3), fx_real(&f, s, 2 * LMB + 0x1000).v | 2);
 
 	/* Registration dropped; the LMB is free and zero; the partition no longer maps it. */
 	CHECK(!f.m.part[s].vcpu[0].vpa.on);
 	CHECK_EQ(f.m.lmb[real].state, HV_LMB_FREE);
-	CHECK(fx_real_is_zero(&f, lmb_base(&f, real), LMB));
+	CHECK(fx_real_is_zero(&f, fx_lmb_base(&f, real), LMB));
 	CHECK_EQ(f.m.part[s].lmb_count, 3);
 	CHECK_EQ(f.m.part[s].lmap[1], 0);
-	CHECK_EQ(hv_real_owner(&f.m, lmb_base(&f, real)), -1);
+	CHECK_EQ(hv_real_owner(&f.m, fx_lmb_base(&f, real)), -1);
 	{
 		hv_raddr_t ra;
 
@@ -225,9 +150,9 @@ TEST(remove_revokes_hptes_tces_vpa_and_scrubs)
 	CHECK_EQ(hv_partition_create(&f.m, 18, true, &s2), HV_OK);
 	CHECK_EQ(hv_dlpar_cpu_add(&f.m, s2, 0), HV_OK);
 	CHECK_EQ(hv_dlpar_mem_add(&f.m, s2, 0, real), HV_OK);
-	CHECK_EQ(fx_real(&f, s2, 0).v, lmb_base(&f, real).v);
-	CHECK(fx_real_is_zero(&f, lmb_base(&f, real), LMB));
-	CHECK_EQ(hv_real_owner(&f.m, lmb_base(&f, real)), s2);
+	CHECK_EQ(fx_real(&f, s2, 0).v, fx_lmb_base(&f, real).v);
+	CHECK(fx_real_is_zero(&f, fx_lmb_base(&f, real), LMB));
+	CHECK_EQ(hv_real_owner(&f.m, fx_lmb_base(&f, real)), s2);
 
 	/* The old owner sees nothing and can reach nothing of it. */
 	for (i = 0; i < 5; i++) {
@@ -238,18 +163,18 @@ TEST(remove_revokes_hptes_tces_vpa_and_scrubs)
 	}
 	CHECK_RC(HC(&f, s, H_ENTER, 0, 0x100, fx_pteh(0x200, 0x1000), fx_ptel(la1)), H_PARAMETER);
 	CHECK_RC(HC(&f, s, H_ENTER, 0, 0x100, fx_pteh(0x200, 0x1000), fx_ptel(la1 + LMB - 0x1000)), H_PARAMETER);
-	CHECK_EQ(hw0(&f, s, 0x100), 0);
+	CHECK_EQ(fx_hw0(&f, s, 0x100), 0);
 	CHECK_RC(HC(&f, s, H_PUT_TCE, LIOBN, 0x0000, la1 | 3), H_PARAMETER);
 	CHECK_RC(HC(&f, s, H_PUT_TCE, LIOBN, 0x0000, (la1 + 0x2000) | 1), H_PARAMETER);
-	CHECK_EQ(tce_real(&f, s, LIOBN, 0), 0);
-	CHECK_EQ(tce_shadow(&f, s, LIOBN, 0), 0);
+	CHECK_EQ(fx_tce_real(&f, s, LIOBN, 0), 0);
+	CHECK_EQ(fx_tce_shadow(&f, s, LIOBN, 0), 0);
 	CHECK_RC(HC(&f, s, H_REGISTER_VPA, 1ull << 45, 0, la1 + 0x3000), H_PARAMETER);
 	CHECK(!f.m.part[s].vcpu[0].vpa.on);
 
 	/* Dispatching the old owner again writes nothing into the new owner's page. */
-	redispatch(&f, s);
-	redispatch(&f, s);
-	CHECK(fx_real_is_zero(&f, lmb_base(&f, real), LMB));
+	fx_redispatch(&f, s);
+	fx_redispatch(&f, s);
+	CHECK(fx_real_is_zero(&f, fx_lmb_base(&f, real), LMB));
 	fx_fini(&f);
 }
 
@@ -264,39 +189,39 @@ TEST(remove_keeps_hptes_and_tces_of_other_lmbs_exact)
 	for (off = 0; off < 4 * LMB; off += 0x8000) {
 		fx_write64(&f, s, off, 0x1111000000000000ull | off);
 	}
-	keep[0] = enter(&f, s, 0x10, fx_pteh(0x10, 0), fx_ptel(0));                        /* LMB 0 */
-	keep[1] = enter(&f, s, 0x10, fx_pteh(0x11, 0), fx_ptel(LMB - 0x1000));             /* LMB 0, last page */
-	keep[2] = enter(&f, s, 0x18, fx_pteh(0x12, 0) | HPTE_V_SECONDARY, fx_ptel(2 * LMB)); /* LMB 2, first page */
-	keep[3] = enter(&f, s, 0x20, fx_pteh(0x13, 0), fx_ptel(3 * LMB + 0x7000));         /* LMB 3 */
-	enter(&f, s, 0x10, fx_pteh(0x14, 0), fx_ptel(LMB));                                 /* LMB 1: goes */
-	enter(&f, s, 0x18, fx_pteh(0x15, 0), fx_ptel(2 * LMB - 0x1000));                    /* LMB 1: goes */
+	keep[0] = fx_enter(&f, s, 0x10, fx_pteh(0x10, 0), fx_ptel(0));                        /* LMB 0 */
+	keep[1] = fx_enter(&f, s, 0x10, fx_pteh(0x11, 0), fx_ptel(LMB - 0x1000));             /* LMB 0, last page */
+	keep[2] = fx_enter(&f, s, 0x18, fx_pteh(0x12, 0) | HPTE_V_SECONDARY, fx_ptel(2 * LMB)); /* LMB 2, first page */
+	keep[3] = fx_enter(&f, s, 0x20, fx_pteh(0x13, 0), fx_ptel(3 * LMB + 0x7000));         /* LMB 3 */
+	fx_enter(&f, s, 0x10, fx_pteh(0x14, 0), fx_ptel(LMB));                                 /* LMB 1: goes */
+	fx_enter(&f, s, 0x18, fx_pteh(0x15, 0), fx_ptel(2 * LMB - 0x1000));                    /* LMB 1: goes */
 	CHECK_EQ(hv_window_assign(&f.m, s, LIOBN, 0x100000, 8), HV_OK);
 	CHECK_RC(HC(&f, s, H_PUT_TCE, LIOBN, 0x100000, (LMB - 0x1000) | 3), H_SUCCESS);
 	CHECK_RC(HC(&f, s, H_PUT_TCE, LIOBN, 0x101000, (2 * LMB) | 1), H_SUCCESS);
 	CHECK_RC(HC(&f, s, H_PUT_TCE, LIOBN, 0x102000, LMB | 3), H_SUCCESS);
 	for (i = 0; i < 4; i++) {
-		w0[i] = hw0(&f, s, keep[i]);
-		w1[i] = hw1(&f, s, keep[i]);
+		w0[i] = fx_hw0(&f, s, keep[i]);
+		w1[i] = fx_hw1(&f, s, keep[i]);
 		CHECK_RC(HC(&f, s, H_READ, 0, keep[i]), H_SUCCESS);
 		r[i] = f.out[1];
 	}
-	t0 = tce_real(&f, s, LIOBN, 0);
-	t1 = tce_real(&f, s, LIOBN, 1);
+	t0 = fx_tce_real(&f, s, LIOBN, 0);
+	t1 = fx_tce_real(&f, s, LIOBN, 1);
 
 	CHECK_EQ(hv_dlpar_mem_remove(&f.m, s, 1), HV_OK);
 
 	for (i = 0; i < 4; i++) {
-		CHECK_EQ(hw0(&f, s, keep[i]), w0[i]);
-		CHECK_EQ(hw1(&f, s, keep[i]), w1[i]);
+		CHECK_EQ(fx_hw0(&f, s, keep[i]), w0[i]);
+		CHECK_EQ(fx_hw1(&f, s, keep[i]), w1[i]);
 		CHECK_RC(HC(&f, s, H_READ, 0, keep[i]), H_SUCCESS);
 		CHECK_EQ(f.out[1], r[i]);
 		CHECK_EQ(f.out[0] & HPTE_V_VALID, HPTE_V_VALID);
 	}
-	CHECK_EQ(hw0(&f, s, 0x12), 0);
-	CHECK_EQ(hw0(&f, s, 0x19), 0);
-	CHECK_EQ(tce_real(&f, s, LIOBN, 0), t0);
-	CHECK_EQ(tce_real(&f, s, LIOBN, 1), t1);
-	CHECK_EQ(tce_real(&f, s, LIOBN, 2), 0);
+	CHECK_EQ(fx_hw0(&f, s, 0x12), 0);
+	CHECK_EQ(fx_hw0(&f, s, 0x19), 0);
+	CHECK_EQ(fx_tce_real(&f, s, LIOBN, 0), t0);
+	CHECK_EQ(fx_tce_real(&f, s, LIOBN, 1), t1);
+	CHECK_EQ(fx_tce_real(&f, s, LIOBN, 2), 0);
 	/* Contents of the other LMBs untouched. */
 	for (off = 0; off < 4 * LMB; off += 0x8000) {
 		if (off >= LMB && off < 2 * LMB) {
@@ -323,12 +248,12 @@ TEST(remove_flushes_once_per_hpte_for_the_owner)
 
 	fx_init(&f, 0, 0);
 	other = fx_partition(&f, 1);
-	enter(&f, other, 0x40, fx_pteh(0x99, 0), fx_ptel(0));
+	fx_enter(&f, other, 0x40, fx_pteh(0x99, 0), fx_ptel(0));
 	s = fx_partition(&f, 2);
 	for (pg = 0; pg < 64; pg++) {
-		ptex[pg] = enter(&f, s, pg * 8 + (pg & 1 ? 3 : 0), fx_pteh(0x200 + pg, pg << 12), fx_ptel(LMB + pg * 0x1000));
+		ptex[pg] = fx_enter(&f, s, pg * 8 + (pg & 1 ? 3 : 0), fx_pteh(0x200 + pg, pg << 12), fx_ptel(LMB + pg * 0x1000));
 	}
-	real = real_lmb_of(&f, s, LMB);
+	real = fx_real_lmb_of(&f, s, LMB);
 	CHECK_EQ(f.m.lmb[real].hpte_count, 64);
 	flush_entries = flush_wrong_lpid = 0;
 	flush_lpid_expected = f.m.part[s].lpid;
@@ -338,13 +263,13 @@ TEST(remove_flushes_once_per_hpte_for_the_owner)
 	CHECK(flush_entries >= 64);
 	CHECK_EQ(flush_wrong_lpid, 0);
 	for (pg = 0; pg < 64; pg++) {
-		CHECK_EQ(hw0(&f, s, ptex[pg]), 0);
-		CHECK_EQ(hw1(&f, s, ptex[pg]), 0);
+		CHECK_EQ(fx_hw0(&f, s, ptex[pg]), 0);
+		CHECK_EQ(fx_hw1(&f, s, ptex[pg]), 0);
 		CHECK(meta_zero(&f, s, ptex[pg]));
 	}
 	/* The other partition's entry is untouched. */
-	CHECK(hw0(&f, other, 0x40) & HPTE_V_VALID);
-	CHECK_EQ(hw1(&f, other, 0x40) & HPTE_R3_RPN, fx_real(&f, other, 0).v);
+	CHECK(fx_hw0(&f, other, 0x40) & HPTE_V_VALID);
+	CHECK_EQ(fx_hw1(&f, other, 0x40) & HPTE_R3_RPN, fx_real(&f, other, 0).v);
 	fx_fini(&f);
 }
 
@@ -357,26 +282,26 @@ TEST(remove_middle_lmb_of_16m_page_invalidates_it)
 	fx_init(&f, 0, 0);
 	CHECK(f.m.hv_bytes <= 64 * LMB);
 	s = big_partition(&f, 64);
-	big = enter(&f, s, 0x200, fx_pteh(0x77, 0) | HPTE_V_LARGE, PTEL16M);
+	big = fx_enter(&f, s, 0x200, fx_pteh(0x77, 0) | HPTE_V_LARGE, PTEL16M);
 	CHECK_EQ(big, 0x200);
-	CHECK_EQ(hw1(&f, s, big) & HPTE_R3_RPN, 16 * MiB);
-	CHECK(hw0(&f, s, big) & HPTE_V_LARGE);
+	CHECK_EQ(fx_hw1(&f, s, big) & HPTE_R3_RPN, 16 * MiB);
+	CHECK(fx_hw0(&f, s, big) & HPTE_V_LARGE);
 	CHECK_EQ(f.m.lmb[64].hpte_count, 1); /* linked on its base LMB only */
 	CHECK_EQ(f.m.lmb[100].hpte_count, 0);
-	small_in = enter(&f, s, 0x300, fx_pteh(0x78, 0), fx_ptel(36 * LMB + 0x5000)); /* real LMB 100 */
-	small_out = enter(&f, s, 0x308, fx_pteh(0x79, 0), fx_ptel(26 * LMB));         /* real LMB 90 */
-	w0 = hw0(&f, s, small_out);
-	w1 = hw1(&f, s, small_out);
+	small_in = fx_enter(&f, s, 0x300, fx_pteh(0x78, 0), fx_ptel(36 * LMB + 0x5000)); /* real LMB 100 */
+	small_out = fx_enter(&f, s, 0x308, fx_pteh(0x79, 0), fx_ptel(26 * LMB));         /* real LMB 90 */
+	w0 = fx_hw0(&f, s, small_out);
+	w1 = fx_hw1(&f, s, small_out);
 
 	CHECK_EQ(hv_dlpar_mem_remove(&f.m, s, 36), HV_OK); /* real LMB 100 */
 
-	CHECK_EQ(hw0(&f, s, big), 0);
-	CHECK_EQ(hw1(&f, s, big), 0);
+	CHECK_EQ(fx_hw0(&f, s, big), 0);
+	CHECK_EQ(fx_hw1(&f, s, big), 0);
 	CHECK(meta_zero(&f, s, big));
-	CHECK_EQ(hw0(&f, s, small_in), 0);
+	CHECK_EQ(fx_hw0(&f, s, small_in), 0);
 	CHECK(meta_zero(&f, s, small_in));
-	CHECK_EQ(hw0(&f, s, small_out), w0);
-	CHECK_EQ(hw1(&f, s, small_out), w1);
+	CHECK_EQ(fx_hw0(&f, s, small_out), w0);
+	CHECK_EQ(fx_hw1(&f, s, small_out), w1);
 	CHECK_EQ(f.m.lmb[64].hpte_count, 0);
 	CHECK_EQ(f.m.lmb[64].hpte_head, 0);
 	CHECK_EQ(f.m.lmb[100].state, HV_LMB_FREE);
@@ -385,7 +310,7 @@ TEST(remove_middle_lmb_of_16m_page_invalidates_it)
 	CHECK_EQ(f.out[1], 0);
 	/* With a hole in it, the 16 MiB page can no longer be entered. */
 	CHECK_RC(HC(&f, s, H_ENTER, 0, 0x200, fx_pteh(0x77, 0) | HPTE_V_LARGE, PTEL16M), H_PARAMETER);
-	CHECK_EQ(hw0(&f, s, 0x200), 0);
+	CHECK_EQ(fx_hw0(&f, s, 0x200), 0);
 	fx_fini(&f);
 }
 
@@ -401,13 +326,13 @@ TEST(remove_base_or_last_lmb_of_16m_page_invalidates_it)
 
 		fx_init(&f, 0, 0);
 		s = big_partition(&f, 64);
-		big = enter(&f, s, 0x1000, fx_pteh(0x55, 0) | HPTE_V_LARGE, PTEL16M);
+		big = fx_enter(&f, s, 0x1000, fx_pteh(0x55, 0) | HPTE_V_LARGE, PTEL16M);
 		CHECK_EQ(hv_dlpar_mem_remove(&f.m, s, victims[k]), HV_OK);
-		CHECK_EQ(hw0(&f, s, big), 0);
-		CHECK_EQ(hw1(&f, s, big), 0);
+		CHECK_EQ(fx_hw0(&f, s, big), 0);
+		CHECK_EQ(fx_hw1(&f, s, big), 0);
 		CHECK(meta_zero(&f, s, big));
 		CHECK_EQ(f.m.lmb[64].hpte_count, 0);
-		CHECK(fx_real_is_zero(&f, lmb_base(&f, 64 + victims[k]), LMB));
+		CHECK(fx_real_is_zero(&f, fx_lmb_base(&f, 64 + victims[k]), LMB));
 		CHECK_EQ(f.m.lmb[64 + victims[k]].state, HV_LMB_FREE);
 		fx_fini(&f);
 	}
@@ -421,7 +346,7 @@ TEST(remove_drops_only_registrations_inside_the_lmb)
 	fx_init(&f, 0, 0);
 	s = fx_partition(&f, 2);
 	/* VPA in LMB 0, DTL (480 bytes = 10 entries) in LMB 1. */
-	register_vpa(&f, s, 0x2000);
+	fx_register_vpa(&f, s, 0x2000);
 	fx_write64(&f, s, LMB + 0x1000, 480); /* be32 length at offset 4 */
 	CHECK_RC(HC(&f, s, H_REGISTER_VPA, 2ull << 45, 0, LMB + 0x1000), H_SUCCESS);
 	CHECK(f.m.part[s].vcpu[0].dtl.on);
@@ -429,7 +354,7 @@ TEST(remove_drops_only_registrations_inside_the_lmb)
 	CHECK(!f.m.part[s].vcpu[0].dtl.on);
 	CHECK(f.m.part[s].vcpu[0].vpa.on);
 	/* The VPA still works: the next dispatch writes the yield count into it. */
-	redispatch(&f, s);
+	fx_redispatch(&f, s);
 	y = f.m.part[s].vcpu[0].yield_count;
 	CHECK_EQ(fx_read64(&f, s, 0x2100) >> 32, y);
 	/* The DTL is gone, so the VPA can be deregistered. */
@@ -448,16 +373,16 @@ TEST(readd_after_remove_is_zero_and_registration_stays_dropped)
 	for (off = 0; off < LMB; off += 8) {
 		fx_write64(&f, s, LMB + off, ~off);
 	}
-	register_vpa(&f, s, LMB + 0x800);
-	old = real_lmb_of(&f, s, LMB);
+	fx_register_vpa(&f, s, LMB + 0x800);
+	old = fx_real_lmb_of(&f, s, LMB);
 	CHECK_EQ(hv_dlpar_mem_remove(&f.m, s, 1), HV_OK);
 	CHECK_EQ(hv_dlpar_mem_add(&f.m, s, 1, HV_NIL), HV_OK);
-	neu = real_lmb_of(&f, s, LMB);
+	neu = fx_real_lmb_of(&f, s, LMB);
 	CHECK_EQ(neu, old); /* first free LMB: the scrubbed one comes back */
-	CHECK(fx_real_is_zero(&f, lmb_base(&f, neu), LMB));
+	CHECK(fx_real_is_zero(&f, fx_lmb_base(&f, neu), LMB));
 	CHECK(!f.m.part[s].vcpu[0].vpa.on);
-	redispatch(&f, s);
-	CHECK(fx_real_is_zero(&f, lmb_base(&f, neu), LMB));
+	fx_redispatch(&f, s);
+	CHECK(fx_real_is_zero(&f, fx_lmb_base(&f, neu), LMB));
 	CHECK_EQ(f.m.part[s].lmb_count, 2);
 	fx_fini(&f);
 }
@@ -474,7 +399,7 @@ TEST(mem_add_errors_change_nothing)
 	fx_init(&f, 0, 0);
 	s = fx_partition(&f, 2);
 	s2 = fx_partition(&f, 1);
-	r0 = real_lmb_of(&f, s, 0);
+	r0 = fx_real_lmb_of(&f, s, 0);
 	nlmb = f.m.lmb_count;
 	snap = malloc(nlmb * sizeof(struct hv_lmb));
 	CHECK(snap);
@@ -533,9 +458,9 @@ TEST(mem_remove_errors)
 	fx_init(&f, 0, 0);
 	s = fx_partition(&f, 2);
 	s2 = fx_partition(&f, 1);
-	enter(&f, s, 0, fx_pteh(1, 0), fx_ptel(0));
-	w0 = hw0(&f, s, 0);
-	w1 = hw1(&f, s, 0);
+	fx_enter(&f, s, 0, fx_pteh(1, 0), fx_ptel(0));
+	w0 = fx_hw0(&f, s, 0);
+	w1 = fx_hw1(&f, s, 0);
 	CHECK_EQ(hv_dlpar_mem_remove(&f.m, s, 2), HV_ENOENT);           /* unmapped logical LMB */
 	CHECK_EQ(hv_dlpar_mem_remove(&f.m, s, 63), HV_ENOENT);
 	CHECK_EQ(hv_dlpar_mem_remove(&f.m, s, 64), HV_ENOENT);          /* beyond the logical space */
@@ -545,8 +470,8 @@ TEST(mem_remove_errors)
 	CHECK_EQ(hv_dlpar_mem_remove(&f.m, 77, 0), HV_ENOENT);
 	CHECK_EQ(f.m.part[s].lmb_count, 2);
 	CHECK_EQ(f.m.part[s2].lmb_count, 1);
-	CHECK_EQ(hw0(&f, s, 0), w0);
-	CHECK_EQ(hw1(&f, s, 0), w1);
+	CHECK_EQ(fx_hw0(&f, s, 0), w0);
+	CHECK_EQ(fx_hw1(&f, s, 0), w1);
 	/* Removing twice: the second time there is nothing. */
 	CHECK_EQ(hv_dlpar_mem_remove(&f.m, s, 1), HV_OK);
 	CHECK_EQ(hv_dlpar_mem_remove(&f.m, s, 1), HV_ENOENT);
@@ -569,26 +494,26 @@ TEST(destroy_frees_and_zeroes_everything_and_slot_inherits_nothing)
 	s = fx_partition(&f, 4);
 	s2 = fx_partition(&f, 1);
 	fx_write64(&f, s2, 0x100, 0x0123456789ABCDEFull);
-	enter(&f, s2, 0x30, fx_pteh(0x30, 0), fx_ptel(0x1000));
-	other_w0 = hw0(&f, s2, 0x30);
-	other_w1 = hw1(&f, s2, 0x30);
+	fx_enter(&f, s2, 0x30, fx_pteh(0x30, 0), fx_ptel(0x1000));
+	other_w0 = fx_hw0(&f, s2, 0x30);
+	other_w1 = fx_hw1(&f, s2, 0x30);
 	CHECK_EQ(hv_window_assign(&f.m, s2, 0x2002, 0, 4), HV_OK);
 	CHECK_RC(HC(&f, s2, H_PUT_TCE, 0x2002, 0, 0x1000 | 3), H_SUCCESS);
 
 	for (i = 0; i < 4; i++) {
-		reals[i] = real_lmb_of(&f, s, i * LMB);
+		reals[i] = fx_real_lmb_of(&f, s, i * LMB);
 		fx_write64(&f, s, i * LMB + 0x10, 0xDEAD0000 + i);
-		enter(&f, s, i * 0x100, fx_pteh(0x40 + i, 0), fx_ptel(i * LMB + 0x1000));
+		fx_enter(&f, s, i * 0x100, fx_pteh(0x40 + i, 0), fx_ptel(i * LMB + 0x1000));
 	}
-	enter(&f, s, 0x3FFF, fx_pteh(0x50, 0) | HPTE_V_SECONDARY, fx_ptel(3 * LMB));
+	fx_enter(&f, s, 0x3FFF, fx_pteh(0x50, 0) | HPTE_V_SECONDARY, fx_ptel(3 * LMB));
 	CHECK_EQ(hv_window_assign(&f.m, s, LIOBN, 0, 8), HV_OK);
 	CHECK_RC(HC(&f, s, H_PUT_TCE, LIOBN, 0x1000, LMB | 3), H_SUCCESS);
 	CHECK_RC(HC(&f, s, H_STUFF_TCE, LIOBN, 0x4000, 0xABC000, 2), H_SUCCESS);
-	register_vpa(&f, s, 2 * LMB);
+	fx_register_vpa(&f, s, 2 * LMB);
 	CHECK_EQ(hv_dlpar_cpu_add(&f.m, s, 1), HV_OK);
 	CHECK_EQ(hv_console_feed(&f.m, s, text, 6), 6);
 	for (i = 0; i < 4; i++) {
-		redispatch(&f, s);
+		fx_redispatch(&f, s);
 	}
 	CHECK(f.m.part[s].vcpu[0].yield_count > 6);
 	t = fx_running_thread(&f, s, 0);
@@ -603,8 +528,8 @@ TEST(destroy_frees_and_zeroes_everything_and_slot_inherits_nothing)
 	for (i = 0; i < 4; i++) {
 		CHECK_EQ(f.m.lmb[reals[i]].state, HV_LMB_FREE);
 		CHECK_EQ(f.m.lmb[reals[i]].hpte_count, 0);
-		CHECK(fx_real_is_zero(&f, lmb_base(&f, reals[i]), LMB));
-		CHECK_EQ(hv_real_owner(&f.m, lmb_base(&f, reals[i])), -1);
+		CHECK(fx_real_is_zero(&f, fx_lmb_base(&f, reals[i]), LMB));
+		CHECK_EQ(hv_real_owner(&f.m, fx_lmb_base(&f, reals[i])), -1);
 	}
 	CHECK(fx_real_is_zero(&f, f.m.part[s].hpt, 1ull << 18));
 	CHECK(fx_real_is_zero(&f, hv_ra((uint64_t)((uint8_t *)f.m.part[s].meta - f.m.mem)),
@@ -630,9 +555,9 @@ TEST(destroy_frees_and_zeroes_everything_and_slot_inherits_nothing)
 	}
 	/* The other partition is untouched. */
 	CHECK_EQ(fx_read64(&f, s2, 0x100), 0x0123456789ABCDEFull);
-	CHECK_EQ(hw0(&f, s2, 0x30), other_w0);
-	CHECK_EQ(hw1(&f, s2, 0x30), other_w1);
-	CHECK_EQ(get_tce(&f, s2, 0x2002, 0), 0x1000 | 3);
+	CHECK_EQ(fx_hw0(&f, s2, 0x30), other_w0);
+	CHECK_EQ(fx_hw1(&f, s2, 0x30), other_w1);
+	CHECK_EQ(fx_get_tce(&f, s2, 0x2002, 0), 0x1000 | 3);
 	CHECK_EQ(hv_partition_destroy(&f.m, s), HV_ENOENT);
 
 	/* A new partition in the same slot starts from nothing. */
@@ -662,7 +587,7 @@ TEST(destroy_frees_and_zeroes_everything_and_slot_inherits_nothing)
 	CHECK(f.m.part[again].vcpu[0].yield_count <= 2);
 	CHECK_EQ(hv_window_assign(&f.m, again, LIOBN, 0, 8), HV_OK);
 	for (idx = 0; idx < 8; idx++) {
-		CHECK_EQ(get_tce(&f, again, LIOBN, idx << 12), 0);
+		CHECK_EQ(fx_get_tce(&f, again, LIOBN, idx << 12), 0);
 	}
 	CHECK_EQ(hv_dlpar_mem_add(&f.m, again, 0, HV_NIL), HV_OK);
 	CHECK(fx_real_is_zero(&f, fx_real(&f, again, 0), LMB));
@@ -773,11 +698,11 @@ TEST(large_page_enter_needs_contiguous_aligned_owned_lmbs)
 	CHECK_EQ(hv_dlpar_mem_add(&f.m, s, 63, 200), HV_OK);
 	CHECK_EQ(hv_dlpar_cpu_add(&f.m, s, 0), HV_OK);
 	CHECK_RC(HC(&f, s, H_ENTER, 0, 0, fx_pteh(1, 0) | HPTE_V_LARGE, PTEL16M), H_PARAMETER);
-	CHECK_EQ(hw0(&f, s, 0), 0);
+	CHECK_EQ(fx_hw0(&f, s, 0), 0);
 	/* Fix the last one up: now it works. */
 	CHECK_EQ(hv_dlpar_mem_remove(&f.m, s, 63), HV_OK);
 	CHECK_EQ(hv_dlpar_mem_add(&f.m, s, 63, 127), HV_OK);
 	CHECK_RC(HC(&f, s, H_ENTER, 0, 0, fx_pteh(1, 0) | HPTE_V_LARGE, PTEL16M), H_SUCCESS);
-	CHECK_EQ(hw1(&f, s, 0) & HPTE_R3_RPN, 16 * MiB);
+	CHECK_EQ(fx_hw1(&f, s, 0) & HPTE_R3_RPN, 16 * MiB);
 	fx_fini(&f);
 }

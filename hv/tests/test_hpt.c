@@ -15,25 +15,6 @@
 #define LMB    (256ull * 1024)
 #define NHPTE  (1ull << (18 - 4))
 
-static uint64_t hw0(struct fx *f, uint32_t slot, uint64_t ptex)
-{
-	return hv_ld_be64(f->m.mem + hv_hpte_addr(hv_part(&f->m, slot), ptex).v);
-}
-
-static uint64_t hw1(struct fx *f, uint32_t slot, uint64_t ptex)
-{
-	return hv_ld_be64(f->m.mem + hv_hpte_addr(hv_part(&f->m, slot), ptex).v + 8);
-}
-
-/* Sets hardware R/C bits as the MMU would (bytes 14 and 15 of the HPTE). */
-static void mmu_set_rc(struct fx *f, uint32_t slot, uint64_t ptex, uint64_t rc)
-{
-	uint8_t *e = f->m.mem + hv_hpte_addr(hv_part(&f->m, slot), ptex).v;
-
-	e[HPTE_R_R_BYTE] |= (rc & HPTE_R_R) ? 1 : 0;
-	e[HPTE_R_C_BYTE] |= (rc & HPTE_R_C) ? 0x80 : 0;
-}
-
 static uint64_t tlb_flushes(struct fx *f)
 {
 	struct hv_host_stats s;
@@ -62,8 +43,8 @@ TEST(enter_stores_isa3_hardware_words_and_guest_view)
 	ra = fx_real(&f, p, 0x1000);
 	CHECK_RC(HC(&f, p, H_ENTER, 0, 0x40, pteh, ptel), H_SUCCESS);
 	CHECK_EQ(f.out[0], 0x40);
-	CHECK_EQ(hw0(&f, p, 0x40), pteh & HPTE_V3_COMMON);
-	CHECK_EQ(hw1(&f, p, 0x40), ra.v | HPTE_R_M | 0x2);
+	CHECK_EQ(fx_hw0(&f, p, 0x40), pteh & HPTE_V3_COMMON);
+	CHECK_EQ(fx_hw1(&f, p, 0x40), ra.v | HPTE_R_M | 0x2);
 	CHECK_EQ(hv_part(&f.m, p)->meta[0x40].gdw0, pteh);
 	CHECK_EQ(hv_part(&f.m, p)->meta[0x40].gdw1, ptel);
 	CHECK_RC(HC(&f, p, H_READ, 0, 0x40), H_SUCCESS);
@@ -194,8 +175,8 @@ TEST(enter_large_page_needs_whole_range_owned)
 	CHECK_RC(HC(&f, p, H_ENTER, 0, 0, pteh, fx_ptel(0) | 0x38000), H_PARAMETER);
 	/* 64 KiB page (4K base, enc 0x7) inside one owned LMB: fine. */
 	CHECK_RC(HC(&f, p, H_ENTER, 0, 0, pteh, fx_ptel(0x10000) | 0x7000), H_SUCCESS);
-	CHECK_EQ(hw1(&f, p, 0) & 0xFFFF, 0x7000 | HPTE_R_M | 0x2);
-	CHECK_EQ(hw1(&f, p, 0) & HPTE_R3_RPN & ~0xFFFFull, fx_real(&f, p, 0x10000).v);
+	CHECK_EQ(fx_hw1(&f, p, 0) & 0xFFFF, 0x7000 | HPTE_R_M | 0x2);
+	CHECK_EQ(fx_hw1(&f, p, 0) & HPTE_R3_RPN & ~0xFFFFull, fx_real(&f, p, 0x10000).v);
 	/* 64 KiB page in the last 64 KiB of the last LMB is owned; one beyond is not. */
 	CHECK_RC(HC(&f, p, H_ENTER, 0, 8, pteh, fx_ptel(4 * LMB - 0x10000) | 0x7000), H_SUCCESS);
 	CHECK_RC(HC(&f, p, H_ENTER, 0, 8, pteh, fx_ptel(4 * LMB) | 0x7000), H_PARAMETER);
@@ -214,7 +195,7 @@ TEST(enter_requires_ram_wimg)
 	CHECK_RC(HC(&f, p, H_ENTER, 0, 0, pteh, la | HPTE_R_M | HPTE_R_I | 0x2), H_PARAMETER); /* cache-inhibited RAM */
 	CHECK_RC(HC(&f, p, H_ENTER, 0, 0, pteh, la | HPTE_R_M | HPTE_R_G | 0x2), H_PARAMETER);
 	CHECK_RC(HC(&f, p, H_ENTER, 0, 0, pteh, la | HPTE_R_M | HPTE_R_W | 0x2), H_PARAMETER);
-	CHECK_EQ(hw0(&f, p, 0), 0);
+	CHECK_EQ(fx_hw0(&f, p, 0), 0);
 	CHECK_RC(HC(&f, p, H_ENTER, 0, 0, pteh, la | HPTE_R_M | 0x2), H_SUCCESS);
 	fx_fini(&f);
 }
@@ -229,13 +210,13 @@ TEST(enter_strips_hypervisor_sw_bits_keeps_guest_sw_and_forces_valid)
 	p = fx_partition(&f, 4);
 	CHECK_RC(HC(&f, p, H_ENTER, 0, 0, pteh | 0x78, fx_ptel(0x1000)), H_SUCCESS);
 	CHECK_EQ(hv_part(&f.m, p)->meta[0].gdw0, pteh | 0x18 | HPTE_V_VALID);
-	CHECK_EQ(hw0(&f, p, 0), (pteh | 0x18 | HPTE_V_VALID) & HPTE_V3_COMMON);
+	CHECK_EQ(fx_hw0(&f, p, 0), (pteh | 0x18 | HPTE_V_VALID) & HPTE_V3_COMMON);
 	CHECK_RC(HC(&f, p, H_READ, 0, 0), H_SUCCESS);
 	CHECK_EQ(f.out[0] & HPTE_V_HV_SW, 0);
 	CHECK_EQ(f.out[0] & HPTE_V_GUEST_SW, 0x18);
 	/* TS (reserved) is dropped from the stored dword 1. */
 	CHECK_RC(HC(&f, p, H_ENTER, 0, 8, fx_pteh(VSID, EA), fx_ptel(0x1000) | HPTE_R_TS), H_SUCCESS);
-	CHECK_EQ(hw1(&f, p, 8) & HPTE_R_TS, 0);
+	CHECK_EQ(fx_hw1(&f, p, 8) & HPTE_R_TS, 0);
 	CHECK_EQ(hv_part(&f.m, p)->meta[8].gdw1 & HPTE_R_TS, 0);
 	fx_fini(&f);
 }
@@ -266,15 +247,15 @@ TEST(remove_returns_old_words_invalidates_and_flushes)
 	fx_init(&f, 0, 0);
 	p = fx_partition(&f, 4);
 	CHECK_RC(HC(&f, p, H_ENTER, 0, 0x40, pteh, ptel), H_SUCCESS);
-	mmu_set_rc(&f, p, 0x40, HPTE_R_C);
+	fx_mmu_set_rc(&f, p, 0x40, HPTE_R_C);
 	before = tlb_flushes(&f);
 	CHECK_RC(HC(&f, p, H_REMOVE, 0, 0x40, 0), H_SUCCESS);
 	CHECK_EQ(f.out[0], pteh);
 	CHECK_EQ(f.out[1], ptel | HPTE_R_C);
 	CHECK_EQ(f.out[2], 0);
 	CHECK_EQ(tlb_flushes(&f), before + 1);
-	CHECK_EQ(hw0(&f, p, 0x40), 0);
-	CHECK_EQ(hw1(&f, p, 0x40), 0);
+	CHECK_EQ(fx_hw0(&f, p, 0x40), 0);
+	CHECK_EQ(fx_hw1(&f, p, 0x40), 0);
 	CHECK_EQ(hv_part(&f.m, p)->meta[0x40].gdw0, 0);
 	CHECK_EQ(f.m.lmb[hv_lmb_of(&f.m, fx_real(&f, p, 0x1000))].hpte_count, 0);
 	fx_fini(&f);
@@ -356,7 +337,7 @@ TEST(read_outputs_logical_page_and_live_rc_never_real)
 	ra = fx_real(&f, p, 0x2000);
 	CHECK(ra.v != 0x2000);
 	CHECK_RC(HC(&f, p, H_ENTER, 0, 0, fx_pteh(VSID, EA), fx_ptel(0x2000)), H_SUCCESS);
-	mmu_set_rc(&f, p, 0, HPTE_R_R | HPTE_R_C);
+	fx_mmu_set_rc(&f, p, 0, HPTE_R_R | HPTE_R_C);
 	CHECK_RC(HC(&f, p, H_READ, 0, 0), H_SUCCESS);
 	CHECK_EQ(f.out[1], fx_ptel(0x2000) | HPTE_R_R | HPTE_R_C);
 	CHECK_EQ(f.out[1] & HPTE_R_RPN, 0x2000);
@@ -372,7 +353,7 @@ TEST(protect_rewrites_prot_bits_flushes_and_keeps_hardware_rc)
 	fx_init(&f, 0, 0);
 	p = fx_partition(&f, 4);
 	CHECK_RC(HC(&f, p, H_ENTER, 0, 0, pteh, fx_ptel(0x1000)), H_SUCCESS);
-	mmu_set_rc(&f, p, 0, HPTE_R_R | HPTE_R_C);
+	fx_mmu_set_rc(&f, p, 0, HPTE_R_R | HPTE_R_C);
 	before = tlb_flushes(&f);
 	/* PP=11 (read-only), N, PP0, key 0x1F across both key fields. */
 	flags = 0x3 | H_N | H_PROTECT_PP0 | H_PROTECT_KEY_LO | H_PROTECT_KEY_HI;
@@ -380,9 +361,9 @@ TEST(protect_rewrites_prot_bits_flushes_and_keeps_hardware_rc)
 	CHECK_EQ(tlb_flushes(&f), before + 1);
 	CHECK_EQ(hv_part(&f.m, p)->meta[0].gdw1,
 		 0x1000 | HPTE_R_M | 0x3 | HPTE_R_N | HPTE_R_PP0 | HPTE_R_KEY_LO | HPTE_R_KEY_HI);
-	CHECK_EQ(hw1(&f, p, 0), fx_real(&f, p, 0x1000).v | HPTE_R_M | 0x3 | HPTE_R_N | HPTE_R_PP0 | HPTE_R_KEY_LO |
+	CHECK_EQ(fx_hw1(&f, p, 0), fx_real(&f, p, 0x1000).v | HPTE_R_M | 0x3 | HPTE_R_N | HPTE_R_PP0 | HPTE_R_KEY_LO |
 					  HPTE_R_KEY_HI | HPTE_R_R | HPTE_R_C);
-	CHECK_EQ(hw0(&f, p, 0), pteh & HPTE_V3_COMMON);
+	CHECK_EQ(fx_hw0(&f, p, 0), pteh & HPTE_V3_COMMON);
 	/* Same protection again: nothing to rewrite, no flush. */
 	before = tlb_flushes(&f);
 	CHECK_RC(HC(&f, p, H_PROTECT, flags, 0, 0), H_SUCCESS);
@@ -448,8 +429,8 @@ TEST(appendix_b2_64k_page_1t_segment)
 	fx_init(&f, 0, 0);
 	p = fx_partition(&f, 4);
 	CHECK_RC(HC(&f, p, H_ENTER, 0, 0x662 * 8, pteh, ptel), H_SUCCESS);
-	CHECK_EQ(hw0(&f, p, 0x662 * 8), pteh & HPTE_V3_COMMON);
-	CHECK_EQ(hw1(&f, p, 0x662 * 8), fx_real(&f, p, 0x20000).v | 0x1000 | HPTE_R_M | 0x2 | (1ull << HPTE_R3_SSIZE_SHIFT));
+	CHECK_EQ(fx_hw0(&f, p, 0x662 * 8), pteh & HPTE_V3_COMMON);
+	CHECK_EQ(fx_hw1(&f, p, 0x662 * 8), fx_real(&f, p, 0x20000).v | 0x1000 | HPTE_R_M | 0x2 | (1ull << HPTE_R3_SSIZE_SHIFT));
 	CHECK_RC(HC(&f, p, H_READ, 0, 0x662 * 8), H_SUCCESS);
 	CHECK_EQ(f.out[0], pteh);
 	CHECK_EQ(f.out[1], ptel);
@@ -481,14 +462,14 @@ TEST(appendix_b3_bulk_remove_responses)
 	fx_init(&f, 0, 0);
 	p = fx_partition(&f, 4);
 	CHECK_RC(HC(&f, p, H_ENTER, H_EXACT, 0x3898, pteh, 0x1012), H_SUCCESS);
-	mmu_set_rc(&f, p, 0x3898, HPTE_R_R);
+	fx_mmu_set_rc(&f, p, 0x3898, HPTE_R_R);
 	CHECK_RC(HC(&f, p, H_BULK_REMOVE, 0x4200000000003898ull, tsl, 0x4200000000003898ull, tsl, HBR_END, 0, 0, 0),
 		 H_SUCCESS);
 	CHECK_EQ(f.out[0], 0x8A00000000003898ull);
 	CHECK_EQ(f.out[1], tsl);
 	CHECK_EQ(f.out[2], 0x9200000000003898ull); /* already removed: not found */
 	CHECK_EQ(f.out[4], HBR_END);
-	CHECK_EQ(hw0(&f, p, 0x3898), 0);
+	CHECK_EQ(fx_hw0(&f, p, 0x3898), 0);
 	/* Both ANDCOND and AVPN: parameter error, the call fails. */
 	CHECK_RC(HC(&f, p, H_BULK_REMOVE, 0x4300000000003898ull, tsl, HBR_END, 0, 0, 0, 0, 0), H_PARAMETER);
 	CHECK_EQ(f.out[0], 0xA300000000003898ull);
@@ -512,14 +493,14 @@ TEST(bulk_remove_partial_progress_stops_at_bad_type)
 	CHECK_EQ(f.out[0], HBR_RESPONSE | 0x10);
 	CHECK_EQ(f.out[2], HBR_RESPONSE | HBR_RESULT_PARM | 0x20);
 	CHECK_EQ(f.out[4], HBR_REQUEST | 0x20);
-	CHECK_EQ(hw0(&f, p, 0x10), 0);
-	CHECK(hw0(&f, p, 0x20) & HPTE_V_VALID);
+	CHECK_EQ(fx_hw0(&f, p, 0x10), 0);
+	CHECK(fx_hw0(&f, p, 0x20) & HPTE_V_VALID);
 	/* ANDCOND request honours the mask. */
 	CHECK_RC(HC(&f, p, H_BULK_REMOVE, HBR_REQUEST | HBR_ANDCOND | 0x20, 0x1, HBR_END, 0, 0, 0, 0, 0), H_SUCCESS);
 	CHECK_EQ(f.out[0], HBR_RESPONSE | HBR_RESULT_NOT_FOUND | HBR_ANDCOND | 0x20);
 	CHECK_RC(HC(&f, p, H_BULK_REMOVE, HBR_REQUEST | HBR_ANDCOND | 0x20, 0x10, 0, 0, 0, 0, 0, 0), H_PARAMETER);
 	CHECK_EQ(f.out[0], HBR_RESPONSE | HBR_ANDCOND | 0x20);
-	CHECK_EQ(hw0(&f, p, 0x20), 0);
+	CHECK_EQ(fx_hw0(&f, p, 0x20), 0);
 	fx_fini(&f);
 }
 
@@ -533,12 +514,12 @@ TEST(clear_ref_clears_r_only_and_returns_previous_view)
 	p = fx_partition(&f, 4);
 	CHECK_RC(HC(&f, p, H_CLEAR_REF, 0, 0), H_NOT_FOUND);
 	CHECK_RC(HC(&f, p, H_ENTER, 0, 0, fx_pteh(VSID, EA), ptel), H_SUCCESS);
-	mmu_set_rc(&f, p, 0, HPTE_R_R | HPTE_R_C);
+	fx_mmu_set_rc(&f, p, 0, HPTE_R_R | HPTE_R_C);
 	before = tlb_flushes(&f);
 	CHECK_RC(HC(&f, p, H_CLEAR_REF, 0, 0), H_SUCCESS);
 	CHECK_EQ(f.out[0], ptel | HPTE_R_R | HPTE_R_C);
 	CHECK_EQ(tlb_flushes(&f), before + 1);
-	CHECK_EQ(hw1(&f, p, 0) & HPTE_R_RC, HPTE_R_C);
+	CHECK_EQ(fx_hw1(&f, p, 0) & HPTE_R_RC, HPTE_R_C);
 	CHECK_RC(HC(&f, p, H_READ, 0, 0), H_SUCCESS);
 	CHECK_EQ(f.out[1], ptel | HPTE_R_C);
 	fx_fini(&f);
@@ -554,13 +535,13 @@ TEST(clear_mod_clears_c_only_after_invalidation)
 	p = fx_partition(&f, 4);
 	CHECK_RC(HC(&f, p, H_CLEAR_MOD, 0, 0), H_NOT_FOUND);
 	CHECK_RC(HC(&f, p, H_ENTER, 0, 0, fx_pteh(VSID, EA), ptel | HPTE_R_C), H_SUCCESS);
-	mmu_set_rc(&f, p, 0, HPTE_R_R);
+	fx_mmu_set_rc(&f, p, 0, HPTE_R_R);
 	before = tlb_flushes(&f);
 	CHECK_RC(HC(&f, p, H_CLEAR_MOD, 0, 0), H_SUCCESS);
 	CHECK_EQ(f.out[0], ptel | HPTE_R_R | HPTE_R_C);
 	CHECK_EQ(tlb_flushes(&f), before + 1);
-	CHECK_EQ(hw1(&f, p, 0) & HPTE_R_RC, HPTE_R_R);
-	CHECK(hw0(&f, p, 0) & HPTE_V_VALID);
+	CHECK_EQ(fx_hw1(&f, p, 0) & HPTE_R_RC, HPTE_R_R);
+	CHECK(fx_hw0(&f, p, 0) & HPTE_V_VALID);
 	CHECK_RC(HC(&f, p, H_READ, 0, 0), H_SUCCESS);
 	CHECK_EQ(f.out[1], ptel | HPTE_R_R);
 	fx_fini(&f);
@@ -581,7 +562,7 @@ TEST(ptex_of_another_partition_resolves_in_own_hpt_only)
 	CHECK_EQ(f.out[1], 0);
 	CHECK_RC(HC(&f, p1, H_REMOVE, 0, 0x40, 0), H_NOT_FOUND);
 	CHECK_RC(HC(&f, p1, H_PROTECT, 0, 0x40, 0), H_NOT_FOUND);
-	CHECK(hw0(&f, p0, 0x40) & HPTE_V_VALID);
+	CHECK(fx_hw0(&f, p0, 0x40) & HPTE_V_VALID);
 	fx_fini(&f);
 }
 

@@ -19,80 +19,6 @@
 
 /* ---- helpers ---- */
 
-static uint64_t hw0(struct fx *f, uint32_t slot, uint64_t ptex)
-{
-	return hv_ld_be64(f->m.mem + hv_hpte_addr(&f->m.part[slot], ptex).v);
-}
-
-static uint64_t hw1(struct fx *f, uint32_t slot, uint64_t ptex)
-{
-	return hv_ld_be64(f->m.mem + hv_hpte_addr(&f->m.part[slot], ptex).v + 8);
-}
-
-static uint64_t enter(struct fx *f, uint32_t slot, uint64_t ptex, uint64_t pteh, uint64_t ptel)
-{
-	CHECK_RC(HC(f, slot, H_ENTER, 0, ptex, pteh, ptel), H_SUCCESS);
-	return f->out[0];
-}
-
-/* Sets hardware R/C as the MMU would (bytes 14 and 15 of the HPTE). */
-static void mmu_set_rc(struct fx *f, uint32_t slot, uint64_t ptex, uint64_t rc)
-{
-	hv_raddr_t a = hv_hpte_addr(&f->m.part[slot], ptex);
-	uint8_t *e = f->m.mem + a.v;
-
-	plat_mem_dirty(f->plat, a, HPTE_BYTES);
-	e[HPTE_R_R_BYTE] |= (rc & HPTE_R_R) ? 1 : 0;
-	e[HPTE_R_C_BYTE] |= (rc & HPTE_R_C) ? 0x80 : 0;
-}
-
-static uint32_t real_lmb_of(struct fx *f, uint32_t slot, uint64_t la)
-{
-	return (uint32_t)(fx_real(f, slot, la).v >> f->m.lmb_shift);
-}
-
-static hv_raddr_t lmb_base(struct fx *f, uint32_t lmb)
-{
-	return hv_ra((uint64_t)lmb << f->m.lmb_shift);
-}
-
-static uint64_t tce_real(struct fx *f, uint32_t slot, uint32_t liobn, uint64_t idx)
-{
-	struct hv_window *w = hv_window_find(&f->m, slot, liobn);
-
-	CHECK(w);
-	return hv_ld_be64(f->m.mem + w->table.v + idx * 8);
-}
-
-static uint64_t get_tce(struct fx *f, uint32_t slot, uint32_t liobn, uint64_t ioba)
-{
-	CHECK_RC(HC(f, slot, H_GET_TCE, liobn, ioba), H_SUCCESS);
-	return f->out[0];
-}
-
-static void register_vpa(struct fx *f, uint32_t slot, uint64_t la)
-{
-	fx_write64(f, slot, la, (uint64_t)640 << 16); /* be16 length at offset 4 */
-	CHECK_RC(HC(f, slot, H_REGISTER_VPA, 1ull << 45, 0, la), H_SUCCESS);
-}
-
-static void redispatch(struct fx *f, uint32_t slot)
-{
-	int t = fx_running_thread(f, slot, 0);
-
-	CHECK(t >= 0);
-	CHECK_EQ(hv_preempt(&f->m, (uint32_t)t), HV_OK);
-	CHECK(fx_running_thread(f, slot, 0) >= 0);
-}
-
-static struct hv_host_stats stats(struct fx *f)
-{
-	struct hv_host_stats s;
-
-	hv_host_plat_stats(f->plat, &s);
-	return s;
-}
-
 /* Number of hardware-valid HPTEs (any partition) and TCEs (any window) whose real page lies in lmb. */
 static unsigned refs_to_lmb(struct fx *f, uint32_t lmb)
 {
@@ -104,7 +30,7 @@ static unsigned refs_to_lmb(struct fx *f, uint32_t lmb)
 			continue;
 		}
 		for (x = 0; x < f->m.part[i].nhpte; x++) {
-			uint64_t w0 = hw0(f, i, x), w1 = hw1(f, i, x);
+			uint64_t w0 = fx_hw0(f, i, x), w1 = fx_hw1(f, i, x);
 
 			if ((w0 & HPTE_V_VALID) && ((w1 & HPTE_R3_RPN) >> f->m.lmb_shift) == lmb) {
 				n++;
@@ -167,18 +93,18 @@ TEST(relocate_preserves_logical_view_and_moves_every_reference)
 	for (off = 0; off < 4 * LMB; off += 8) {
 		fx_write64(&f, s, off, pattern(off));
 	}
-	ptex[0] = enter(&f, s, 0, fx_pteh(0x10, 0x1000), fx_ptel(la1));
-	ptex[1] = enter(&f, s, 0, fx_pteh(0x11, 0x1000), fx_ptel(la1)); /* alias */
-	ptex[2] = enter(&f, s, 0x40, fx_pteh(0x12, 0) | HPTE_V_SECONDARY, fx_ptel(la1 + 0x5000));
-	ptex[3] = enter(&f, s, 0x88, fx_pteh(0x13, 0), fx_ptel(la1 + LMB - 0x1000));
+	ptex[0] = fx_enter(&f, s, 0, fx_pteh(0x10, 0x1000), fx_ptel(la1));
+	ptex[1] = fx_enter(&f, s, 0, fx_pteh(0x11, 0x1000), fx_ptel(la1)); /* alias */
+	ptex[2] = fx_enter(&f, s, 0x40, fx_pteh(0x12, 0) | HPTE_V_SECONDARY, fx_ptel(la1 + 0x5000));
+	ptex[3] = fx_enter(&f, s, 0x88, fx_pteh(0x13, 0), fx_ptel(la1 + LMB - 0x1000));
 	/* A 64 KiB page (base 64K, LP 0x1) inside the LMB. */
-	ptex[4] = enter(&f, s, 0x100, fx_pteh(0x14, 0) | HPTE_V_LARGE, (la1 + 0x10000) | 0x1000 | HPTE_R_M | 0x2);
-	ptex[5] = enter(&f, s, 0x3FF0, fx_pteh(0x15, 0) | HPTE_V_SECONDARY, fx_ptel(la1 + 0x5000)); /* alias */
-	keep = enter(&f, s, 0x200, fx_pteh(0x16, 0), fx_ptel(0x2000)); /* LMB 0 */
-	mmu_set_rc(&f, s, ptex[0], HPTE_R_R | HPTE_R_C);
-	mmu_set_rc(&f, s, ptex[4], HPTE_R_R);
-	mmu_set_rc(&f, s, ptex[3], HPTE_R_C);
-	old = real_lmb_of(&f, s, la1);
+	ptex[4] = fx_enter(&f, s, 0x100, fx_pteh(0x14, 0) | HPTE_V_LARGE, (la1 + 0x10000) | 0x1000 | HPTE_R_M | 0x2);
+	ptex[5] = fx_enter(&f, s, 0x3FF0, fx_pteh(0x15, 0) | HPTE_V_SECONDARY, fx_ptel(la1 + 0x5000)); /* alias */
+	keep = fx_enter(&f, s, 0x200, fx_pteh(0x16, 0), fx_ptel(0x2000)); /* LMB 0 */
+	fx_mmu_set_rc(&f, s, ptex[0], HPTE_R_R | HPTE_R_C);
+	fx_mmu_set_rc(&f, s, ptex[4], HPTE_R_R);
+	fx_mmu_set_rc(&f, s, ptex[3], HPTE_R_C);
+	old = fx_real_lmb_of(&f, s, la1);
 	CHECK_EQ(f.m.lmb[old].hpte_count, NREL);
 
 	CHECK_EQ(hv_window_assign(&f.m, s, LIOBN, 0x80000000ull, 16), HV_OK);
@@ -186,32 +112,32 @@ TEST(relocate_preserves_logical_view_and_moves_every_reference)
 	CHECK_RC(HC(&f, s, H_PUT_TCE, LIOBN, 0x80001000ull, (la1 + 0x7000) | 1), H_SUCCESS);
 	CHECK_RC(HC(&f, s, H_PUT_TCE, LIOBN, 0x80002000ull, 0x1000 | 3), H_SUCCESS);
 	CHECK_RC(HC(&f, s, H_PUT_TCE, LIOBN, 0x80003000ull, (la1 + LMB - 0x1000) | 2), H_SUCCESS);
-	register_vpa(&f, s, la1 + 0x9000);
-	redispatch(&f, s);
+	fx_register_vpa(&f, s, la1 + 0x9000);
+	fx_redispatch(&f, s);
 
 	/* Before: the logical view and the old real contents. */
 	for (i = 0; i < NREL; i++) {
 		CHECK_RC(HC(&f, s, H_READ, 0, ptex[i]), H_SUCCESS);
 		r0[i] = f.out[0];
 		r1[i] = f.out[1];
-		h0[i] = hw0(&f, s, ptex[i]);
-		h1[i] = hw1(&f, s, ptex[i]);
+		h0[i] = fx_hw0(&f, s, ptex[i]);
+		h1[i] = fx_hw1(&f, s, ptex[i]);
 		CHECK_EQ((h1[i] & HPTE_R3_RPN) >> f.m.lmb_shift, old);
 	}
 	CHECK_EQ(r1[0] & HPTE_R_RC, HPTE_R_RC);
 	for (i = 0; i < 4; i++) {
-		tce[i] = get_tce(&f, s, LIOBN, 0x80000000ull + i * 0x1000);
+		tce[i] = fx_get_tce(&f, s, LIOBN, 0x80000000ull + i * 0x1000);
 	}
-	keep0 = hw0(&f, s, keep);
-	keep1 = hw1(&f, s, keep);
+	keep0 = fx_hw0(&f, s, keep);
+	keep1 = fx_hw1(&f, s, keep);
 	saved = malloc(LMB);
 	CHECK(saved);
-	memcpy(saved, f.m.mem + lmb_base(&f, old).v, LMB);
+	memcpy(saved, f.m.mem + fx_lmb_base(&f, old).v, LMB);
 
-	st0 = stats(&f);
+	st0 = fx_stats(&f);
 	CHECK_EQ(hv_lmb_relocate(&f.m, s, 1, HV_NIL), HV_OK);
-	st1 = stats(&f);
-	neu = real_lmb_of(&f, s, la1);
+	st1 = fx_stats(&f);
+	neu = fx_real_lmb_of(&f, s, la1);
 	CHECK(neu != old);
 
 	/* Memory: the same through the logical view, and byte for byte in the new LMB. */
@@ -221,18 +147,18 @@ TEST(relocate_preserves_logical_view_and_moves_every_reference)
 		}
 		CHECK_EQ(fx_read64(&f, s, off), pattern(off));
 	}
-	CHECK_EQ(memcmp(f.m.mem + lmb_base(&f, neu).v, saved, LMB), 0);
+	CHECK_EQ(memcmp(f.m.mem + fx_lmb_base(&f, neu).v, saved, LMB), 0);
 
 	/* HPTEs: dword 0 unchanged, dword 1 the same page offset in the new LMB with R/C kept. */
 	for (i = 0; i < NREL; i++) {
-		uint64_t w1 = hw1(&f, s, ptex[i]), rpn = w1 & HPTE_R3_RPN;
+		uint64_t w1 = fx_hw1(&f, s, ptex[i]), rpn = w1 & HPTE_R3_RPN;
 		uint64_t size = i == 4 ? 0x10000 : 0x1000, page = rpn & ~(size - 1);
 
-		CHECK_EQ(hw0(&f, s, ptex[i]), h0[i]);
+		CHECK_EQ(fx_hw0(&f, s, ptex[i]), h0[i]);
 		CHECK_EQ(rpn >> f.m.lmb_shift, neu);
-		CHECK_EQ(rpn - lmb_base(&f, neu).v, (h1[i] & HPTE_R3_RPN) - lmb_base(&f, old).v);
+		CHECK_EQ(rpn - fx_lmb_base(&f, neu).v, (h1[i] & HPTE_R3_RPN) - fx_lmb_base(&f, old).v);
 		CHECK_EQ(w1 & ~HPTE_R3_RPN, h1[i] & ~HPTE_R3_RPN);
-		CHECK_EQ(memcmp(f.m.mem + page, saved + (page - lmb_base(&f, neu).v), size), 0);
+		CHECK_EQ(memcmp(f.m.mem + page, saved + (page - fx_lmb_base(&f, neu).v), size), 0);
 		CHECK_EQ(f.m.part[s].meta[ptex[i]].lmb, neu);
 		CHECK_RC(HC(&f, s, H_READ, 0, ptex[i]), H_SUCCESS);
 		CHECK_EQ(f.out[0], r0[i]);
@@ -242,28 +168,28 @@ TEST(relocate_preserves_logical_view_and_moves_every_reference)
 	CHECK(st1.tlb_entry_flushes - st0.tlb_entry_flushes >= NREL);
 	CHECK(st1.iotlb_flushes - st0.iotlb_flushes >= 3);
 	CHECK(st1.tlb_lpid_flushes - st0.tlb_lpid_flushes >= 1);
-	CHECK_EQ(hw0(&f, s, keep), keep0);
-	CHECK_EQ(hw1(&f, s, keep), keep1);
+	CHECK_EQ(fx_hw0(&f, s, keep), keep0);
+	CHECK_EQ(fx_hw1(&f, s, keep), keep1);
 
 	/* TCEs: the same for the partition, the adapter now lands in the new LMB. */
 	for (i = 0; i < 4; i++) {
-		CHECK_EQ(get_tce(&f, s, LIOBN, 0x80000000ull + i * 0x1000), tce[i]);
+		CHECK_EQ(fx_get_tce(&f, s, LIOBN, 0x80000000ull + i * 0x1000), tce[i]);
 	}
 	CHECK(hv_dma_translate(&f.m, s, LIOBN, 0x80000010ull, true, &ra));
-	CHECK_EQ(ra.v, lmb_base(&f, neu).v + 0x10);
+	CHECK_EQ(ra.v, fx_lmb_base(&f, neu).v + 0x10);
 	CHECK(hv_dma_translate(&f.m, s, LIOBN, 0x80001008ull, false, &ra));
-	CHECK_EQ(ra.v, lmb_base(&f, neu).v + 0x7008);
+	CHECK_EQ(ra.v, fx_lmb_base(&f, neu).v + 0x7008);
 	CHECK(!hv_dma_translate(&f.m, s, LIOBN, 0x80001008ull, true, &ra));
 	CHECK(hv_dma_translate(&f.m, s, LIOBN, 0x80003000ull, true, &ra));
-	CHECK_EQ(ra.v, lmb_base(&f, neu).v + LMB - 0x1000);
+	CHECK_EQ(ra.v, fx_lmb_base(&f, neu).v + LMB - 0x1000);
 	CHECK(!hv_dma_translate(&f.m, s, LIOBN, 0x80003000ull, false, &ra));
 	CHECK(hv_dma_translate(&f.m, s, LIOBN, 0x80002000ull, true, &ra));
 	CHECK_EQ(ra.v, fx_real(&f, s, 0x1000).v);
 
 	/* The VPA is still registered and the next dispatch writes into the new real page. */
 	CHECK(f.m.part[s].vcpu[0].vpa.on);
-	redispatch(&f, s);
-	CHECK_EQ(hv_ld_be32(f.m.mem + lmb_base(&f, neu).v + 0x9100), f.m.part[s].vcpu[0].yield_count);
+	fx_redispatch(&f, s);
+	CHECK_EQ(hv_ld_be32(f.m.mem + fx_lmb_base(&f, neu).v + 0x9100), f.m.part[s].vcpu[0].yield_count);
 	CHECK_EQ(fx_read64(&f, s, la1 + 0x9100) >> 32, f.m.part[s].vcpu[0].yield_count);
 
 	/* Nothing refers to the old LMB; it is free and zero. */
@@ -271,8 +197,8 @@ TEST(relocate_preserves_logical_view_and_moves_every_reference)
 	CHECK_EQ(f.m.lmb[old].state, HV_LMB_FREE);
 	CHECK_EQ(f.m.lmb[old].hpte_count, 0);
 	CHECK_EQ(f.m.lmb[old].hpte_head, 0);
-	CHECK(fx_real_is_zero(&f, lmb_base(&f, old), LMB));
-	CHECK_EQ(hv_real_owner(&f.m, lmb_base(&f, old)), -1);
+	CHECK(fx_real_is_zero(&f, fx_lmb_base(&f, old), LMB));
+	CHECK_EQ(hv_real_owner(&f.m, fx_lmb_base(&f, old)), -1);
 	CHECK_EQ(f.m.part[s].lmb_count, 4);
 	CHECK_EQ(f.m.lmb[neu].state, HV_LMB_ASSIGNED);
 	CHECK_EQ(f.m.lmb[neu].owner, s);
@@ -289,33 +215,33 @@ TEST(relocate_then_remove_revokes_the_moved_references)
 
 	fx_init(&f, 0, 0);
 	s = fx_partition(&f, 2);
-	a = enter(&f, s, 0, fx_pteh(1, 0), fx_ptel(LMB + 0x3000));
-	b = enter(&f, s, 0, fx_pteh(2, 0), fx_ptel(LMB + 0x3000));
+	a = fx_enter(&f, s, 0, fx_pteh(1, 0), fx_ptel(LMB + 0x3000));
+	b = fx_enter(&f, s, 0, fx_pteh(2, 0), fx_ptel(LMB + 0x3000));
 	CHECK_EQ(hv_window_assign(&f.m, s, LIOBN, 0, 4), HV_OK);
 	CHECK_RC(HC(&f, s, H_PUT_TCE, LIOBN, 0, (LMB + 0x3000) | 3), H_SUCCESS);
-	register_vpa(&f, s, LMB + 0x100);
+	fx_register_vpa(&f, s, LMB + 0x100);
 	CHECK_EQ(hv_lmb_relocate(&f.m, s, 1, 200), HV_OK); /* an explicit target */
-	neu = real_lmb_of(&f, s, LMB);
+	neu = fx_real_lmb_of(&f, s, LMB);
 	CHECK_EQ(neu, 200);
 	CHECK_EQ(f.m.lmb[200].hpte_count, 2);
 	/* And back again to another explicit one. */
 	CHECK_EQ(hv_lmb_relocate(&f.m, s, 1, 150), HV_OK);
-	CHECK_EQ(real_lmb_of(&f, s, LMB), 150);
+	CHECK_EQ(fx_real_lmb_of(&f, s, LMB), 150);
 	CHECK_EQ(f.m.lmb[200].state, HV_LMB_FREE);
-	CHECK(fx_real_is_zero(&f, lmb_base(&f, 200), LMB));
+	CHECK(fx_real_is_zero(&f, fx_lmb_base(&f, 200), LMB));
 	CHECK_EQ(fx_read64(&f, s, LMB + 0x100), (uint64_t)640 << 16);
 
 	CHECK_EQ(hv_dlpar_mem_remove(&f.m, s, 1), HV_OK);
-	CHECK_EQ(hw0(&f, s, a), 0);
-	CHECK_EQ(hw1(&f, s, a), 0);
-	CHECK_EQ(hw0(&f, s, b), 0);
+	CHECK_EQ(fx_hw0(&f, s, a), 0);
+	CHECK_EQ(fx_hw1(&f, s, a), 0);
+	CHECK_EQ(fx_hw0(&f, s, b), 0);
 	CHECK_EQ(f.m.lmb[150].hpte_count, 0);
-	CHECK_EQ(get_tce(&f, s, LIOBN, 0), 0);
-	CHECK_EQ(tce_real(&f, s, LIOBN, 0), 0);
+	CHECK_EQ(fx_get_tce(&f, s, LIOBN, 0), 0);
+	CHECK_EQ(fx_tce_real(&f, s, LIOBN, 0), 0);
 	CHECK(!f.m.part[s].vcpu[0].vpa.on);
 	CHECK_EQ(refs_to_lmb(&f, 150), 0);
 	CHECK_EQ(refs_to_lmb(&f, 200), 0);
-	CHECK(fx_real_is_zero(&f, lmb_base(&f, 150), LMB));
+	CHECK(fx_real_is_zero(&f, fx_lmb_base(&f, 150), LMB));
 	fx_fini(&f);
 }
 
@@ -327,24 +253,24 @@ TEST(relocate_dtl_writes_follow_to_the_new_page)
 
 	fx_init(&f, 0, 0);
 	s = fx_partition(&f, 2);
-	register_vpa(&f, s, 0x1000);                 /* VPA in LMB 0 */
+	fx_register_vpa(&f, s, 0x1000);                 /* VPA in LMB 0 */
 	fx_write64(&f, s, LMB + 0x2000, 480);         /* DTL in LMB 1: be32 length 480 (10 entries) */
 	CHECK_RC(HC(&f, s, H_REGISTER_VPA, 2ull << 45, 0, LMB + 0x2000), H_SUCCESS);
-	redispatch(&f, s);
+	fx_redispatch(&f, s);
 	CHECK_EQ(f.m.part[s].vcpu[0].dtl_index, 1);
 	CHECK_EQ(fx_read64(&f, s, LMB + 0x2000) >> 56, 1); /* entry 0: dispatch reason */
-	old = real_lmb_of(&f, s, LMB);
+	old = fx_real_lmb_of(&f, s, LMB);
 	CHECK_EQ(hv_lmb_relocate(&f.m, s, 1, HV_NIL), HV_OK);
-	neu = real_lmb_of(&f, s, LMB);
+	neu = fx_real_lmb_of(&f, s, LMB);
 	CHECK(neu != old);
 	CHECK(f.m.part[s].vcpu[0].dtl.on);
-	redispatch(&f, s);
+	fx_redispatch(&f, s);
 	idx = f.m.part[s].vcpu[0].dtl_index;
 	CHECK_EQ(idx, 2);
 	/* Entry 1 (dispatch reason 1, processor 0) lands in the new real page; the VPA's DTL index follows. */
-	CHECK_EQ(f.m.mem[lmb_base(&f, neu).v + 0x2000 + 48], 1);
+	CHECK_EQ(f.m.mem[fx_lmb_base(&f, neu).v + 0x2000 + 48], 1);
 	CHECK_EQ(fx_read64(&f, s, 0x1000 + 0x218), idx);
-	CHECK(fx_real_is_zero(&f, lmb_base(&f, old), LMB));
+	CHECK(fx_real_is_zero(&f, fx_lmb_base(&f, old), LMB));
 	CHECK_EQ(f.m.lmb[old].state, HV_LMB_FREE);
 	fx_fini(&f);
 }
@@ -359,9 +285,9 @@ TEST(relocate_errors_change_nothing)
 	fx_init(&f, 0, 8 * MiB);
 	s = fx_partition(&f, 2);
 	s2 = fx_partition(&f, 1);
-	enter(&f, s, 0, fx_pteh(1, 0), fx_ptel(LMB));
-	w1 = hw1(&f, s, 0);
-	r1 = real_lmb_of(&f, s, LMB);
+	fx_enter(&f, s, 0, fx_pteh(1, 0), fx_ptel(LMB));
+	w1 = fx_hw1(&f, s, 0);
+	r1 = fx_real_lmb_of(&f, s, LMB);
 	nlmb = f.m.lmb_count;
 	snap = malloc(nlmb * sizeof(struct hv_lmb));
 	CHECK(snap);
@@ -371,12 +297,12 @@ TEST(relocate_errors_change_nothing)
 	CHECK_EQ(hv_lmb_relocate(&f.m, s, 5, HV_NIL), HV_ENOENT);                    /* unmapped logical */
 	CHECK_EQ(hv_lmb_relocate(&f.m, s, 64, HV_NIL), HV_ENOENT);
 	CHECK_EQ(hv_lmb_relocate(&f.m, s, 1, (uint32_t)nlmb), HV_EINVAL);            /* real out of range */
-	CHECK_EQ(hv_lmb_relocate(&f.m, s, 1, real_lmb_of(&f, s2, 0)), HV_EBUSY);     /* owned by another */
-	CHECK_EQ(hv_lmb_relocate(&f.m, s, 1, real_lmb_of(&f, s, 0)), HV_EBUSY);      /* owned by itself */
+	CHECK_EQ(hv_lmb_relocate(&f.m, s, 1, fx_real_lmb_of(&f, s2, 0)), HV_EBUSY);     /* owned by another */
+	CHECK_EQ(hv_lmb_relocate(&f.m, s, 1, fx_real_lmb_of(&f, s, 0)), HV_EBUSY);      /* owned by itself */
 	CHECK_EQ(hv_lmb_relocate(&f.m, s, 1, r1), HV_EBUSY);                         /* onto itself */
 	CHECK_EQ(hv_lmb_relocate(&f.m, s, 1, 0), HV_EBUSY);                          /* hypervisor */
 	CHECK_EQ(memcmp(snap, f.m.lmb, nlmb * sizeof(struct hv_lmb)), 0);
-	CHECK_EQ(hw1(&f, s, 0), w1);
+	CHECK_EQ(fx_hw1(&f, s, 0), w1);
 
 	/* Pool exhausted. */
 	for (i = 0; i < f.m.lmb_count; i++) {
@@ -388,8 +314,8 @@ TEST(relocate_errors_change_nothing)
 	memcpy(snap, f.m.lmb, nlmb * sizeof(struct hv_lmb));
 	CHECK_EQ(hv_lmb_relocate(&f.m, s, 1, HV_NIL), HV_ENOMEM);
 	CHECK_EQ(memcmp(snap, f.m.lmb, nlmb * sizeof(struct hv_lmb)), 0);
-	CHECK_EQ(hw1(&f, s, 0), w1);
-	CHECK_EQ(real_lmb_of(&f, s, LMB), r1);
+	CHECK_EQ(fx_hw1(&f, s, 0), w1);
+	CHECK_EQ(fx_real_lmb_of(&f, s, LMB), r1);
 	free(snap);
 	fx_fini(&f);
 }
@@ -402,22 +328,22 @@ TEST(relocate_refused_when_a_16m_page_spans_the_lmb)
 
 	fx_init(&f, 0, 0);
 	s = big_partition(&f);
-	big = enter(&f, s, 0x500, fx_pteh(0x66, 0) | HPTE_V_LARGE, PTEL16M);
-	w0 = hw0(&f, s, big);
-	w1 = hw1(&f, s, big);
+	big = fx_enter(&f, s, 0x500, fx_pteh(0x66, 0) | HPTE_V_LARGE, PTEL16M);
+	w0 = fx_hw0(&f, s, big);
+	w1 = fx_hw1(&f, s, big);
 	CHECK_EQ(w1 & HPTE_R3_RPN, 16 * MiB);
 	for (k = 0; k < 3; k++) {
 		CHECK_EQ(hv_lmb_relocate(&f.m, s, victims[k], HV_NIL), HV_EBUSY);
-		CHECK_EQ(real_lmb_of(&f, s, (uint64_t)victims[k] * LMB), 64 + victims[k]);
+		CHECK_EQ(fx_real_lmb_of(&f, s, (uint64_t)victims[k] * LMB), 64 + victims[k]);
 	}
-	CHECK_EQ(hw0(&f, s, big), w0);
-	CHECK_EQ(hw1(&f, s, big), w1);
+	CHECK_EQ(fx_hw0(&f, s, big), w0);
+	CHECK_EQ(fx_hw1(&f, s, big), w1);
 	CHECK_EQ(f.m.lmb[64].hpte_count, 1);
 	/* Once the large page is gone, the LMB may move. */
 	CHECK_RC(HC(&f, s, H_REMOVE, 0, big, 0), H_SUCCESS);
 	CHECK_EQ(hv_lmb_relocate(&f.m, s, 36, HV_NIL), HV_OK);
-	CHECK(real_lmb_of(&f, s, 36 * LMB) != 100);
-	CHECK(fx_real_is_zero(&f, lmb_base(&f, 100), LMB));
+	CHECK(fx_real_lmb_of(&f, s, 36 * LMB) != 100);
+	CHECK(fx_real_is_zero(&f, fx_lmb_base(&f, 100), LMB));
 	/* ... and now a 16 MiB page cannot be entered there any more (not contiguous). */
 	CHECK_RC(HC(&f, s, H_ENTER, 0, 0x500, fx_pteh(0x66, 0) | HPTE_V_LARGE, PTEL16M), H_PARAMETER);
 	fx_fini(&f);
@@ -462,21 +388,21 @@ TEST(migrate_preserves_partition_and_clears_source)
 			fx_write64(&src, s, i * LMB + off, pattern(i * LMB + off));
 		}
 	}
-	p[0] = enter(&src, s, 0, fx_pteh(0x10, 0), fx_ptel(0x3000));
-	p[1] = enter(&src, s, 0, fx_pteh(0x11, 0), fx_ptel(0x3000)); /* alias */
-	p[2] = enter(&src, s, 0x123, fx_pteh(0x12, 0) | HPTE_V_SECONDARY, fx_ptel(LMB + 0x1000));
-	p[3] = enter(&src, s, 0x3FFF, fx_pteh(0x13, 0), fx_ptel(3 * LMB + LMB - 0x1000));
-	p[4] = enter(&src, s, 0x800, fx_pteh(0x14, 0) | HPTE_V_LARGE, (2 * LMB + 0x20000) | 0x1000 | HPTE_R_M | 0x2);
-	p[5] = enter(&src, s, 0x808, fx_pteh(0x15, 0), fx_ptel(2 * LMB));
-	mmu_set_rc(&src, s, p[0], HPTE_R_R | HPTE_R_C);
-	mmu_set_rc(&src, s, p[4], HPTE_R_C);
+	p[0] = fx_enter(&src, s, 0, fx_pteh(0x10, 0), fx_ptel(0x3000));
+	p[1] = fx_enter(&src, s, 0, fx_pteh(0x11, 0), fx_ptel(0x3000)); /* alias */
+	p[2] = fx_enter(&src, s, 0x123, fx_pteh(0x12, 0) | HPTE_V_SECONDARY, fx_ptel(LMB + 0x1000));
+	p[3] = fx_enter(&src, s, 0x3FFF, fx_pteh(0x13, 0), fx_ptel(3 * LMB + LMB - 0x1000));
+	p[4] = fx_enter(&src, s, 0x800, fx_pteh(0x14, 0) | HPTE_V_LARGE, (2 * LMB + 0x20000) | 0x1000 | HPTE_R_M | 0x2);
+	p[5] = fx_enter(&src, s, 0x808, fx_pteh(0x15, 0), fx_ptel(2 * LMB));
+	fx_mmu_set_rc(&src, s, p[0], HPTE_R_R | HPTE_R_C);
+	fx_mmu_set_rc(&src, s, p[4], HPTE_R_C);
 	CHECK_EQ(hv_window_assign(&src.m, s, LIOBN, 0x10000000ull, 16), HV_OK);
 	CHECK_RC(HC(&src, s, H_PUT_TCE, LIOBN, 0x10000000ull, 0x5000 | 3), H_SUCCESS);
 	CHECK_RC(HC(&src, s, H_PUT_TCE, LIOBN, 0x10001000ull, (LMB + 0x2000) | 1), H_SUCCESS);
 	CHECK_RC(HC(&src, s, H_PUT_TCE, LIOBN, 0x10002000ull, (3 * LMB) | 2), H_SUCCESS);
 	CHECK_RC(HC(&src, s, H_STUFF_TCE, LIOBN, 0x10004000ull, 0x7000, 2), H_SUCCESS);
-	register_vpa(&src, s, 2 * LMB + 0x1000);
-	redispatch(&src, s);
+	fx_register_vpa(&src, s, 2 * LMB + 0x1000);
+	fx_redispatch(&src, s);
 	CHECK(src.m.part[s].vcpu[0].vpa.on);
 	CHECK_EQ(hv_console_feed(&src.m, s, junk, 2), 2);
 	CHECK_RC(HC(&src, s, H_GET_TERM_CHAR, 0), H_SUCCESS); /* consumes "ab": head moves */
@@ -493,11 +419,11 @@ TEST(migrate_preserves_partition_and_clears_source)
 	}
 	CHECK_EQ(before.hread[p[0]][1] & HPTE_R_RC, HPTE_R_RC);
 	for (e = 0; e < 16; e++) {
-		before.tce[e] = get_tce(&src, s, LIOBN, 0x10000000ull + e * 0x1000);
+		before.tce[e] = fx_get_tce(&src, s, LIOBN, 0x10000000ull + e * 0x1000);
 	}
 	CHECK_EQ(before.tce[4], 0x7000);
 	for (i = 0; i < MIG_LMBS; i++) {
-		before.reals[i] = real_lmb_of(&src, s, i * LMB);
+		before.reals[i] = fx_real_lmb_of(&src, s, i * LMB);
 	}
 	/* Plant registers in the running vCPU. */
 	t = fx_running_thread(&src, s, 0);
@@ -514,7 +440,7 @@ TEST(migrate_preserves_partition_and_clears_source)
 	for (i = 0; i < MIG_LMBS; i++) {
 		before.mem[i] = malloc(LMB);
 		CHECK(before.mem[i]);
-		memcpy(before.mem[i], src.m.mem + lmb_base(&src, before.reals[i]).v, LMB);
+		memcpy(before.mem[i], src.m.mem + fx_lmb_base(&src, before.reals[i]).v, LMB);
 	}
 	before.yield = src.m.part[s].vcpu[0].yield_count;
 
@@ -557,11 +483,11 @@ TEST(migrate_preserves_partition_and_clears_source)
 		}
 	}
 	for (i = 0; i < 6; i++) {
-		uint64_t w1 = hw1(&dst, dslot, p[i]), rpn = w1 & HPTE_R3_RPN;
+		uint64_t w1 = fx_hw1(&dst, dslot, p[i]), rpn = w1 & HPTE_R3_RPN;
 		uint64_t la = before.hread[p[i]][1] & HPTE_R_RPN & ~0xFFFull;
 		uint64_t size = i == 4 ? 0x10000 : 0x1000;
 
-		CHECK(hw0(&dst, dslot, p[i]) & HPTE_V_VALID);
+		CHECK(fx_hw0(&dst, dslot, p[i]) & HPTE_V_VALID);
 		CHECK_EQ(hv_real_owner(&dst.m, hv_ra(rpn)), dslot);
 		if (i == 4) {
 			la &= ~0xFFFFull;
@@ -572,7 +498,7 @@ TEST(migrate_preserves_partition_and_clears_source)
 	}
 	/* TCEs identical for the partition; the adapter lands in dst memory of dslot. */
 	for (e = 0; e < 16; e++) {
-		CHECK_EQ(get_tce(&dst, dslot, LIOBN, 0x10000000ull + e * 0x1000), before.tce[e]);
+		CHECK_EQ(fx_get_tce(&dst, dslot, LIOBN, 0x10000000ull + e * 0x1000), before.tce[e]);
 	}
 	CHECK(hv_dma_translate(&dst.m, dslot, LIOBN, 0x10000008ull, true, &ra));
 	CHECK_EQ(ra.v, fx_real(&dst, dslot, 0x5008).v);
@@ -596,7 +522,7 @@ TEST(migrate_preserves_partition_and_clears_source)
 	for (i = 0; i < MIG_LMBS; i++) {
 		CHECK_EQ(src.m.lmb[before.reals[i]].state, HV_LMB_FREE);
 		CHECK_EQ(src.m.lmb[before.reals[i]].hpte_count, 0);
-		CHECK(fx_real_is_zero(&src, lmb_base(&src, before.reals[i]), LMB));
+		CHECK(fx_real_is_zero(&src, fx_lmb_base(&src, before.reals[i]), LMB));
 		CHECK_EQ(refs_to_lmb(&src, before.reals[i]), 0);
 	}
 	CHECK(fx_real_is_zero(&src, src.m.part[s].hpt, 1ull << 18));
@@ -694,10 +620,10 @@ static uint32_t busy_source(struct fx *src, uint32_t lmbs)
 	uint32_t s = fx_partition(src, lmbs);
 
 	fx_write64(src, s, 0x10, 0x1234);
-	enter(src, s, 0, fx_pteh(1, 0), fx_ptel(0));
+	fx_enter(src, s, 0, fx_pteh(1, 0), fx_ptel(0));
 	CHECK_EQ(hv_window_assign(&src->m, s, LIOBN, 0, 4), HV_OK);
 	CHECK_RC(HC(src, s, H_PUT_TCE, LIOBN, 0, 0x1000 | 3), H_SUCCESS);
-	register_vpa(src, s, 0x2000);
+	fx_register_vpa(src, s, 0x2000);
 	CHECK(fx_running_thread(src, s, 0) >= 0);
 	return s;
 }
@@ -785,7 +711,7 @@ TEST(migrate_errors_leave_both_machines_unchanged)
 	fx_init(&dst, 0, 16 * MiB);
 	CHECK_EQ(hv_partition_migrate(&src.m, s, &dst.m, &dslot), HV_OK);
 	CHECK_EQ(fx_read64(&dst, dslot, 0x10), 0x1234);
-	CHECK_EQ(get_tce(&dst, dslot, LIOBN, 0), 0x1000 | 3);
+	CHECK_EQ(fx_get_tce(&dst, dslot, LIOBN, 0), 0x1000 | 3);
 	fx_fini(&dst);
 	fx_fini(&src);
 }
@@ -803,7 +729,7 @@ TEST(migrate_with_a_16m_page_is_refused_or_keeps_it)
 	dother = fx_partition(&dst, 3); /* dst's free LMBs start off any 16 MiB boundary */
 	(void)dother;
 	s = big_partition(&src);
-	big = enter(&src, s, 0x700, fx_pteh(0x42, 0) | HPTE_V_LARGE, PTEL16M);
+	big = fx_enter(&src, s, 0x700, fx_pteh(0x42, 0) | HPTE_V_LARGE, PTEL16M);
 	fx_write64(&src, s, 0x123458, 0xBEEF);
 	CHECK_RC(HC(&src, s, H_READ, 0, big), H_SUCCESS);
 	snap_take(&src, &a);
@@ -821,12 +747,12 @@ TEST(migrate_with_a_16m_page_is_refused_or_keeps_it)
 		CHECK_EQ(dst.m.part[dslot].lmb_count, 64);
 	} else {
 		/* Accepted: the 16 MiB page must survive exactly (I11) and map 16 MiB of aligned dst memory of dslot. */
-		uint64_t w1 = hw1(&dst, dslot, big), rpn = w1 & HPTE_R3_RPN;
+		uint64_t w1 = fx_hw1(&dst, dslot, big), rpn = w1 & HPTE_R3_RPN;
 		uint32_t k;
 
 		free(a.mem);
 		free(b.mem);
-		CHECK(hw0(&dst, dslot, big) & HPTE_V_VALID);
+		CHECK(fx_hw0(&dst, dslot, big) & HPTE_V_VALID);
 		CHECK_EQ(rpn & (16 * MiB - 1), 0);
 		for (k = 0; k < 64; k++) {
 			CHECK_EQ(hv_real_owner(&dst.m, hv_ra(rpn + k * LMB)), dslot);
