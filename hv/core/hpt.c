@@ -274,7 +274,8 @@ void hv_hpte_move(struct hv_machine *m, uint32_t slot, uint64_t ptex, uint32_t n
 	struct hv_partition *p = &m->part[slot];
 	struct hv_hpte_meta *e = &p->meta[ptex];
 	uint64_t old_base = (uint64_t)e->lmb << m->lmb_shift, new_base = (uint64_t)new_lmb << m->lmb_shift;
-	uint64_t rc = hv_hpte_suspend(m, slot, ptex);
+	/* Relocation suspends (and flushes) the entries before copying; flush only what is still live. */
+	uint64_t rc = hv_hpte_valid(m, p, ptex) ? hv_hpte_suspend(m, slot, ptex) : 0;
 	uint64_t hw1 = hv_hpte_hw_dw1(m, p, ptex);
 	uint64_t rpn = hw1 & HPTE_R3_RPN;
 
