@@ -93,6 +93,21 @@ uint64_t hv_hpte_tlbie_rb(uint64_t gdw0, uint64_t gdw1, uint64_t ptex)
 
 /* ---- reverse map: a doubly-linked list per real LMB, threaded through the meta records ---- */
 
+static void node_decode(const struct hv_machine *m, uint32_t node, uint32_t *slot, uint64_t *ptex)
+{
+	*slot = (uint32_t)((node - 1) / m->nhpte_max);
+	*ptex = (node - 1) % m->nhpte_max;
+}
+
+static struct hv_hpte_meta *node_meta(struct hv_machine *m, uint32_t node)
+{
+	uint32_t slot;
+	uint64_t ptex;
+
+	node_decode(m, node, &slot, &ptex);
+	return &m->part[slot].meta[ptex];
+}
+
 static void rmap_link(struct hv_machine *m, uint32_t slot, uint64_t ptex, uint32_t lmb)
 {
 	struct hv_lmb *l = &m->lmb[lmb];
@@ -105,9 +120,7 @@ static void rmap_link(struct hv_machine *m, uint32_t slot, uint64_t ptex, uint32
 	e->prev = 0;
 	e->next = l->hpte_head;
 	if (l->hpte_head) {
-		uint32_t s;
-		uint64_t x;
-		struct hv_hpte_meta *h = hv_node_meta(m, l->hpte_head, &s, &x);
+		struct hv_hpte_meta *h = node_meta(m, l->hpte_head);
 
 		hv_private_dirty(m, h, sizeof(*h));
 		h->prev = node;
@@ -120,12 +133,10 @@ static void rmap_unlink(struct hv_machine *m, uint32_t slot, uint64_t ptex)
 {
 	struct hv_hpte_meta *e = &m->part[slot].meta[ptex];
 	struct hv_lmb *l = &m->lmb[e->lmb];
-	uint32_t s;
-	uint64_t x;
 
 	hv_private_dirty(m, l, sizeof(*l));
 	if (e->prev) {
-		struct hv_hpte_meta *pv = hv_node_meta(m, e->prev, &s, &x);
+		struct hv_hpte_meta *pv = node_meta(m, e->prev);
 
 		hv_private_dirty(m, pv, sizeof(*pv));
 		pv->next = e->next;
@@ -133,7 +144,7 @@ static void rmap_unlink(struct hv_machine *m, uint32_t slot, uint64_t ptex)
 		l->hpte_head = e->next;
 	}
 	if (e->next) {
-		struct hv_hpte_meta *nx = hv_node_meta(m, e->next, &s, &x);
+		struct hv_hpte_meta *nx = node_meta(m, e->next);
 
 		hv_private_dirty(m, nx, sizeof(*nx));
 		nx->prev = e->prev;
@@ -157,8 +168,9 @@ void hv_rmap_visit_lmb(struct hv_machine *m, uint32_t lmb, hv_hpte_visit_fn fn, 
 	while (node) {
 		uint32_t slot;
 		uint64_t ptex;
-		struct hv_hpte_meta *e = hv_node_meta(m, node, &slot, &ptex);
+		struct hv_hpte_meta *e = node_meta(m, node);
 
+		node_decode(m, node, &slot, &ptex);
 		node = e->next;
 		fn(m, slot, ptex, ctx);
 	}
@@ -174,8 +186,9 @@ void hv_rmap_visit_lmb(struct hv_machine *m, uint32_t lmb, hv_hpte_visit_fn fn, 
 		while (node) {
 			uint32_t slot;
 			uint64_t ptex;
-			struct hv_hpte_meta *e = hv_node_meta(m, node, &slot, &ptex);
+			struct hv_hpte_meta *e = node_meta(m, node);
 
+			node_decode(m, node, &slot, &ptex);
 			node = e->next;
 			if (hv_hpte_actual_shift(e->gdw0, e->gdw1, 0) == large_shifts[i]) {
 				fn(m, slot, ptex, ctx);

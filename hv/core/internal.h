@@ -69,13 +69,6 @@ static inline uint32_t hv_hpte_node(const struct hv_machine *m, uint32_t slot, u
 {
 	return (uint32_t)(slot * m->nhpte_max + ptex + 1);
 }
-static inline struct hv_hpte_meta *hv_node_meta(struct hv_machine *m, uint32_t node, uint32_t *slot,
-						 uint64_t *ptex)
-{
-	*slot = (uint32_t)((node - 1) / m->nhpte_max);
-	*ptex = (node - 1) % m->nhpte_max;
-	return &m->part[*slot].meta[*ptex];
-}
 /* Decodes the page sizes of a guest-view HPTE; false on a bad encoding. */
 bool hv_hpte_decode_size(uint64_t dw0, uint64_t dw1, unsigned *base_shift, unsigned *actual_shift);
 bool hv_hpte_valid(struct hv_machine *m, const struct hv_partition *p, uint64_t ptex);
