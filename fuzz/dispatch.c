@@ -1,0 +1,23 @@
+/*
+ * Fuzz target dispatch: vCPU state across threads (I5). Other operations
+ * become dispatch, preemption, register plants and processor add/remove;
+ * hcalls become the ones that give up, wake or name a vCPU.
+ */
+#include "fuzz_common.h"
+
+#include "hv/papr.h"
+
+static const uint64_t opcodes[] = { H_CEDE, H_PROD, H_CONFER, H_SET_SPRG0, H_REGISTER_VPA };
+static const uint8_t kinds[] = { LP_OP_DISPATCH, LP_OP_PREEMPT, LP_OP_PLANT, LP_OP_CPU_ADD, LP_OP_CPU_REMOVE };
+
+static void filter(struct lp_prog *p)
+{
+	lp_fuzz_keep_opcodes(p, opcodes, sizeof(opcodes) / sizeof(opcodes[0]));
+	lp_fuzz_keep_kinds(p, kinds, sizeof(kinds));
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	return lp_fuzz_run(data, size, filter);
+}

@@ -1,0 +1,141 @@
+/*
+ * The shared part of the fuzz targets: the machine set up once per process
+ * and the per-input run (fuzz_common.h). A clean input costs a platform
+ * reset (what the previous input touched), a decode, the filter and the
+ * executor: no allocation, no output.
+ */
+#include "fuzz_common.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "hv/host.h"
+#include "lparsec/exec.h"
+#ifdef LP_FUZZ_HAVE_TEXT
+#include "lparsec/text.h"
+#endif
+
+static struct hv_plat *plat[2];
+static struct lp_exec *exec_state; /* large: allocated once */
+static struct lp_prog prog;
+
+static void hook_flush_entry(void *ctx, struct hv_plat *p, uint32_t lpid, uint64_t rb)
+{
+	lp_exec_on_tlb_flush_entry(ctx, p, lpid, rb);
+}
+
+static void hook_flush_lpid(void *ctx, struct hv_plat *p, uint32_t lpid)
+{
+	lp_exec_on_tlb_flush_lpid(ctx, p, lpid);
+}
+
+void lp_fuzz_init(void)
+{
+	static const struct hv_host_hooks hooks = { hook_flush_entry, hook_flush_lpid, NULL };
+	unsigned i;
+
+	if (exec_state) {
+		return;
+	}
+	exec_state = calloc(1, sizeof(*exec_state));
+	if (!exec_state) {
+		fprintf(stderr, "lparsec-fuzz: cannot allocate the executor (%zu bytes)\n", sizeof(*exec_state));
+		abort();
+	}
+	for (i = 0; i < 2; i++) {
+		plat[i] = hv_host_plat_create(LP_MEM_BYTES);
+		if (!plat[i]) {
+			fprintf(stderr, "lparsec-fuzz: cannot map a platform of %llu bytes\n",
+				(unsigned long long)LP_MEM_BYTES);
+			abort();
+		}
+		hv_host_plat_set_hooks(plat[i], &hooks, exec_state);
+	}
+}
+
+/* libFuzzer calls this once; the other drivers call it if it is there (and lp_fuzz_run would anyway). */
+int LLVMFuzzerInitialize(int *argc, char ***argv);
+int LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+	(void)argc;
+	(void)argv;
+	lp_fuzz_init();
+	return 0;
+}
+
+void lp_fuzz_keep_kinds(struct lp_prog *p, const uint8_t *kinds, unsigned n)
+{
+	uint32_t i;
+	unsigned j;
+
+	for (i = 0; i < p->nops; i++) {
+		uint8_t k = p->op[i].kind;
+
+		if (k == LP_OP_HCALL) {
+			continue;
+		}
+		for (j = 0; j < n && kinds[j] != k; j++) {
+		}
+		if (j == n) {
+			p->op[i].kind = kinds[k % n];
+		}
+	}
+}
+
+void lp_fuzz_keep_opcodes(struct lp_prog *p, const uint64_t *opcodes, unsigned n)
+{
+	uint32_t i;
+	unsigned j;
+
+	for (i = 0; i < p->nops; i++) {
+		uint64_t c = p->op[i].opcode;
+
+		if (p->op[i].kind != LP_OP_HCALL) {
+			continue;
+		}
+		for (j = 0; j < n && opcodes[j] != c; j++) {
+		}
+		if (j == n) {
+			p->op[i].opcode = opcodes[(c >> 2) % n];
+		}
+	}
+}
+
+static void report(const struct lp_exec *x, enum lp_inv inv)
+{
+	fprintf(stderr, "lparsec: VIOLATION %s after op %u: %s\n", lp_inv_name(inv), (unsigned)x->viol.op, x->viol.msg);
+#ifdef LP_FUZZ_HAVE_TEXT
+	fprintf(stderr, "lparsec: the program that ran (after the target's filter):\n");
+	lp_text_print(stderr, &prog, x);
+#endif
+	fflush(stderr);
+}
+
+int lp_fuzz_run(const uint8_t *data, size_t size, lp_fuzz_filter filter)
+{
+	enum lp_inv inv;
+	uint32_t i;
+
+	if (!exec_state) {
+		lp_fuzz_init();
+	}
+	lp_prog_decode(data, size, &prog);
+	if (filter) {
+		filter(&prog);
+	}
+	for (i = 0; i < prog.nops; i++) {
+		if (prog.op[i].kind == LP_OP_BACKDOOR) {
+			prog.op[i].a = LP_BD_NONE;
+			prog.op[i].value = 0;
+		}
+	}
+	lp_prog_normalize(&prog);
+	hv_host_plat_reset(plat[0]);
+	hv_host_plat_reset(plat[1]);
+	inv = lp_exec_run(exec_state, &prog, plat[0], plat[1], false);
+	if (inv != LP_INV_NONE) {
+		report(exec_state, inv);
+		abort();
+	}
+	return 0;
+}

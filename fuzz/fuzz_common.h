@@ -1,0 +1,50 @@
+/*
+ * What every fuzz target shares (fuzz/fuzz_common.c): the machine set up
+ * once per process, and the per-input run.
+ *
+ * A target is one small file: a FILTER that deterministically remaps a
+ * decoded program's operations onto the target's subject, and
+ * LLVMFuzzerTestOneInput calling lp_fuzz_run with it. Filters are
+ * idempotent (filtering a filtered program changes nothing), so the
+ * program that ran is a fixed point: re-encoded, it reproduces under the
+ * same target and under `./lparsec repro` alike.
+ *
+ * The same LLVMFuzzerTestOneInput serves libFuzzer (fuzz-<target>), AFL++
+ * persistent mode (afl_driver.c: afl-<target>) and the plain replay build
+ * (replay_main.c: replay-<target>).
+ */
+#ifndef LPARSEC_FUZZ_COMMON_H
+#define LPARSEC_FUZZ_COMMON_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "lparsec/prog.h"
+
+/* Remaps p in place (p is decoded, hence normalized; the filter keeps it so). */
+typedef void (*lp_fuzz_filter)(struct lp_prog *p);
+
+/*
+ * Process-wide set-up (two host platforms of LP_MEM_BYTES with the TLB hooks,
+ * the executor's state): done on the first call, nothing afterwards.
+ */
+void lp_fuzz_init(void);
+
+/*
+ * Decodes data, applies filter (NULL: none) and the common rule (BACKDOOR
+ * operations become no-ops: kind LP_BD_NONE, no value; the backdoor is
+ * never enabled while fuzzing), runs the program on freshly reset
+ * platforms. Clean: returns 0, having allocated and printed nothing. A
+ * violation prints "lparsec: VIOLATION <I-id> after op N: <msg>" (and the
+ * program that ran, as text) to stderr and aborts.
+ */
+int lp_fuzz_run(const uint8_t *data, size_t size, lp_fuzz_filter filter);
+
+/*
+ * Filter helpers. Each is idempotent: a member of set[0..n) is kept, any
+ * other value v becomes set[v % n] (opcodes: set[(opcode >> 2) % n]).
+ */
+void lp_fuzz_keep_kinds(struct lp_prog *p, const uint8_t *kinds, unsigned n);
+void lp_fuzz_keep_opcodes(struct lp_prog *p, const uint64_t *opcodes, unsigned n);
+
+#endif /* LPARSEC_FUZZ_COMMON_H */

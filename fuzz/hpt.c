@@ -1,0 +1,22 @@
+/*
+ * Fuzz target hpt: the hashed page table. Hcalls become HPT calls; other
+ * operations become what changes or uses a partition's memory view.
+ */
+#include "fuzz_common.h"
+
+#include "hv/papr.h"
+
+static const uint64_t opcodes[] = { H_ENTER, H_REMOVE, H_READ, H_PROTECT, H_BULK_REMOVE, H_CLEAR_REF, H_CLEAR_MOD };
+static const uint8_t kinds[] = { LP_OP_LOAD, LP_OP_STORE, LP_OP_MEM_ADD, LP_OP_MEM_REMOVE, LP_OP_RELOCATE };
+
+static void filter(struct lp_prog *p)
+{
+	lp_fuzz_keep_opcodes(p, opcodes, sizeof(opcodes) / sizeof(opcodes[0]));
+	lp_fuzz_keep_kinds(p, kinds, sizeof(kinds));
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	return lp_fuzz_run(data, size, filter);
+}

@@ -1,0 +1,67 @@
+#!/usr/bin/env python3
+"""Writes fuzz/<target>.dict and fuzz/<target>.options (AFL++/libFuzzer
+dictionary format) from the binary program format of harness/include/lparsec/prog.h.
+Re-run after changing the format: python3 fuzz/make_dicts.py"""
+import os
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+LP_MAX_BIN = 3 + 6 + 64 * (4 + 9 * 9) + 16
+
+KINDS = ["hcall", "mem_add", "mem_remove", "cpu_add", "cpu_remove", "win_assign", "win_unassign", "relocate",
+         "migrate", "dispatch", "preempt", "dma_read", "dma_write", "load", "store", "plant"]  # backdoor: never
+SELS = ["lit", "own", "other", "hyp", "ptex", "edge", "liobn", "pteh", "ptel", "tce", "ioba", "hash", "ea"]
+EDGES = ["zero", "nhpte_m1", "nhpte", "nhpte_p8", "2_63", "ones", "2_32", "lend", "lend_m4k", "wend", "wend_m4k",
+         "wstart_m4k", "512", "513", "int64max", "2_60"]
+# lp_hcall_opcodes order, with the argument count each call takes.
+HCALLS = [("H_REMOVE", 3), ("H_ENTER", 4), ("H_READ", 2), ("H_CLEAR_MOD", 2), ("H_CLEAR_REF", 2),
+          ("H_PROTECT", 3), ("H_GET_TCE", 2), ("H_PUT_TCE", 3), ("H_SET_SPRG0", 1), ("H_PAGE_INIT", 3),
+          ("H_GET_TERM_CHAR", 1), ("H_PUT_TERM_CHAR", 4), ("H_REGISTER_VPA", 3), ("H_CEDE", 0), ("H_CONFER", 2),
+          ("H_PROD", 1), ("H_BULK_REMOVE", 8), ("H_STUFF_TCE", 4), ("H_PUT_TCE_INDIRECT", 4), ("H_RANDOM", 0)]
+LITS = {"2_63": 1 << 63, "ones": (1 << 64) - 1, "16383": 16383, "16384": 16384, "int64max": (1 << 63) - 1}
+
+TARGETS = {
+    "hcall_seq": (None, None),
+    "hpt": (["H_ENTER", "H_REMOVE", "H_READ", "H_PROTECT", "H_BULK_REMOVE", "H_CLEAR_REF", "H_CLEAR_MOD"],
+            ["load", "store", "mem_add", "mem_remove", "relocate"]),
+    "tce": (["H_PUT_TCE", "H_GET_TCE", "H_STUFF_TCE", "H_PUT_TCE_INDIRECT"],
+            ["dma_read", "dma_write", "win_assign", "win_unassign", "mem_add", "mem_remove", "relocate"]),
+    "dlpar": (None, ["mem_add", "mem_remove", "cpu_add", "cpu_remove", "win_assign", "win_unassign", "relocate",
+                     "migrate"]),
+    "dispatch": (["H_CEDE", "H_PROD", "H_CONFER", "H_SET_SPRG0", "H_REGISTER_VPA"],
+                 ["dispatch", "preempt", "plant", "cpu_add", "cpu_remove"]),
+}
+
+
+def esc(bs):
+    return "".join("\\x%02x" % b for b in bs)
+
+
+def dict_for(target, calls, kinds):
+    out = ["# %s: tokens of the lparsec binary program format (fuzz/make_dicts.py)" % target,
+           'magic="%s"' % esc(b"LP\x01"),
+           # magic + config: 4 partitions with 2 LMBs, 2 vCPUs, 1 window each, 4 threads
+           'magic_config_4p="%s"' % esc(b"LP\x01\x03" + bytes([0x51] * 4) + b"\x03"),
+           'magic_config_2p="%s"' % esc(b"LP\x01\x01\x13\x10\x00\x00\x01")]
+    for k, name in enumerate(KINDS):
+        if kinds is None or name in kinds or name == "hcall":
+            out.append('kind_%s="%s"' % (name, esc([k])))
+    for i, (name, nargs) in enumerate(HCALLS):
+        if calls is None or name in calls:
+            out.append('%s="%s"' % (name.lower(), esc([0, 0, i, nargs])))
+            out.append('%s_p1v1="%s"' % (name.lower(), esc([0, 1 | 1 << 2, i, nargs])))
+    for s, name in enumerate(SELS):
+        out.append('sel_%s="%s"' % (name, esc([s])))
+    for e, name in enumerate(EDGES):
+        out.append('edge_%s="%s"' % (name, esc([5, e])))
+    out += ['ptex_last="%s"' % esc([4, 0]), 'ptex_next="%s"' % esc([4, 1]), 'ptex_prev="%s"' % esc([4, 0xFF]),
+            'liobn_own="%s"' % esc([6, 0]), 'liobn_other="%s"' % esc([6, 2])]
+    for name, v in LITS.items():
+        out.append('lit_%s="%s"' % (name, esc([0] + list(v.to_bytes(8, "little")))))
+    return "\n".join(out) + "\n"
+
+
+for t, (calls, kinds) in TARGETS.items():
+    with open(os.path.join(HERE, t + ".dict"), "w") as f:
+        f.write(dict_for(t, calls, kinds))
+    with open(os.path.join(HERE, t + ".options"), "w") as f:
+        f.write("[libfuzzer]\nmax_len = %d\ndict = %s.dict\n" % (LP_MAX_BIN, t))

@@ -1,0 +1,993 @@
+/*
+ * The text form of a program: printer (optionally annotated with a run's
+ * results) and parser with line/column errors. See lparsec/text.h.
+ */
+#include "lparsec/text.h"
+
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "hv/hcall.h"
+#include "hv/papr.h"
+#include "hv/regs.h"
+
+/* ---- what the two directions share ---- */
+
+struct hcall_args {
+	uint64_t opcode;
+	const char *name[9];
+};
+
+static const struct hcall_args hcall_args[] = {
+	{ H_ENTER, { "flags", "ptex", "pteh", "ptel" } },
+	{ H_REMOVE, { "flags", "ptex", "avpn" } },
+	{ H_READ, { "flags", "ptex" } },
+	{ H_PROTECT, { "flags", "ptex", "avpn" } },
+	{ H_BULK_REMOVE, { "tsh0", "tsl0", "tsh1", "tsl1", "tsh2", "tsl2", "tsh3", "tsl3" } },
+	{ H_CLEAR_REF, { "flags", "ptex" } },
+	{ H_CLEAR_MOD, { "flags", "ptex" } },
+	{ H_PUT_TCE, { "liobn", "ioba", "tce" } },
+	{ H_GET_TCE, { "liobn", "ioba" } },
+	{ H_STUFF_TCE, { "liobn", "ioba", "value", "count" } },
+	{ H_PUT_TCE_INDIRECT, { "liobn", "ioba", "list", "count" } },
+	{ H_REGISTER_VPA, { "flags", "proc", "addr" } },
+	{ H_PROD, { "proc" } },
+	{ H_CONFER, { "proc", "count" } },
+	{ H_PUT_TERM_CHAR, { "term", "len", "chars0", "chars1" } },
+	{ H_GET_TERM_CHAR, { "term" } },
+	{ H_SET_SPRG0, { "value" } },
+	{ H_PAGE_INIT, { "flags", "dest", "src" } },
+};
+
+#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
+
+/* The per-call name of argument i, or 0 (then it is a<i>). */
+static const char *hcall_arg_name(uint64_t opcode, unsigned i)
+{
+	size_t k;
+
+	for (k = 0; k < COUNT(hcall_args); k++) {
+		if (hcall_args[k].opcode == opcode) {
+			return i < 9 ? hcall_args[k].name[i] : 0;
+		}
+	}
+	return 0;
+}
+
+/* Name of argument i as printed: the per-call name, else a<i>. */
+static const char *arg_label(uint64_t opcode, unsigned i, char buf[4])
+{
+	const char *n = hcall_arg_name(opcode, i);
+
+	if (n) {
+		return n;
+	}
+	buf[0] = 'a';
+	buf[1] = (char)('0' + i % 10);
+	buf[2] = 0;
+	return buf;
+}
+
+/* Fields of the operations other than hcalls. */
+enum fld { FLD_A, FLD_ADDR, FLD_VALUE, FLD_REG };
+
+struct op_field {
+	const char *name;
+	uint8_t what;  /* enum fld */
+	uint8_t max;   /* FLD_A: largest value printed under this name (beyond: a=0x..) */
+};
+
+struct op_fields {
+	uint8_t n;
+	struct op_field f[3];
+};
+
+#define F_LMB    { "lmb", FLD_A, LP_LOGICAL_LMBS - 1 }
+#define F_WIN    { "win", FLD_A, LP_MAX_WINDOWS - 1 }
+#define F_THREAD { "thread", FLD_A, LP_MAX_THREADS - 1 }
+#define F_KIND   { "kind", FLD_A, LP_BD_COUNT - 1 }
+#define F_ADDR   { "addr", FLD_ADDR, 0 }
+#define F_VALUE  { "value", FLD_VALUE, 0 }
+#define F_REG    { "reg", FLD_REG, 0 }
+
+static const struct op_fields op_fields[LP_OP_COUNT] = {
+	[LP_OP_MEM_ADD] = { 1, { F_LMB } },
+	[LP_OP_MEM_REMOVE] = { 1, { F_LMB } },
+	[LP_OP_WIN_ASSIGN] = { 1, { F_WIN } },
+	[LP_OP_WIN_UNASSIGN] = { 1, { F_WIN } },
+	[LP_OP_RELOCATE] = { 1, { F_LMB } },
+	[LP_OP_DISPATCH] = { 1, { F_THREAD } },
+	[LP_OP_PREEMPT] = { 1, { F_THREAD } },
+	[LP_OP_DMA_READ] = { 2, { F_WIN, F_ADDR } },
+	[LP_OP_DMA_WRITE] = { 3, { F_WIN, F_ADDR, F_VALUE } },
+	[LP_OP_LOAD] = { 1, { F_ADDR } },
+	[LP_OP_STORE] = { 2, { F_ADDR, F_VALUE } },
+	[LP_OP_PLANT] = { 2, { F_REG, F_VALUE } },
+	[LP_OP_BACKDOOR] = { 2, { F_KIND, F_VALUE } },
+};
+
+/* How an operation's actor is written. */
+enum actor_style { ACTOR_VCPU, ACTOR_PART, ACTOR_NONE };
+
+static enum actor_style actor_style(unsigned kind)
+{
+	switch (kind) {
+	case LP_OP_HCALL:
+	case LP_OP_CPU_ADD:
+	case LP_OP_CPU_REMOVE:
+	case LP_OP_DISPATCH:
+	case LP_OP_LOAD:
+	case LP_OP_STORE:
+	case LP_OP_PLANT:
+		return ACTOR_VCPU;
+	case LP_OP_PREEMPT:
+	case LP_OP_BACKDOOR:
+		return ACTOR_NONE;
+	default:
+		return ACTOR_PART;
+	}
+}
+
+/* ---- printing ---- */
+
+static void print_arg(FILE *f, const struct lp_arg *a)
+{
+	if (a->sel == LP_SEL_LIT) {
+		fprintf(f, "0x%" PRIx64, a->val);
+	} else if (a->sel == LP_SEL_EDGE && a->val < LP_EDGE_COUNT) {
+		fprintf(f, "edge(%s)", lp_edge_name((unsigned)a->val));
+	} else {
+		fprintf(f, "%s(0x%" PRIx64 ")", lp_sel_name(a->sel), a->val);
+	}
+}
+
+static void print_op(FILE *f, const struct lp_op *o)
+{
+	enum actor_style st = actor_style(o->kind);
+	char buf[24];
+	unsigned i;
+
+	if (st == ACTOR_VCPU || o->vcpu != 0) {
+		fprintf(f, "p%u.v%u ", o->part, o->vcpu);
+	} else if (st == ACTOR_PART || o->part != 0) {
+		fprintf(f, "p%u ", o->part);
+	}
+	if (o->kind == LP_OP_HCALL) {
+		const char *name = hv_hcall_name(o->opcode);
+
+		if (name) {
+			fputs(name, f);
+		} else {
+			fprintf(f, "hcall(0x%" PRIx64 ")", o->opcode);
+		}
+		for (i = 0; i < o->nargs && i < 9; i++) {
+			fprintf(f, " %s=", arg_label(o->opcode, i, buf));
+			print_arg(f, &o->arg[i]);
+		}
+		return;
+	}
+	fputs(lp_op_name(o->kind), f);
+	for (i = 0; i < op_fields[o->kind].n; i++) {
+		const struct op_field *fl = &op_fields[o->kind].f[i];
+
+		switch (fl->what) {
+		case FLD_A:
+			if (o->a <= fl->max) {
+				fprintf(f, " %s=%u", fl->name, o->a);
+			} else {
+				fprintf(f, " a=0x%x", o->a);
+			}
+			break;
+		case FLD_ADDR:
+			fputs(" addr=", f);
+			print_arg(f, &o->arg[0]);
+			break;
+		case FLD_VALUE:
+			fprintf(f, " value=0x%" PRIx64, o->value);
+			break;
+		case FLD_REG:
+			fprintf(f, " reg=%s", hv_reg_name(o->reg < HV_REG_COUNT ? o->reg : 0, buf));
+			break;
+		}
+	}
+}
+
+static void print_result(FILE *f, const struct lp_op *o, const struct lp_op_result *r)
+{
+	const char *sep = " | ";
+	char buf[4];
+	unsigned i;
+
+	fputs("  # ", f);
+	if (r->status == LP_SKIPPED) {
+		fputs("skipped", f);
+		return;
+	}
+	if (r->status == LP_FAULT) {
+		fputs("fault", f);
+	} else if (o->kind == LP_OP_HCALL) {
+		const char *name = hv_rc_name((long)r->rc);
+
+		if (name) {
+			fputs(name, f);
+		} else {
+			fprintf(f, "rc=%" PRId64, r->rc);
+		}
+		for (i = 0; i < 9; i++) {
+			if (r->out[i]) {
+				fprintf(f, " r%u=0x%" PRIx64, 4 + i, r->out[i]);
+			}
+		}
+	} else if (r->rc != 0) {
+		fprintf(f, "HV error %" PRId64, r->rc);
+	} else if (o->kind == LP_OP_LOAD || o->kind == LP_OP_DMA_READ) {
+		fprintf(f, "read 0x%" PRIx64, r->out[0]);
+	} else {
+		fputs("ok", f);
+	}
+	for (i = 0; i < o->nargs && i < 9; i++) {
+		if (o->arg[i].sel == LP_SEL_LIT) {
+			continue;
+		}
+		fprintf(f, "%s%s=0x%" PRIx64, sep, o->kind == LP_OP_HCALL ? arg_label(o->opcode, i, buf) : "addr",
+			r->arg[i]);
+		sep = " ";
+	}
+}
+
+static void print_violation(FILE *f, const struct lp_exec *x, uint32_t nops)
+{
+	/* Invariant ids are I<number> (enum lp_inv). */
+	if (x->viol.op >= nops) {
+		fprintf(f, "# VIOLATION I%u in the final sweep: %.*s\n", x->viol.inv, (int)sizeof(x->viol.msg),
+			x->viol.msg);
+	} else {
+		fprintf(f, "# VIOLATION I%u after op %u: %.*s\n", x->viol.inv, x->viol.op, (int)sizeof(x->viol.msg),
+			x->viol.msg);
+	}
+}
+
+int lp_text_print(FILE *f, const struct lp_prog *p, const struct lp_exec *x)
+{
+	const struct lp_config *c = &p->cfg;
+	uint32_t i, nops = p->nops > LP_MAX_OPS ? LP_MAX_OPS : p->nops;
+	bool annotate = x != NULL;
+	unsigned j;
+
+	fprintf(f, "lparsec program v%u\n", LP_VERSION);
+	fprintf(f, "config parts=%u threads=%u\n", c->nparts, c->threads);
+	for (j = 0; j < LP_MAX_PARTS; j++) {
+		bool unused = j >= c->nparts;
+
+		if (unused && c->lmbs[j] == 1 && c->vcpus[j] == 1 && c->windows[j] == 0 && c->shared[j]) {
+			continue;
+		}
+		fprintf(f, "part p%u lmbs=%u vcpus=%u windows=%u %s%s\n", j, c->lmbs[j], c->vcpus[j], c->windows[j],
+			c->shared[j] ? "shared" : "dedicated", unused ? "  # not used (beyond parts)" : "");
+	}
+	for (i = 0; i < nops; i++) {
+		print_op(f, &p->op[i]);
+		if (annotate && i < x->ops_run) {
+			print_result(f, &p->op[i], &x->res[i]);
+		}
+		fputc('\n', f);
+		if (annotate && x->viol.inv != LP_INV_NONE && x->viol.op == i) {
+			print_violation(f, x, nops);
+			annotate = false;
+		}
+	}
+	if (annotate && x->viol.inv != LP_INV_NONE) {
+		print_violation(f, x, nops);
+	}
+	fflush(f);
+	return ferror(f) ? -1 : 0;
+}
+
+/* ---- parsing ---- */
+
+struct tok {
+	const char *s;
+	size_t n;
+};
+
+struct parser {
+	const char *ls;     /* start of the current line */
+	unsigned line;
+	char *err;
+	size_t errcap;
+	struct lp_prog *p;
+	bool seen_item, seen_config, seen_op, seen_part[LP_MAX_PARTS];
+};
+
+#define MAX_TOKS 16
+
+__attribute__((format(printf, 3, 4))) static int fail(struct parser *ps, const char *at, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	if (ps->err && ps->errcap) {
+		n = snprintf(ps->err, ps->errcap, "line %u, column %u: ", ps->line, (unsigned)(at - ps->ls) + 1);
+		if (n >= 0 && (size_t)n < ps->errcap) {
+			va_start(ap, fmt);
+			vsnprintf(ps->err + n, ps->errcap - (size_t)n, fmt, ap);
+			va_end(ap);
+		}
+	}
+	return -1;
+}
+
+static bool tok_is(struct tok t, const char *s)
+{
+	return strlen(s) == t.n && memcmp(t.s, s, t.n) == 0;
+}
+
+/* Tokens quoted in messages are cut to a readable length. */
+#define Q(t) (int)((t).n > 40 ? 40 : (t).n), (t).s
+
+enum { NUM_OK = 0, NUM_SYNTAX = -1, NUM_RANGE = -2 };
+
+/* Unsigned 0x hex or decimal, the whole of s[0..n). */
+static int parse_u64(const char *s, size_t n, uint64_t *out)
+{
+	uint64_t v = 0;
+	size_t i = 0;
+
+	if (n >= 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
+		if (n == 2) {
+			return NUM_SYNTAX;
+		}
+		for (i = 2; i < n; i++) {
+			char c = s[i];
+			unsigned d;
+
+			if (c >= '0' && c <= '9') {
+				d = (unsigned)(c - '0');
+			} else if (c >= 'a' && c <= 'f') {
+				d = (unsigned)(c - 'a' + 10);
+			} else if (c >= 'A' && c <= 'F') {
+				d = (unsigned)(c - 'A' + 10);
+			} else {
+				return NUM_SYNTAX;
+			}
+			if (v >> 60) {
+				return NUM_RANGE;
+			}
+			v = v << 4 | d;
+		}
+		*out = v;
+		return NUM_OK;
+	}
+	if (n == 0) {
+		return NUM_SYNTAX;
+	}
+	for (i = 0; i < n; i++) {
+		unsigned d;
+
+		if (s[i] < '0' || s[i] > '9') {
+			return NUM_SYNTAX;
+		}
+		d = (unsigned)(s[i] - '0');
+		if (v > (UINT64_MAX - d) / 10) {
+			return NUM_RANGE;
+		}
+		v = v * 10 + d;
+	}
+	*out = v;
+	return NUM_OK;
+}
+
+/*
+ * A number of `bits` bits: unsigned, or negative (two's complement, down to
+ * -2^(bits-1)). what names the thing in messages.
+ */
+static int parse_num(struct parser *ps, const char *s, size_t n, unsigned bits, const char *what, uint64_t *out)
+{
+	uint64_t mag, max = bits >= 64 ? UINT64_MAX : (1ull << bits) - 1;
+	bool neg = n > 0 && s[0] == '-';
+	int rc = parse_u64(s + neg, n - neg, &mag);
+	struct tok t = { s, n };
+
+	if (rc == NUM_SYNTAX) {
+		if (n == 0) {
+			return fail(ps, s, "missing %s", what);
+		}
+		return fail(ps, s, "bad number '%.*s' for %s (0x hex or decimal)", Q(t), what);
+	}
+	if (rc == NUM_OK && neg && mag <= (1ull << (bits - 1))) {
+		*out = (0 - mag) & max;
+		return 0;
+	}
+	if (rc == NUM_OK && !neg && mag <= max) {
+		*out = mag;
+		return 0;
+	}
+	if (bits >= 64) {
+		return fail(ps, s, "%s '%.*s' does not fit 64 bits", what, Q(t));
+	}
+	return fail(ps, s, "%s '%.*s' wider than %u byte%s", what, Q(t), bits / 8, bits == 8 ? "" : "s");
+}
+
+/* A small unsigned number in [lo, hi]. */
+static int parse_range(struct parser *ps, struct tok name, const char *s, size_t n, unsigned lo, unsigned hi,
+		       unsigned *out)
+{
+	struct tok t = { s, n };
+	uint64_t v;
+	int rc = parse_u64(s, n, &v);
+
+	if (rc == NUM_SYNTAX) {
+		if (n == 0) {
+			return fail(ps, s, "missing value for %.*s", Q(name));
+		}
+		return fail(ps, s, "bad number '%.*s' for %.*s", Q(t), Q(name));
+	}
+	if (rc == NUM_RANGE || v < lo || v > hi) {
+		return fail(ps, s, "%.*s=%.*s out of range %u..%u", Q(name), Q(t), lo, hi);
+	}
+	*out = (unsigned)v;
+	return 0;
+}
+
+/* Splits name=value; the value may be empty. */
+static int split_field(struct parser *ps, struct tok t, struct tok *name, struct tok *val)
+{
+	const char *eq = memchr(t.s, '=', t.n);
+
+	if (!eq) {
+		return fail(ps, t.s, "expected name=value, got '%.*s'", Q(t));
+	}
+	if (eq == t.s) {
+		return fail(ps, t.s, "missing field name before '='");
+	}
+	name->s = t.s;
+	name->n = (size_t)(eq - t.s);
+	val->s = eq + 1;
+	val->n = t.n - name->n - 1;
+	return 0;
+}
+
+/* A literal, sel(value) or edge(name). */
+static int parse_arg(struct parser *ps, struct tok name, struct tok v, struct lp_arg *a)
+{
+	const char *paren = memchr(v.s, '(', v.n);
+	struct tok sn, in;
+	unsigned s, e, w;
+
+	if (v.n == 0) {
+		return fail(ps, v.s, "missing value for %.*s", Q(name));
+	}
+	if (!paren) {
+		a->sel = LP_SEL_LIT;
+		return parse_num(ps, v.s, v.n, 64, "value", &a->val);
+	}
+	sn.s = v.s;
+	sn.n = (size_t)(paren - v.s);
+	if (v.s[v.n - 1] != ')') {
+		return fail(ps, v.s + v.n, "missing ')' after the selector value");
+	}
+	in.s = paren + 1;
+	in.n = v.n - sn.n - 2;
+	for (s = 0; s < LP_SEL_COUNT; s++) {
+		if (tok_is(sn, lp_sel_name(s))) {
+			break;
+		}
+	}
+	if (s == LP_SEL_COUNT) {
+		return fail(ps, v.s, "unknown selector '%.*s' (lit own other hyp ptex edge liobn pteh ptel tce ioba hash ea)",
+			    Q(sn));
+	}
+	a->sel = (uint8_t)s;
+	if (s == LP_SEL_EDGE) {
+		for (e = 0; e < LP_EDGE_COUNT; e++) {
+			if (tok_is(in, lp_edge_name(e))) {
+				a->val = e;
+				return 0;
+			}
+		}
+		if (in.n == 0 || ((in.s[0] < '0' || in.s[0] > '9') && in.s[0] != '-')) {
+			return fail(ps, in.s, "unknown edge '%.*s' (zero nhpte-1 nhpte nhpte+8 2^63 ones 2^32 lend lend-4k "
+					      "wend wend-4k wstart-4k 512 513 int64max 2^60, or a number)",
+				    Q(in));
+		}
+	}
+	w = lp_sel_width(s);
+	if (in.n == 0) {
+		return fail(ps, in.s, "missing selector value inside %.*s()", Q(sn));
+	}
+	return parse_num(ps, in.s, in.n, 8 * w, lp_sel_name(s), &a->val);
+}
+
+/* Splits one line (without its newline) into tokens; checks its bytes. */
+static int tokenize(struct parser *ps, const char *s, const char *end, struct tok *t, unsigned *nt)
+{
+	const char *q;
+
+	*nt = 0;
+	for (q = s; q < end; q++) {
+		unsigned char c = (unsigned char)*q;
+
+		if (c == 0) {
+			return fail(ps, q, "unexpected NUL byte (binary data? lparsec-fmt converts binary programs)");
+		}
+		if (c == '#') {
+			/* Comment to the end of the line: any bytes but NUL. */
+			const char *z = memchr(q, 0, (size_t)(end - q));
+
+			if (z) {
+				return fail(ps, z, "unexpected NUL byte (binary data? lparsec-fmt converts binary programs)");
+			}
+			break;
+		}
+		if (c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f') {
+			continue;
+		}
+		if (c < 0x21 || c > 0x7e) {
+			return fail(ps, q, "unexpected byte 0x%02x", c);
+		}
+		if (*nt == MAX_TOKS) {
+			return fail(ps, q, "too many fields on one line (at most %d)", MAX_TOKS);
+		}
+		t[*nt].s = q;
+		while (q < end && (unsigned char)*q > 0x20 && (unsigned char)*q < 0x7f && *q != '#') {
+			q++;
+		}
+		t[*nt].n = (size_t)(q - t[*nt].s);
+		(*nt)++;
+		q--;
+	}
+	return 0;
+}
+
+static int parse_header(struct parser *ps, const struct tok *t, unsigned nt)
+{
+	if (ps->seen_item) {
+		return fail(ps, t[0].s, "'lparsec program' header must be the first line");
+	}
+	if (nt < 2 || !tok_is(t[1], "program")) {
+		return fail(ps, nt < 2 ? t[0].s + t[0].n : t[1].s, "expected 'lparsec program v%u'", LP_VERSION);
+	}
+	if (nt < 3) {
+		return fail(ps, t[1].s + t[1].n, "missing version (expected 'lparsec program v%u')", LP_VERSION);
+	}
+	if (!tok_is(t[2], "v1")) {
+		return fail(ps, t[2].s, "unsupported version '%.*s' (this build reads v%u)", Q(t[2]), LP_VERSION);
+	}
+	if (nt > 3) {
+		return fail(ps, t[3].s, "unexpected '%.*s' after the header", Q(t[3]));
+	}
+	return 0;
+}
+
+static int parse_config(struct parser *ps, const struct tok *t, unsigned nt)
+{
+	struct lp_config *c = &ps->p->cfg;
+	bool seen[2] = { false, false };
+	unsigned i, v;
+
+	if (ps->seen_op) {
+		return fail(ps, t[0].s, "config after the first operation (configuration comes first)");
+	}
+	if (ps->seen_config) {
+		return fail(ps, t[0].s, "second config line");
+	}
+	ps->seen_config = true;
+	for (i = 1; i < nt; i++) {
+		struct tok name, val;
+		unsigned k;
+
+		if (split_field(ps, t[i], &name, &val)) {
+			return -1;
+		}
+		if (tok_is(name, "parts")) {
+			k = 0;
+		} else if (tok_is(name, "threads")) {
+			k = 1;
+		} else {
+			return fail(ps, name.s, "unknown config field '%.*s' (parts, threads)", Q(name));
+		}
+		if (seen[k]) {
+			return fail(ps, name.s, "field '%.*s' given twice", Q(name));
+		}
+		seen[k] = true;
+		if (parse_range(ps, name, val.s, val.n, 1, k ? LP_MAX_THREADS : LP_MAX_PARTS, &v)) {
+			return -1;
+		}
+		if (k) {
+			c->threads = (uint8_t)v;
+		} else {
+			c->nparts = (uint8_t)v;
+		}
+	}
+	return 0;
+}
+
+/* "pN" with N < LP_MAX_PARTS. */
+static int parse_part_name(struct parser *ps, struct tok t, unsigned *part)
+{
+	uint64_t v;
+
+	if (t.n < 2 || t.s[0] != 'p' || parse_u64(t.s + 1, t.n - 1, &v) != NUM_OK || (t.s[1] == '0' && t.n > 2 && t.s[2] == 'x')) {
+		return fail(ps, t.s, "expected a partition p0..p%u, got '%.*s'", LP_MAX_PARTS - 1, Q(t));
+	}
+	if (v >= LP_MAX_PARTS) {
+		return fail(ps, t.s, "partition '%.*s' out of range p0..p%u", Q(t), LP_MAX_PARTS - 1);
+	}
+	*part = (unsigned)v;
+	return 0;
+}
+
+static int parse_part(struct parser *ps, const struct tok *t, unsigned nt)
+{
+	struct lp_config *c = &ps->p->cfg;
+	bool seen[4] = { false, false, false, false };
+	unsigned i, j, v;
+
+	if (ps->seen_op) {
+		return fail(ps, t[0].s, "part after the first operation (configuration comes first)");
+	}
+	if (nt < 2) {
+		return fail(ps, t[0].s + t[0].n, "missing partition after 'part'");
+	}
+	if (parse_part_name(ps, t[1], &j)) {
+		return -1;
+	}
+	if (ps->seen_part[j]) {
+		return fail(ps, t[1].s, "partition p%u configured twice", j);
+	}
+	ps->seen_part[j] = true;
+	for (i = 2; i < nt; i++) {
+		struct tok name, val;
+		unsigned k;
+
+		if (tok_is(t[i], "shared") || tok_is(t[i], "dedicated")) {
+			if (seen[3]) {
+				return fail(ps, t[i].s, "shared/dedicated given twice");
+			}
+			seen[3] = true;
+			c->shared[j] = tok_is(t[i], "shared");
+			continue;
+		}
+		if (split_field(ps, t[i], &name, &val)) {
+			return -1;
+		}
+		if (tok_is(name, "lmbs")) {
+			k = 0;
+		} else if (tok_is(name, "vcpus")) {
+			k = 1;
+		} else if (tok_is(name, "windows")) {
+			k = 2;
+		} else {
+			return fail(ps, name.s, "unknown partition field '%.*s' (lmbs, vcpus, windows, shared, dedicated)",
+				    Q(name));
+		}
+		if (seen[k]) {
+			return fail(ps, name.s, "field '%.*s' given twice", Q(name));
+		}
+		seen[k] = true;
+		if (k == 0) {
+			if (parse_range(ps, name, val.s, val.n, 1, 8, &v)) {
+				return -1;
+			}
+			c->lmbs[j] = (uint8_t)v;
+		} else if (k == 1) {
+			if (parse_range(ps, name, val.s, val.n, 1, LP_MAX_VCPUS, &v)) {
+				return -1;
+			}
+			c->vcpus[j] = (uint8_t)v;
+		} else {
+			if (parse_range(ps, name, val.s, val.n, 0, LP_MAX_WINDOWS, &v)) {
+				return -1;
+			}
+			c->windows[j] = (uint8_t)v;
+		}
+	}
+	return 0;
+}
+
+/* "pN" or "pN.vM". */
+static int parse_actor(struct parser *ps, struct tok t, struct lp_op *o)
+{
+	const char *dot = memchr(t.s, '.', t.n);
+	struct tok pt = { t.s, dot ? (size_t)(dot - t.s) : t.n };
+	unsigned part;
+	uint64_t v;
+
+	if (parse_part_name(ps, pt, &part)) {
+		return -1;
+	}
+	if (part >= ps->p->cfg.nparts) {
+		return fail(ps, t.s, "partition p%u does not exist (config parts=%u)", part, ps->p->cfg.nparts);
+	}
+	o->part = (uint8_t)part;
+	o->vcpu = 0;
+	if (dot) {
+		struct tok vt = { dot + 1, t.n - pt.n - 1 };
+
+		if (vt.n < 2 || vt.s[0] != 'v' || parse_u64(vt.s + 1, vt.n - 1, &v) != NUM_OK ||
+		    (vt.s[1] == '0' && vt.n > 2 && vt.s[2] == 'x')) {
+			return fail(ps, vt.s, "bad actor '%.*s' (expected pN or pN.vM)", Q(t));
+		}
+		if (v >= LP_MAX_VCPUS) {
+			return fail(ps, vt.s, "vCPU v%" PRIu64 " out of range v0..v%u", v, LP_MAX_VCPUS - 1);
+		}
+		o->vcpu = (uint8_t)v;
+	}
+	return 0;
+}
+
+/* An hcall name, or hcall(0xOPCODE); false if t is neither. */
+static int parse_hcall_name(struct parser *ps, struct tok t, struct lp_op *o, bool *is_hcall)
+{
+	uint64_t op;
+
+	*is_hcall = false;
+	if (t.n > 6 && memcmp(t.s, "hcall(", 6) == 0) {
+		if (t.s[t.n - 1] != ')') {
+			return fail(ps, t.s + t.n, "missing ')' after the opcode");
+		}
+		if (parse_num(ps, t.s + 6, t.n - 7, 64, "opcode", &o->opcode)) {
+			return -1;
+		}
+		*is_hcall = true;
+		return 0;
+	}
+	for (op = 0; op <= H_MAX_OPCODE; op += 4) {
+		const char *n = hv_hcall_name(op);
+
+		if (n && tok_is(t, n)) {
+			o->opcode = op;
+			*is_hcall = true;
+			return 0;
+		}
+	}
+	return 0;
+}
+
+static int parse_hcall_args(struct parser *ps, const struct tok *t, unsigned nt, struct lp_op *o, struct tok opname)
+{
+	unsigned i;
+
+	o->nargs = 0;
+	for (i = 0; i < nt; i++) {
+		struct tok name, val;
+		const char *want = hcall_arg_name(o->opcode, o->nargs);
+		char alias[4] = { 'a', (char)('0' + o->nargs % 10), 0, 0 };
+		unsigned j;
+
+		if (o->nargs == 9) {
+			return fail(ps, t[i].s, "too many arguments (at most 9)");
+		}
+		if (split_field(ps, t[i], &name, &val)) {
+			return -1;
+		}
+		if (!(want && tok_is(name, want)) && !tok_is(name, alias)) {
+			for (j = 0; j < 9; j++) {
+				const char *other = hcall_arg_name(o->opcode, j);
+				char oalias[3] = { 'a', (char)('0' + j), 0 };
+
+				if ((other && tok_is(name, other)) || tok_is(name, oalias)) {
+					break;
+				}
+			}
+			if (j < 9) {
+				return fail(ps, name.s, "argument '%.*s' out of order: argument %u is %s%s%s", Q(name),
+					    o->nargs, want ? want : "", want ? " or " : "", alias);
+			}
+			return fail(ps, name.s, "unknown argument '%.*s' for %.*s (argument %u is %s%s%s)", Q(name),
+				    Q(opname), o->nargs, want ? want : "", want ? " or " : "", alias);
+		}
+		if (parse_arg(ps, name, val, &o->arg[o->nargs])) {
+			return -1;
+		}
+		o->nargs++;
+	}
+	return 0;
+}
+
+static int parse_fields(struct parser *ps, const struct tok *t, unsigned nt, struct lp_op *o, struct tok opname)
+{
+	const struct op_fields *fs = &op_fields[o->kind];
+	bool seen[3] = { false, false, false };
+	unsigned i, k;
+
+	for (i = 0; i < nt; i++) {
+		struct tok name, val;
+		const struct op_field *fl = 0;
+		char buf[24];
+		int reg;
+
+		if (split_field(ps, t[i], &name, &val)) {
+			return -1;
+		}
+		for (k = 0; k < fs->n; k++) {
+			if (tok_is(name, fs->f[k].name)) {
+				fl = &fs->f[k];
+				break;
+			}
+		}
+		if (!fl && tok_is(name, "a")) {
+			/* The raw parameter byte, for values beyond the named field's range. */
+			for (k = 0; k < fs->n && fs->f[k].what != FLD_A; k++) {
+			}
+			if (k < fs->n) {
+				fl = &fs->f[k];
+			}
+		}
+		if (!fl) {
+			char expect[64] = "";
+
+			for (k = 0; k < fs->n; k++) {
+				snprintf(expect + strlen(expect), sizeof(expect) - strlen(expect), "%s%s", k ? ", " : "",
+					 fs->f[k].name);
+			}
+			return fail(ps, name.s, "unknown field '%.*s' for %.*s (%s)", Q(name), Q(opname),
+				    fs->n ? expect : "it takes none");
+		}
+		if (seen[k]) {
+			if (fl->what == FLD_A) {
+				return fail(ps, name.s, "field '%.*s' given twice (a and %s are the same parameter)", Q(name),
+					    fl->name);
+			}
+			return fail(ps, name.s, "field '%.*s' given twice", Q(name));
+		}
+		seen[k] = true;
+		switch (fl->what) {
+		case FLD_A: {
+			unsigned v;
+
+			if (parse_range(ps, name, val.s, val.n, 0, tok_is(name, "a") ? 255 : fl->max, &v)) {
+				return -1;
+			}
+			o->a = (uint8_t)v;
+			break;
+		}
+		case FLD_ADDR:
+			if (parse_arg(ps, name, val, &o->arg[0])) {
+				return -1;
+			}
+			break;
+		case FLD_VALUE:
+			if (parse_num(ps, val.s, val.n, 64, "value", &o->value)) {
+				return -1;
+			}
+			break;
+		case FLD_REG:
+			if (val.n == 0) {
+				return fail(ps, val.s, "missing register name");
+			}
+			if (val.n >= sizeof(buf)) {
+				return fail(ps, val.s, "unknown register '%.*s'", Q(val));
+			}
+			memcpy(buf, val.s, val.n);
+			buf[val.n] = 0;
+			reg = hv_reg_lookup(buf);
+			if (reg < 0) {
+				return fail(ps, val.s, "unknown register '%.*s'", Q(val));
+			}
+			o->reg = (uint16_t)reg;
+			break;
+		}
+	}
+	return 0;
+}
+
+static int parse_op(struct parser *ps, const struct tok *t, unsigned nt)
+{
+	struct lp_prog *p = ps->p;
+	struct lp_op *o;
+	unsigned i = 0, k;
+	bool is_hcall;
+
+	if (p->nops == LP_MAX_OPS) {
+		return fail(ps, t[0].s, "too many operations (at most %d)", LP_MAX_OPS);
+	}
+	o = &p->op[p->nops];
+	memset(o, 0, sizeof(*o));
+	if (t[0].n >= 2 && t[0].s[0] == 'p' && t[0].s[1] >= '0' && t[0].s[1] <= '9') {
+		if (parse_actor(ps, t[0], o)) {
+			return -1;
+		}
+		i = 1;
+		if (nt == 1) {
+			return fail(ps, t[0].s + t[0].n, "missing operation after the actor");
+		}
+	}
+	for (k = 1; k < LP_OP_COUNT; k++) {
+		if (tok_is(t[i], lp_op_name(k))) {
+			break;
+		}
+	}
+	if (k < LP_OP_COUNT) {
+		o->kind = (uint8_t)k;
+		if (parse_fields(ps, t + i + 1, nt - i - 1, o, t[i])) {
+			return -1;
+		}
+		if (k == LP_OP_DMA_READ || k == LP_OP_DMA_WRITE || k == LP_OP_LOAD || k == LP_OP_STORE) {
+			o->nargs = 1;
+		}
+	} else {
+		if (parse_hcall_name(ps, t[i], o, &is_hcall)) {
+			return -1;
+		}
+		if (!is_hcall) {
+			return fail(ps, t[i].s, "unknown operation '%.*s' (an hcall name, hcall(0xOPCODE), or one of mem_add "
+						"mem_remove cpu_add cpu_remove win_assign win_unassign relocate migrate "
+						"dispatch preempt dma_read dma_write load store plant backdoor)",
+				    Q(t[i]));
+		}
+		o->kind = LP_OP_HCALL;
+		if (parse_hcall_args(ps, t + i + 1, nt - i - 1, o, t[i])) {
+			return -1;
+		}
+	}
+	p->nops++;
+	ps->seen_op = true;
+	return 0;
+}
+
+static int parse_line(struct parser *ps, const char *s, const char *end)
+{
+	struct tok t[MAX_TOKS];
+	unsigned nt;
+	int rc;
+
+	if (tokenize(ps, s, end, t, &nt)) {
+		return -1;
+	}
+	if (nt == 0) {
+		return 0;
+	}
+	if (tok_is(t[0], "lparsec")) {
+		rc = parse_header(ps, t, nt);
+	} else if (tok_is(t[0], "config")) {
+		rc = parse_config(ps, t, nt);
+	} else if (tok_is(t[0], "part")) {
+		rc = parse_part(ps, t, nt);
+	} else {
+		rc = parse_op(ps, t, nt);
+	}
+	ps->seen_item = true;
+	return rc;
+}
+
+int lp_text_parse(const char *text, size_t len, struct lp_prog *p, char *err, size_t errcap)
+{
+	struct parser ps;
+	const char *s = text, *end = text + len;
+	unsigned j;
+
+	memset(&ps, 0, sizeof(ps));
+	ps.err = err;
+	ps.errcap = errcap;
+	ps.p = p;
+	if (err && errcap) {
+		err[0] = 0;
+	}
+	memset(p, 0, sizeof(*p));
+	p->cfg.nparts = 1;
+	p->cfg.threads = 1;
+	for (j = 0; j < LP_MAX_PARTS; j++) {
+		p->cfg.lmbs[j] = 1;
+		p->cfg.vcpus[j] = 1;
+		p->cfg.windows[j] = 0;
+		p->cfg.shared[j] = true;
+	}
+	while (s < end) {
+		const char *nl = memchr(s, '\n', (size_t)(end - s));
+		const char *le = nl ? nl : end;
+
+		ps.line++;
+		ps.ls = s;
+		if (parse_line(&ps, s, le)) {
+			return -1;
+		}
+		s = nl ? nl + 1 : end;
+	}
+	lp_prog_normalize(p);
+	return 0;
+}

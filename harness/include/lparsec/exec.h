@@ -1,0 +1,131 @@
+/*
+ * The executor: runs a program against a fresh machine, checks the
+ * isolation invariants after every operation (incrementally: what the
+ * operation touched) and with a full sweep at the end, and stops at the
+ * first violation. Deterministic. Portable like hv/core (no libc, no
+ * allocation): the caller provides the two platforms (the second machine is
+ * the migration target) and the memory for struct lp_exec.
+ */
+#ifndef LPARSEC_EXEC_H
+#define LPARSEC_EXEC_H
+
+#include "hv/hcall.h"
+#include "hv/machine.h"
+#include "lparsec/inv_state.h"
+#include "lparsec/prog.h"
+#include "lparsec/ref.h"
+
+/* Invariant ids of DESIGN.md §2. */
+enum lp_inv {
+	LP_INV_NONE = 0,
+	LP_INV_I1 = 1,   /* valid HPTE maps only memory its partition owns (actual page size) */
+	LP_INV_I2,       /* nothing points into hypervisor memory */
+	LP_INV_I3,       /* TCEs of P's windows point into P's memory */
+	LP_INV_I4,       /* a departed LMB is unreferenced and reads zero before its next owner */
+	LP_INV_I5,       /* after dispatch the thread holds exactly the vCPU's saved state */
+	LP_INV_I6,       /* hcall outputs: no real address, no private bits, no foreign data */
+	LP_INV_I7,       /* failing hcall changes nothing; return codes in the allowed set */
+	LP_INV_I8,       /* named resources resolve only inside the caller's partition */
+	LP_INV_I9,       /* no stale translation survives a removal or weakening */
+	LP_INV_I10,      /* memory safety (sanitizers); reported by the sanitizer, not here */
+	LP_INV_I11,      /* relocation / migration preserve the logical view */
+};
+
+/* What happened to one operation. */
+enum lp_op_status {
+	LP_RAN = 0,      /* ran; rc / out hold the results */
+	LP_SKIPPED,      /* could not run (actor absent, no thread, partition gone) */
+	LP_FAULT,        /* LOAD/STORE/DMA: the access faulted (no translation or no permission) */
+};
+
+struct lp_op_result {
+	uint8_t status;      /* enum lp_op_status */
+	int64_t rc;          /* hcall return code, or the management call's HV_* code */
+	uint64_t arg[9];     /* the concrete register values the selectors resolved to */
+	uint64_t out[9];     /* hcall outputs r4..r12; LOAD/DMA_READ: out[0] = value read */
+};
+
+struct lp_violation {
+	uint8_t inv;         /* enum lp_inv */
+	uint16_t op;         /* index of the operation after which it was found (nops = final sweep) */
+	char msg[200];       /* one line, no newline */
+};
+
+/* The harness's emulated TLB (I9): translations LOAD/STORE cached. */
+#define LP_TLB_ENTRIES 32
+struct lp_tlb_entry {
+	bool valid;
+	uint8_t machine, slot;
+	uint64_t ptex;
+	uint64_t va;         /* (VSID << 28 | EA offset in segment) & page mask */
+	uint64_t ea_page;
+	uint64_t ra_page;
+	bool writable;
+};
+
+/* Where program partition i lives now. */
+struct lp_part_loc {
+	bool alive;
+	uint8_t machine;     /* 0 or 1 */
+	uint8_t slot;
+	uint64_t last_ptex;
+	uint32_t liobn[LP_MAX_WINDOWS];
+};
+
+/* Corruptions LP_OP_BACKDOOR can apply (tests prove each oracle bites). */
+enum lp_backdoor {
+	LP_BD_NONE = 0,
+	LP_BD_HPTE_FOREIGN_RPN,   /* I1: point a valid HPTE at another partition's page */
+	LP_BD_HPTE_HYP_RPN,       /* I2: point a valid HPTE at the HPT itself */
+	LP_BD_TCE_FOREIGN,        /* I3: point a TCE at another partition's page */
+	LP_BD_LMB_DIRTY_FREE,     /* I4: scribble on a free LMB */
+	LP_BD_REG_LEAK,           /* I5: change a saved register behind the thread's back */
+	LP_BD_SHADOW_REAL,        /* I6: put a real page number in an HPTE shadow (H_READ leaks it) */
+	LP_BD_SHADOW_DROP,        /* I7: silently invalidate a shadow entry (state diverges from the model) */
+	LP_BD_WINDOW_STEAL,       /* I8: hand partition 0's window to partition 1 under the same LIOBN */
+	LP_BD_SKIP_FLUSH,         /* I9: drop an HPTE without the tlbie */
+	LP_BD_RELOC_LOSE,         /* I11: change a byte of logical memory during a relocation */
+	LP_BD_COUNT
+};
+
+struct lp_exec {
+	struct hv_machine m[2];
+	struct hv_plat *plat[2];
+	bool backdoor_enabled;
+	const struct lp_prog *prog;
+	struct lp_part_loc loc[LP_MAX_PARTS];
+	struct lp_ref ref;                  /* the reference model, fed the same operations */
+	struct lp_tlb_entry tlb[LP_TLB_ENTRIES];
+	/* I5: what each vCPU's registers were when it left its thread (harness copy). */
+	struct hv_regs saved[LP_MAX_PARTS][LP_MAX_VCPUS];
+	bool saved_valid[LP_MAX_PARTS][LP_MAX_VCPUS];
+	struct lp_op_result res[LP_MAX_OPS];
+	uint32_t ops_run;
+	struct lp_violation viol;
+	bool reloc_backdoor_armed;
+	struct lp_inv_state inv;            /* the checker's snapshots */
+};
+
+/*
+ * Machine configuration every program runs on: 64 MiB, 256 KiB LMBs,
+ * 4 partitions x 4 vCPUs, 4 threads, HPTs of 256 KiB, 8 windows.
+ */
+#define LP_MEM_BYTES (64ull << 20)
+void lp_machine_config(struct hv_config *cfg);
+
+/*
+ * Runs p from a fresh machine. plat0/plat1 must hold zeroed memory of
+ * LP_MEM_BYTES (the host resets them first). Returns the violated invariant
+ * (LP_INV_NONE when clean); x->res and x->viol describe the run.
+ */
+enum lp_inv lp_exec_run(struct lp_exec *x, const struct lp_prog *p, struct hv_plat *plat0, struct hv_plat *plat1,
+			bool backdoor_enabled);
+
+/* Platform hooks: the host glue forwards TLB flushes here (the emulated TLB drops entries). */
+void lp_exec_on_tlb_flush_entry(struct lp_exec *x, struct hv_plat *plat, uint32_t lpid, uint64_t rb);
+void lp_exec_on_tlb_flush_lpid(struct lp_exec *x, struct hv_plat *plat, uint32_t lpid);
+
+/* Name of an invariant ("I7"). */
+const char *lp_inv_name(unsigned inv);
+
+#endif /* LPARSEC_EXEC_H */

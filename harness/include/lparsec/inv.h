@@ -1,0 +1,27 @@
+/*
+ * The invariant checker (the oracles, DESIGN.md §2): after every operation
+ * it checks what that operation touched, and a full sweep checks everything
+ * at the end of a run. Portable (no libc). Each check fills x->viol with the
+ * invariant id, the operation index and a one-line explanation.
+ */
+#ifndef LPARSEC_INV_H
+#define LPARSEC_INV_H
+
+#include "lparsec/exec.h"
+
+/* Snapshot taken before a RELOCATE / MIGRATE (I11) or MEM_REMOVE (I4) of op opi. */
+void lp_inv_before(struct lp_exec *x, uint32_t opi);
+
+/* Incremental checks after op opi ran (its result in x->res[opi]). */
+enum lp_inv lp_inv_after_op(struct lp_exec *x, uint32_t opi);
+
+/* Compares an hcall's result with the reference model's prediction (I6/I7/I8). */
+enum lp_inv lp_inv_hcall(struct lp_exec *x, uint32_t opi, const struct lp_ref_pred *pred);
+
+/* Everything, over both machines (I1, I2, I3, I4 for free LMBs, I9, model state). */
+enum lp_inv lp_inv_full(struct lp_exec *x, uint32_t opi);
+
+/* Writes a violation (used by the checks and the executor). */
+enum lp_inv lp_violate(struct lp_exec *x, enum lp_inv inv, uint32_t opi, const char *msg, uint64_t a, uint64_t b);
+
+#endif /* LPARSEC_INV_H */

@@ -1,0 +1,438 @@
+/*
+ * The executor: builds the program's machine, runs its operations the way
+ * the three drivers would (hcalls through a thread's registers and
+ * hv_enter, management operations through the console API), feeds the
+ * reference model, and runs the oracles after every operation.
+ */
+#include "exec_internal.h"
+
+void lp_machine_config(struct hv_config *cfg)
+{
+	hv_config_default(cfg);
+	cfg->lmb_size = LP_LMB_BYTES;
+	cfg->max_partitions = LP_MAX_PARTS;
+	cfg->max_vcpus = LP_MAX_VCPUS;
+	cfg->threads = LP_MAX_THREADS;
+	cfg->hpt_order_max = 18;
+	cfg->logical_lmbs_max = LP_LOGICAL_LMBS;
+	cfg->max_windows = LP_MAX_PARTS * LP_MAX_WINDOWS;
+	cfg->window_entries_max = LP_WINDOW_ENTRIES;
+}
+
+int lp_part_of(const struct lp_exec *x, unsigned machine, unsigned slot)
+{
+	unsigned i;
+
+	for (i = 0; i < x->prog->cfg.nparts; i++) {
+		if (x->loc[i].alive && x->loc[i].machine == machine && x->loc[i].slot == slot) {
+			return (int)i;
+		}
+	}
+	return -1;
+}
+
+void lp_capture_thread(struct lp_exec *x, unsigned machine, unsigned thread)
+{
+	const struct hv_thread *t = &x->m[machine].thread[thread];
+	int part = t->part < 0 ? -1 : lp_part_of(x, machine, (unsigned)t->part);
+
+	if (part < 0) {
+		return;
+	}
+	x->saved[part][t->vcpu] = t->regs;
+	x->saved[part][t->vcpu].r[HV_REG_MSR] &= ~MSR_HV;
+	x->saved_valid[part][t->vcpu] = true;
+}
+
+/* ---- the reference model's view of memory (its environment) ---- */
+
+static bool env_read(void *ctx, unsigned part, uint64_t la, void *buf, unsigned len)
+{
+	struct lp_exec *x = ctx;
+	struct hv_partition *p = lp_partition(x, part);
+	uint8_t *d = buf;
+	hv_raddr_t ra;
+	unsigned i;
+
+	if (!p || !hv_translate(lp_mach(x, part), p, hv_la(la), len, &ra)) {
+		return false;
+	}
+	for (i = 0; i < len; i++) {
+		d[i] = lp_mach(x, part)->mem[ra.v + i];
+	}
+	return true;
+}
+
+static bool env_contiguous(void *ctx, unsigned part, uint64_t la, uint64_t size)
+{
+	struct lp_exec *x = ctx;
+	struct hv_partition *p = lp_partition(x, part);
+	hv_raddr_t ra;
+
+	return p && hv_translate(lp_mach(x, part), p, hv_la(la), size, &ra) && (ra.v & (size - 1)) == 0;
+}
+
+static bool env_has_entropy(void *ctx)
+{
+	(void)ctx;
+	return true; /* programs run on platforms with a random source */
+}
+
+/* ---- set-up ---- */
+
+static bool setup_partition(struct lp_exec *x, unsigned i, unsigned *dedicated_threads)
+{
+	const struct lp_config *c = &x->prog->cfg;
+	struct hv_machine *m = &x->m[0];
+	bool shared = c->shared[i];
+	uint32_t slot, k;
+	unsigned t = c->threads - 1 - *dedicated_threads;
+
+	/* A dedicated partition takes a thread from the top, keeping thread 0 for the pool. */
+	if (!shared && t == 0) {
+		shared = true;
+	}
+	if (hv_partition_create(m, 18, shared, &slot) != HV_OK) {
+		return false;
+	}
+	x->loc[i].alive = true;
+	x->loc[i].machine = 0;
+	x->loc[i].slot = (uint8_t)slot;
+	for (k = 0; k < c->lmbs[i]; k++) {
+		if (hv_dlpar_mem_add(m, slot, k, HV_NIL) != HV_OK) {
+			return false;
+		}
+	}
+	for (k = 0; k < c->vcpus[i]; k++) {
+		hv_dlpar_cpu_add(m, slot, k);
+	}
+	for (k = 0; k < c->windows[i]; k++) {
+		hv_window_assign(m, slot, lp_liobn(i, k), 0, LP_WINDOW_ENTRIES);
+	}
+	if (!shared) {
+		hv_thread_assign(m, t, (int)slot);
+		(*dedicated_threads)++;
+	}
+	return true;
+}
+
+static void exec_reset(struct lp_exec *x, const struct lp_prog *p, struct hv_plat *plat0, struct hv_plat *plat1,
+		       bool backdoor)
+{
+	unsigned i, j;
+
+	x->prog = p;
+	x->plat[0] = plat0;
+	x->plat[1] = plat1;
+	x->backdoor_enabled = backdoor;
+	x->ops_run = 0;
+	x->reloc_backdoor_armed = false;
+	x->viol.inv = LP_INV_NONE;
+	x->viol.op = 0;
+	x->viol.msg[0] = 0;
+	for (i = 0; i < LP_MAX_PARTS; i++) {
+		x->loc[i].alive = false;
+		x->loc[i].last_ptex = 0;
+		for (j = 0; j < LP_MAX_VCPUS; j++) {
+			x->saved_valid[i][j] = false;
+		}
+	}
+	for (i = 0; i < LP_TLB_ENTRIES; i++) {
+		x->tlb[i].valid = false;
+	}
+}
+
+/* ---- running operations ---- */
+
+/*
+ * Thread (of the actor's machine) on which p.v runs, dispatching it if
+ * needed (*dispatched tells); -1 if it cannot run.
+ */
+static int ensure_running(struct lp_exec *x, unsigned part, unsigned vcpu, bool *dispatched)
+{
+	struct hv_machine *m = lp_mach(x, part);
+	struct hv_partition *p = lp_partition(x, part);
+	unsigned t;
+	int pass;
+
+	*dispatched = false;
+	if (!p || vcpu >= LP_MAX_VCPUS) {
+		return -1;
+	}
+	if (p->vcpu[vcpu].state == HV_VCPU_RUNNING) {
+		return p->vcpu[vcpu].thread;
+	}
+	if (p->vcpu[vcpu].state != HV_VCPU_STOPPED) {
+		return -1; /* absent, or ceded and not prodded */
+	}
+	/* First an idle thread of the right pool, then take one over. */
+	for (pass = 0; pass < 2; pass++) {
+		for (t = 0; t < m->cfg.threads; t++) {
+			if (pass == 0 && m->thread[t].part >= 0) {
+				continue;
+			}
+			lp_capture_thread(x, x->loc[part].machine, t);
+			if (hv_dispatch(m, t, x->loc[part].slot, vcpu) == HV_OK) {
+				*dispatched = true;
+				return (int)t;
+			}
+		}
+	}
+	return -1;
+}
+
+/* I5 for a dispatch the executor made itself: the thread must hold what the vCPU left with. */
+static bool dispatched_state_ok(struct lp_exec *x, unsigned part, unsigned vcpu, int thread)
+{
+	const struct hv_regs *r = &lp_mach(x, part)->thread[thread].regs;
+	unsigned i;
+
+	if (!x->saved_valid[part][vcpu]) {
+		return true; /* boot state: checked by the oracle for explicit dispatches */
+	}
+	for (i = 0; i < HV_REG_COUNT; i++) {
+		if (r->r[i] != x->saved[part][vcpu].r[i]) {
+			return false;
+		}
+	}
+	return true;
+}
+
+static void run_hcall(struct lp_exec *x, uint32_t opi, const struct lp_op *op)
+{
+	struct lp_op_result *r = &x->res[opi];
+	struct lp_ref_env env = { x, env_read, env_contiguous, env_has_entropy };
+	struct lp_ref_pred pred;
+	struct hv_machine *m;
+	struct hv_regs *regs;
+	bool dispatched;
+	int t = ensure_running(x, op->part, op->vcpu, &dispatched);
+	unsigned i;
+
+	for (i = 0; i < 9; i++) {
+		r->arg[i] = i < op->nargs ? lp_resolve(x, op, i) : 0;
+	}
+	if (t < 0) {
+		r->status = LP_SKIPPED;
+		return;
+	}
+	if (dispatched && !dispatched_state_ok(x, op->part, op->vcpu, t)) {
+		lp_violate(x, LP_INV_I5, opi, "dispatched vCPU's registers differ from what it left with", op->part,
+			   op->vcpu);
+		return;
+	}
+	m = lp_mach(x, op->part);
+	regs = &m->thread[t].regs;
+	regs->r[HV_REG_GPR + 3] = op->opcode;
+	for (i = 0; i < 9; i++) {
+		regs->r[HV_REG_GPR + 4 + i] = r->arg[i];
+	}
+	if (regs->r[HV_REG_MSR] & MSR_PR) {
+		/* Problem state (a planted MSR): H_PRIVILEGE, every other register untouched. */
+		pred.known = true;
+		pred.rc = H_PRIVILEGE;
+		pred.out_known = 0x1FF;
+		for (i = 0; i < 9; i++) {
+			pred.out[i] = r->arg[i];
+		}
+	} else {
+		/* The model sees the call first: it reads the same memory the core is about to read. */
+		lp_ref_hcall(&x->ref, &env, op->part, op->vcpu, op->opcode, r->arg, &pred);
+	}
+	if (hv_enter(m, (uint32_t)t, HV_CAUSE_SC1) == HV_EXIT_IDLE) {
+		/* Ceded or conferred: its registers are in the save area now; so is our record. */
+		const uint8_t *save = m->mem + lp_partition(x, op->part)->vcpu[op->vcpu].save.v;
+
+		for (i = 0; i < HV_REG_COUNT; i++) {
+			x->saved[op->part][op->vcpu].r[i] = hv_ld_be64(save + 8 * i);
+		}
+		x->saved_valid[op->part][op->vcpu] = true;
+		regs = &x->saved[op->part][op->vcpu];
+	}
+	r->rc = (int64_t)regs->r[HV_REG_GPR + 3];
+	for (i = 0; i < 9; i++) {
+		r->out[i] = regs->r[HV_REG_GPR + 4 + i];
+	}
+	if (op->opcode == H_ENTER && r->rc == H_SUCCESS) {
+		x->loc[op->part].last_ptex = r->out[0];
+	}
+	lp_inv_hcall(x, opi, &pred);
+}
+
+static void capture_partition_threads(struct lp_exec *x, unsigned part)
+{
+	struct hv_machine *m = lp_mach(x, part);
+	unsigned t;
+
+	for (t = 0; t < m->cfg.threads; t++) {
+		if (m->thread[t].part == (int8_t)x->loc[part].slot) {
+			lp_capture_thread(x, x->loc[part].machine, t);
+		}
+	}
+}
+
+static int run_migrate(struct lp_exec *x, unsigned part)
+{
+	unsigned from = x->loc[part].machine;
+	uint32_t dslot;
+	int rc;
+
+	capture_partition_threads(x, part);
+	rc = hv_partition_migrate(&x->m[from], x->loc[part].slot, &x->m[1 - from], &dslot);
+	if (rc == HV_OK) {
+		x->loc[part].machine = (uint8_t)(1 - from);
+		x->loc[part].slot = (uint8_t)dslot;
+	}
+	return rc;
+}
+
+/* Management operations: the console API on the actor's machine; the model follows on success. */
+static void run_mgmt(struct lp_exec *x, uint32_t opi, const struct lp_op *op)
+{
+	struct lp_op_result *r = &x->res[opi];
+	struct hv_machine *m = lp_mach(x, op->part);
+	uint32_t slot = x->loc[op->part].slot;
+	int rc = HV_ENOENT;
+
+	if (!x->loc[op->part].alive) {
+		r->status = LP_SKIPPED;
+		return;
+	}
+	switch (op->kind) {
+	case LP_OP_MEM_ADD:
+		rc = hv_dlpar_mem_add(m, slot, op->a, HV_NIL);
+		break;
+	case LP_OP_MEM_REMOVE:
+		rc = hv_dlpar_mem_remove(m, slot, op->a);
+		break;
+	case LP_OP_CPU_ADD:
+		rc = hv_dlpar_cpu_add(m, slot, op->vcpu);
+		break;
+	case LP_OP_CPU_REMOVE:
+		rc = hv_dlpar_cpu_remove(m, slot, op->vcpu);
+		if (rc == HV_OK) {
+			x->saved_valid[op->part][op->vcpu] = false; /* a re-added vCPU starts from boot state */
+		}
+		break;
+	case LP_OP_WIN_ASSIGN:
+		rc = hv_window_assign(m, slot, lp_liobn(op->part, op->a & 1), 0, LP_WINDOW_ENTRIES);
+		break;
+	case LP_OP_WIN_UNASSIGN:
+		rc = hv_window_unassign(m, slot, lp_liobn(op->part, op->a & 1));
+		break;
+	case LP_OP_RELOCATE:
+		rc = hv_lmb_relocate(m, slot, op->a, HV_NIL);
+		if (rc == HV_OK) {
+			lp_backdoor_after_relocate(x, op->part, op->a);
+		}
+		break;
+	case LP_OP_MIGRATE:
+		rc = run_migrate(x, op->part);
+		break;
+	case LP_OP_DISPATCH:
+		if (op->a < m->cfg.threads) {
+			lp_capture_thread(x, x->loc[op->part].machine, op->a);
+		}
+		rc = hv_dispatch(m, op->a, slot, op->vcpu);
+		break;
+	case LP_OP_PREEMPT:
+		if (op->a < m->cfg.threads) {
+			lp_capture_thread(x, x->loc[op->part].machine, op->a);
+		}
+		rc = HV_ENOENT;
+		if (op->a < m->cfg.threads && m->thread[op->a].part >= 0) {
+			rc = hv_enter(m, op->a, HV_CAUSE_HDEC) == HV_EXIT_IDLE ? HV_OK : HV_EINVAL;
+		}
+		break;
+	}
+	r->rc = rc;
+	lp_ref_mgmt(&x->ref, op, rc);
+}
+
+static void run_plant(struct lp_exec *x, uint32_t opi, const struct lp_op *op)
+{
+	bool dispatched;
+	int t = ensure_running(x, op->part, op->vcpu, &dispatched);
+
+	if (t < 0) {
+		x->res[opi].status = LP_SKIPPED;
+		return;
+	}
+	if (dispatched && !dispatched_state_ok(x, op->part, op->vcpu, t)) {
+		lp_violate(x, LP_INV_I5, opi, "dispatched vCPU's registers differ from what it left with", op->part,
+			   op->vcpu);
+		return;
+	}
+	/* What the vCPU could do itself: any register but MSR[HV]. */
+	lp_mach(x, op->part)->thread[t].regs.r[op->reg] =
+		op->reg == HV_REG_MSR ? op->value & ~MSR_HV : op->value;
+}
+
+static void run_op(struct lp_exec *x, uint32_t opi)
+{
+	const struct lp_op *op = &x->prog->op[opi];
+	struct lp_op_result *r = &x->res[opi];
+	unsigned i;
+
+	r->status = LP_RAN;
+	r->rc = 0;
+	for (i = 0; i < 9; i++) {
+		r->arg[i] = 0;
+		r->out[i] = 0;
+	}
+	switch (op->kind) {
+	case LP_OP_HCALL:
+		run_hcall(x, opi, op);
+		break;
+	case LP_OP_DMA_READ:
+	case LP_OP_DMA_WRITE:
+	case LP_OP_LOAD:
+	case LP_OP_STORE:
+		lp_run_access(x, opi, op);
+		break;
+	case LP_OP_PLANT:
+		run_plant(x, opi, op);
+		break;
+	case LP_OP_BACKDOOR:
+		lp_run_backdoor(x, op);
+		if (x->backdoor_enabled) {
+			/* Corrupted state is judged at once, before later operations can wash it out. */
+			lp_inv_full(x, opi);
+		}
+		break;
+	default:
+		if (op->kind == LP_OP_MEM_REMOVE || op->kind == LP_OP_RELOCATE || op->kind == LP_OP_MIGRATE) {
+			lp_inv_before(x, opi);
+		}
+		run_mgmt(x, opi, op);
+		break;
+	}
+}
+
+enum lp_inv lp_exec_run(struct lp_exec *x, const struct lp_prog *p, struct hv_plat *plat0, struct hv_plat *plat1,
+			bool backdoor_enabled)
+{
+	struct hv_config cfg;
+	unsigned i, dedicated = 0;
+
+	exec_reset(x, p, plat0, plat1, backdoor_enabled);
+	lp_machine_config(&cfg);
+	cfg.threads = p->cfg.threads;
+	if (hv_machine_init(&x->m[0], &cfg, plat0) != HV_OK || hv_machine_init(&x->m[1], &cfg, plat1) != HV_OK) {
+		return lp_violate(x, LP_INV_I10, 0, "machine set-up failed", 0, 0);
+	}
+	lp_ref_init(&x->ref, &p->cfg);
+	for (i = 0; i < p->cfg.nparts; i++) {
+		if (!setup_partition(x, i, &dedicated)) {
+			return lp_violate(x, LP_INV_I10, 0, "partition set-up failed", i, 0);
+		}
+	}
+	for (i = 0; i < p->nops; i++) {
+		run_op(x, i);
+		x->ops_run = i + 1;
+		if (x->viol.inv != LP_INV_NONE || lp_inv_after_op(x, i) != LP_INV_NONE) {
+			return (enum lp_inv)x->viol.inv;
+		}
+	}
+	return lp_inv_full(x, p->nops);
+}

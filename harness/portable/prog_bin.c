@@ -1,0 +1,334 @@
+/*
+ * The binary program form: decoding any byte string into a valid program,
+ * and the canonical encoding. Portable (no libc).
+ */
+#include "lparsec/prog.h"
+
+#include "hv/papr.h"
+#include "hv/regs.h"
+
+const uint64_t lp_hcall_opcodes[] = {
+	H_REMOVE, H_ENTER, H_READ, H_CLEAR_MOD, H_CLEAR_REF, H_PROTECT, H_GET_TCE, H_PUT_TCE,
+	H_SET_SPRG0, H_PAGE_INIT, H_GET_TERM_CHAR, H_PUT_TERM_CHAR, H_REGISTER_VPA, H_CEDE, H_CONFER,
+	H_PROD, H_BULK_REMOVE, H_STUFF_TCE, H_PUT_TCE_INDIRECT, H_RANDOM,
+};
+const unsigned lp_hcall_opcode_count = sizeof(lp_hcall_opcodes) / sizeof(lp_hcall_opcodes[0]);
+
+#define OPCODE_RAW 0xFF
+
+static const uint8_t sel_width[LP_SEL_COUNT] = {
+	[LP_SEL_LIT] = 8, [LP_SEL_OWN] = 4, [LP_SEL_OTHER] = 4, [LP_SEL_HYP] = 4, [LP_SEL_PTEX] = 1,
+	[LP_SEL_EDGE] = 1, [LP_SEL_LIOBN] = 1, [LP_SEL_PTEH] = 4, [LP_SEL_PTEL] = 4, [LP_SEL_TCE] = 4,
+	[LP_SEL_IOBA] = 2, [LP_SEL_HASH] = 4, [LP_SEL_EA] = 4,
+};
+
+unsigned lp_sel_width(unsigned sel)
+{
+	return sel < LP_SEL_COUNT ? sel_width[sel] : 8;
+}
+
+/* ---- reading: past the end everything reads as zero ---- */
+
+struct reader {
+	const uint8_t *p;
+	size_t len, pos;
+};
+
+static uint64_t rd(struct reader *r, unsigned width)
+{
+	uint64_t v = 0;
+	unsigned i;
+
+	for (i = 0; i < width; i++) {
+		uint64_t b = r->pos < r->len ? r->p[r->pos] : 0;
+
+		r->pos++;
+		v |= b << (8 * i);
+	}
+	return v;
+}
+
+static bool more(const struct reader *r)
+{
+	return r->pos < r->len;
+}
+
+/*
+ * Config bytes: b0 = nparts - 1 (& 3), b1..b4 per partition (lmbs - 1 in bits
+ * 0-2, shared in bit 3, windows in bits 4-5 (3 reads as 2), vcpus - 1 in bits
+ * 6-7), b5 = threads - 1 (& 3).
+ */
+static void config_decode(struct reader *r, struct lp_config *c)
+{
+	unsigned i;
+
+	c->nparts = (uint8_t)(1 + (rd(r, 1) & 3));
+	for (i = 0; i < LP_MAX_PARTS; i++) {
+		uint8_t b = (uint8_t)rd(r, 1);
+
+		c->lmbs[i] = (uint8_t)(1 + (b & 7));
+		c->shared[i] = !(b & 8); /* zero bytes mean shared: the common case */
+		c->windows[i] = (uint8_t)((b >> 4) & 3);
+		if (c->windows[i] > LP_MAX_WINDOWS) {
+			c->windows[i] = LP_MAX_WINDOWS;
+		}
+		c->vcpus[i] = (uint8_t)(1 + (b >> 6));
+	}
+	c->threads = (uint8_t)(1 + (rd(r, 1) & 3));
+}
+
+/* Fixed parameters per kind after the actor byte. */
+static bool kind_has_a(unsigned k)
+{
+	return k == LP_OP_MEM_ADD || k == LP_OP_MEM_REMOVE || k == LP_OP_WIN_ASSIGN || k == LP_OP_WIN_UNASSIGN ||
+	       k == LP_OP_RELOCATE || k == LP_OP_DISPATCH || k == LP_OP_PREEMPT || k == LP_OP_DMA_READ ||
+	       k == LP_OP_DMA_WRITE || k == LP_OP_BACKDOOR;
+}
+
+static bool kind_has_addr(unsigned k)
+{
+	return k == LP_OP_DMA_READ || k == LP_OP_DMA_WRITE || k == LP_OP_LOAD || k == LP_OP_STORE;
+}
+
+static bool kind_has_value(unsigned k)
+{
+	return k == LP_OP_DMA_WRITE || k == LP_OP_STORE || k == LP_OP_PLANT || k == LP_OP_BACKDOOR;
+}
+
+static void arg_decode(struct reader *r, struct lp_arg *a)
+{
+	a->sel = (uint8_t)(rd(r, 1) % LP_SEL_COUNT);
+	a->val = rd(r, lp_sel_width(a->sel));
+}
+
+static void op_decode(struct reader *r, struct lp_op *o)
+{
+	uint8_t actor;
+	unsigned i;
+
+	o->kind = (uint8_t)(rd(r, 1) % LP_OP_COUNT);
+	actor = (uint8_t)rd(r, 1);
+	o->part = actor & 3;
+	o->vcpu = (actor >> 2) & 3;
+	if (o->kind == LP_OP_HCALL) {
+		uint8_t idx = (uint8_t)rd(r, 1);
+
+		o->opcode = idx == OPCODE_RAW ? rd(r, 8) : lp_hcall_opcodes[idx % lp_hcall_opcode_count];
+		o->nargs = (uint8_t)(rd(r, 1) % 10);
+		for (i = 0; i < o->nargs; i++) {
+			arg_decode(r, &o->arg[i]);
+		}
+	}
+	if (kind_has_a(o->kind)) {
+		o->a = (uint8_t)rd(r, 1);
+	}
+	if (o->kind == LP_OP_PLANT) {
+		o->reg = (uint16_t)(rd(r, 2) % HV_REG_COUNT);
+	}
+	if (kind_has_addr(o->kind)) {
+		o->nargs = 1;
+		arg_decode(r, &o->arg[0]);
+	}
+	if (kind_has_value(o->kind)) {
+		o->value = rd(r, 8);
+	}
+}
+
+void lp_prog_normalize(struct lp_prog *p)
+{
+	struct lp_config *c = &p->cfg;
+	uint32_t i;
+	unsigned j;
+
+	c->nparts = c->nparts < 1 ? 1 : c->nparts > LP_MAX_PARTS ? LP_MAX_PARTS : c->nparts;
+	c->threads = c->threads < 1 ? 1 : c->threads > LP_MAX_THREADS ? LP_MAX_THREADS : c->threads;
+	for (j = 0; j < LP_MAX_PARTS; j++) {
+		c->lmbs[j] = c->lmbs[j] < 1 ? 1 : c->lmbs[j] > 8 ? 8 : c->lmbs[j];
+		c->vcpus[j] = c->vcpus[j] < 1 ? 1 : c->vcpus[j] > LP_MAX_VCPUS ? LP_MAX_VCPUS : c->vcpus[j];
+		c->windows[j] = c->windows[j] > LP_MAX_WINDOWS ? LP_MAX_WINDOWS : c->windows[j];
+		c->shared[j] = c->shared[j] != 0;
+	}
+	if (p->nops > LP_MAX_OPS) {
+		p->nops = LP_MAX_OPS;
+	}
+	for (i = 0; i < p->nops; i++) {
+		struct lp_op *o = &p->op[i];
+
+		o->kind %= LP_OP_COUNT;
+		o->part &= 3;
+		o->vcpu &= 3;
+		if (!kind_has_a(o->kind)) {
+			o->a = 0;
+		}
+		o->reg = o->kind == LP_OP_PLANT ? (uint16_t)(o->reg % HV_REG_COUNT) : 0;
+		if (!kind_has_value(o->kind)) {
+			o->value = 0;
+		}
+		if (o->kind == LP_OP_HCALL) {
+			o->nargs = o->nargs > 9 ? 9 : o->nargs;
+		} else {
+			o->opcode = 0;
+			o->nargs = kind_has_addr(o->kind) ? 1 : 0;
+		}
+		for (j = 0; j < 9; j++) {
+			struct lp_arg *a = &o->arg[j];
+
+			if (j >= o->nargs) {
+				a->sel = 0;
+				a->val = 0;
+				continue;
+			}
+			a->sel %= LP_SEL_COUNT;
+			if (lp_sel_width(a->sel) < 8) {
+				a->val &= (1ull << (8 * lp_sel_width(a->sel))) - 1;
+			}
+		}
+	}
+}
+
+void lp_prog_decode(const uint8_t *data, size_t len, struct lp_prog *p)
+{
+	struct reader r = { data, len, 0 };
+	uint8_t *z = (uint8_t *)p;
+	size_t i;
+
+	for (i = 0; i < sizeof(*p); i++) {
+		z[i] = 0;
+	}
+	if (len >= 3 && data[0] == 'L' && data[1] == 'P' && data[2] == LP_VERSION) {
+		r.pos = 3;
+	}
+	config_decode(&r, &p->cfg);
+	while (more(&r) && p->nops < LP_MAX_OPS) {
+		op_decode(&r, &p->op[p->nops++]);
+	}
+	/* Actors name existing partitions: makes the text form say what actually runs. */
+	for (i = 0; i < p->nops; i++) {
+		p->op[i].part %= p->cfg.nparts;
+	}
+}
+
+/* ---- writing ---- */
+
+struct writer {
+	uint8_t *p;
+	size_t cap, pos;
+};
+
+static void wr(struct writer *w, uint64_t v, unsigned width)
+{
+	unsigned i;
+
+	for (i = 0; i < width; i++) {
+		if (w->pos < w->cap) {
+			w->p[w->pos] = (uint8_t)(v >> (8 * i));
+		}
+		w->pos++;
+	}
+}
+
+static int opcode_index(uint64_t opcode)
+{
+	unsigned i;
+
+	for (i = 0; i < lp_hcall_opcode_count; i++) {
+		if (lp_hcall_opcodes[i] == opcode) {
+			return (int)i;
+		}
+	}
+	return -1;
+}
+
+size_t lp_prog_encode(const struct lp_prog *p, uint8_t *buf, size_t cap)
+{
+	struct writer w = { buf, cap, 0 };
+	const struct lp_config *c = &p->cfg;
+	uint32_t i;
+	unsigned j;
+
+	wr(&w, 'L', 1);
+	wr(&w, 'P', 1);
+	wr(&w, LP_VERSION, 1);
+	wr(&w, (uint64_t)(c->nparts - 1), 1);
+	for (j = 0; j < LP_MAX_PARTS; j++) {
+		wr(&w, (uint64_t)((c->lmbs[j] - 1) | (c->shared[j] ? 0 : 8) | (c->windows[j] << 4) | ((c->vcpus[j] - 1) << 6)),
+		   1);
+	}
+	wr(&w, (uint64_t)(c->threads - 1), 1);
+	for (i = 0; i < p->nops; i++) {
+		const struct lp_op *o = &p->op[i];
+
+		wr(&w, o->kind, 1);
+		wr(&w, (uint64_t)(o->part | (o->vcpu << 2)), 1);
+		if (o->kind == LP_OP_HCALL) {
+			int idx = opcode_index(o->opcode);
+
+			if (idx >= 0) {
+				wr(&w, (uint64_t)idx, 1);
+			} else {
+				wr(&w, OPCODE_RAW, 1);
+				wr(&w, o->opcode, 8);
+			}
+			wr(&w, o->nargs, 1);
+			for (j = 0; j < o->nargs; j++) {
+				wr(&w, o->arg[j].sel, 1);
+				wr(&w, o->arg[j].val, lp_sel_width(o->arg[j].sel));
+			}
+		}
+		if (kind_has_a(o->kind)) {
+			wr(&w, o->a, 1);
+		}
+		if (o->kind == LP_OP_PLANT) {
+			wr(&w, o->reg, 2);
+		}
+		if (kind_has_addr(o->kind)) {
+			wr(&w, o->arg[0].sel, 1);
+			wr(&w, o->arg[0].val, lp_sel_width(o->arg[0].sel));
+		}
+		if (kind_has_value(o->kind)) {
+			wr(&w, o->value, 8);
+		}
+	}
+	return w.pos;
+}
+
+/* ---- names ---- */
+
+static const char *const op_names[LP_OP_COUNT] = {
+	[LP_OP_HCALL] = "hcall", [LP_OP_MEM_ADD] = "mem_add", [LP_OP_MEM_REMOVE] = "mem_remove",
+	[LP_OP_CPU_ADD] = "cpu_add", [LP_OP_CPU_REMOVE] = "cpu_remove", [LP_OP_WIN_ASSIGN] = "win_assign",
+	[LP_OP_WIN_UNASSIGN] = "win_unassign", [LP_OP_RELOCATE] = "relocate", [LP_OP_MIGRATE] = "migrate",
+	[LP_OP_DISPATCH] = "dispatch", [LP_OP_PREEMPT] = "preempt", [LP_OP_DMA_READ] = "dma_read",
+	[LP_OP_DMA_WRITE] = "dma_write", [LP_OP_LOAD] = "load", [LP_OP_STORE] = "store", [LP_OP_PLANT] = "plant",
+	[LP_OP_BACKDOOR] = "backdoor",
+};
+
+static const char *const sel_names[LP_SEL_COUNT] = {
+	[LP_SEL_LIT] = "lit", [LP_SEL_OWN] = "own", [LP_SEL_OTHER] = "other", [LP_SEL_HYP] = "hyp",
+	[LP_SEL_PTEX] = "ptex", [LP_SEL_EDGE] = "edge", [LP_SEL_LIOBN] = "liobn", [LP_SEL_PTEH] = "pteh",
+	[LP_SEL_PTEL] = "ptel", [LP_SEL_TCE] = "tce", [LP_SEL_IOBA] = "ioba", [LP_SEL_HASH] = "hash",
+	[LP_SEL_EA] = "ea",
+};
+
+static const char *const edge_names[LP_EDGE_COUNT] = {
+	[LP_EDGE_ZERO] = "zero", [LP_EDGE_NHPTE_M1] = "nhpte-1", [LP_EDGE_NHPTE] = "nhpte",
+	[LP_EDGE_NHPTE_P8] = "nhpte+8", [LP_EDGE_2_63] = "2^63", [LP_EDGE_ALL_ONES] = "ones", [LP_EDGE_2_32] = "2^32",
+	[LP_EDGE_LOGICAL_END] = "lend", [LP_EDGE_LOGICAL_END_M4K] = "lend-4k", [LP_EDGE_WIN_END] = "wend",
+	[LP_EDGE_WIN_END_M4K] = "wend-4k", [LP_EDGE_WIN_START_M4K] = "wstart-4k", [LP_EDGE_512] = "512",
+	[LP_EDGE_513] = "513", [LP_EDGE_INT64_MAX] = "int64max", [LP_EDGE_2_60] = "2^60",
+};
+
+const char *lp_op_name(unsigned kind)
+{
+	return kind < LP_OP_COUNT ? op_names[kind] : "?";
+}
+
+const char *lp_sel_name(unsigned sel)
+{
+	return sel < LP_SEL_COUNT ? sel_names[sel] : "?";
+}
+
+const char *lp_edge_name(unsigned edge)
+{
+	return edge < LP_EDGE_COUNT ? edge_names[edge] : "?";
+}

@@ -1,0 +1,354 @@
+/*
+ * The executor end to end on the real core: selectors resolve to what they
+ * promise, partition loads/stores go through the HPT, runs are
+ * deterministic, random programs run clean, and every oracle bites when
+ * the test backdoor corrupts the state it guards (exactly that invariant).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "hv/host.h"
+#include "lparsec/exec.h"
+#include "testlib.h"
+
+static struct hv_plat *plats[2];
+static struct lp_exec *X;
+
+static void hook_entry(void *ctx, struct hv_plat *plat, uint32_t lpid, uint64_t rb)
+{
+	lp_exec_on_tlb_flush_entry(ctx, plat, lpid, rb);
+}
+
+static void hook_lpid(void *ctx, struct hv_plat *plat, uint32_t lpid)
+{
+	lp_exec_on_tlb_flush_lpid(ctx, plat, lpid);
+}
+
+static enum lp_inv run(const struct lp_prog *p, bool backdoor)
+{
+	static const struct hv_host_hooks hooks = { hook_entry, hook_lpid, 0 };
+	unsigned i;
+
+	if (!X) {
+		X = calloc(1, sizeof(*X));
+		for (i = 0; i < 2; i++) {
+			plats[i] = hv_host_plat_create(LP_MEM_BYTES);
+			hv_host_plat_set_hooks(plats[i], &hooks, X);
+		}
+	}
+	for (i = 0; i < 2; i++) {
+		hv_host_plat_reset(plats[i]);
+	}
+	return lp_exec_run(X, p, plats[0], plats[1], backdoor);
+}
+
+static void prog_init(struct lp_prog *p, unsigned nparts)
+{
+	unsigned i;
+
+	memset(p, 0, sizeof(*p));
+	p->cfg.nparts = (uint8_t)nparts;
+	p->cfg.threads = 2;
+	for (i = 0; i < LP_MAX_PARTS; i++) {
+		p->cfg.lmbs[i] = 2;
+		p->cfg.vcpus[i] = 2;
+		p->cfg.windows[i] = 1;
+		p->cfg.shared[i] = true;
+	}
+}
+
+static struct lp_op *add_op(struct lp_prog *p, unsigned kind, unsigned part, unsigned vcpu)
+{
+	struct lp_op *o = &p->op[p->nops++];
+
+	o->kind = (uint8_t)kind;
+	o->part = (uint8_t)part;
+	o->vcpu = (uint8_t)vcpu;
+	return o;
+}
+
+static struct lp_op *hcall(struct lp_prog *p, unsigned part, uint64_t opcode)
+{
+	struct lp_op *o = add_op(p, LP_OP_HCALL, part, 0);
+
+	o->opcode = opcode;
+	return o;
+}
+
+static void arg(struct lp_op *o, unsigned sel, uint64_t val)
+{
+	o->arg[o->nargs].sel = (uint8_t)sel;
+	o->arg[o->nargs].val = val;
+	o->nargs++;
+}
+
+/* H_ENTER of the actor's first page at the hash group of selector value v, then nothing else. */
+static void enter_page(struct lp_prog *p, unsigned part, uint64_t v, unsigned pp)
+{
+	struct lp_op *o = hcall(p, part, H_ENTER);
+
+	arg(o, LP_SEL_LIT, 0);
+	arg(o, LP_SEL_HASH, v);
+	arg(o, LP_SEL_PTEH, v);
+	arg(o, LP_SEL_PTEL, pp); /* first owned LMB, page 0 */
+}
+
+TEST(selectors_enter_load_store_and_read_back)
+{
+	struct lp_prog p;
+	struct lp_op *o;
+
+	prog_init(&p, 2);
+	enter_page(&p, 0, 0x00020005, 2);
+	o = add_op(&p, LP_OP_STORE, 0, 0);
+	o->nargs = 1;
+	o->arg[0].sel = LP_SEL_EA;
+	o->arg[0].val = 0x00020005;
+	o->value = 0x1122334455667788ull;
+	o = add_op(&p, LP_OP_LOAD, 0, 0);
+	o->nargs = 1;
+	o->arg[0].sel = LP_SEL_EA;
+	o->arg[0].val = 0x00020005;
+	o = hcall(&p, 0, H_READ);
+	arg(o, LP_SEL_LIT, 0);
+	arg(o, LP_SEL_PTEX, 0);
+	CHECK_EQ(run(&p, false), LP_INV_NONE);
+	CHECK_EQ(X->res[0].rc, H_SUCCESS);
+	CHECK_EQ(X->res[0].out[0], X->res[0].arg[1]);
+	CHECK_EQ(X->res[0].arg[1], ((0x1002ull ^ 5) & 2047) * 8); /* VSID 0x1002, page 5 */
+	CHECK_EQ(X->res[1].status, LP_RAN);
+	CHECK_EQ(X->res[2].status, LP_RAN);
+	CHECK_EQ(X->res[2].out[0], 0x1122334455667788ull);
+	/* The MMU set R and C; H_READ shows them with the logical page. */
+	CHECK_EQ(X->res[3].rc, H_SUCCESS);
+	CHECK_EQ(X->res[3].out[1], 0x10 | 2 | HPTE_R_R | HPTE_R_C);
+}
+
+TEST(load_without_translation_faults_and_read_only_store_faults)
+{
+	struct lp_prog p;
+	struct lp_op *o;
+
+	prog_init(&p, 1);
+	o = add_op(&p, LP_OP_LOAD, 0, 0);
+	o->nargs = 1;
+	o->arg[0].sel = LP_SEL_EA;
+	o->arg[0].val = 0x7;
+	enter_page(&p, 0, 0x7, 3); /* PP=011: read-only */
+	o = add_op(&p, LP_OP_STORE, 0, 0);
+	o->nargs = 1;
+	o->arg[0].sel = LP_SEL_EA;
+	o->arg[0].val = 0x7;
+	o = add_op(&p, LP_OP_LOAD, 0, 0);
+	o->nargs = 1;
+	o->arg[0].sel = LP_SEL_EA;
+	o->arg[0].val = 0x7;
+	CHECK_EQ(run(&p, false), LP_INV_NONE);
+	CHECK_EQ(X->res[0].status, LP_FAULT);
+	CHECK_EQ(X->res[2].status, LP_FAULT);
+	CHECK_EQ(X->res[3].status, LP_RAN);
+}
+
+TEST(hostile_selectors_are_refused_and_clean)
+{
+	struct lp_prog p;
+	struct lp_op *o;
+
+	prog_init(&p, 2);
+	/* p1 maps p0's real page (a leaked address) and reads PTEX 2^63. */
+	o = hcall(&p, 1, H_ENTER);
+	arg(o, LP_SEL_LIT, 0);
+	arg(o, LP_SEL_LIT, 0);
+	arg(o, LP_SEL_PTEH, 1);
+	arg(o, LP_SEL_OTHER, 0);
+	o = hcall(&p, 1, H_READ);
+	arg(o, LP_SEL_LIT, 0);
+	arg(o, LP_SEL_EDGE, LP_EDGE_2_63);
+	/* p1 uses p0's LIOBN. */
+	o = hcall(&p, 1, H_PUT_TCE);
+	arg(o, LP_SEL_LIOBN, 2 * 3); /* (v >> 1) + actor = 3 + 1 -> partition 0 of 2 */
+	arg(o, LP_SEL_IOBA, 0);
+	arg(o, LP_SEL_TCE, 3);
+	CHECK_EQ(run(&p, false), LP_INV_NONE);
+	CHECK_EQ(X->res[0].rc, H_PARAMETER);
+	CHECK_EQ(X->res[1].rc, H_PARAMETER);
+	CHECK_EQ(X->res[2].arg[0], lp_liobn(0, 0));
+	CHECK_EQ(X->res[2].rc, H_PARAMETER);
+}
+
+TEST(management_ops_and_migration_run_clean)
+{
+	struct lp_prog p;
+	struct lp_op *o;
+
+	prog_init(&p, 2);
+	enter_page(&p, 0, 0x30001, 2);
+	o = hcall(&p, 0, H_PUT_TCE);
+	arg(o, LP_SEL_LIOBN, 0);
+	arg(o, LP_SEL_IOBA, 1);
+	arg(o, LP_SEL_TCE, 3);
+	add_op(&p, LP_OP_RELOCATE, 0, 0)->a = 0;
+	add_op(&p, LP_OP_MIGRATE, 0, 0);
+	o = hcall(&p, 0, H_READ);
+	arg(o, LP_SEL_LIT, 0);
+	arg(o, LP_SEL_PTEX, 0);
+	add_op(&p, LP_OP_MEM_REMOVE, 0, 0)->a = 0;
+	add_op(&p, LP_OP_MEM_ADD, 1, 0)->a = 5;
+	add_op(&p, LP_OP_CPU_REMOVE, 1, 1);
+	add_op(&p, LP_OP_CPU_ADD, 1, 1);
+	add_op(&p, LP_OP_DISPATCH, 1, 1)->a = 1;
+	add_op(&p, LP_OP_PREEMPT, 1, 0)->a = 1;
+	CHECK_EQ(run(&p, false), LP_INV_NONE);
+	CHECK_EQ(X->res[2].rc, HV_OK);
+	CHECK_EQ(X->res[3].rc, HV_OK);
+	CHECK_EQ(X->loc[0].machine, 1);
+	CHECK_EQ(X->res[4].rc, H_SUCCESS);
+	CHECK_EQ(X->res[4].out[0], X->res[0].arg[2]);
+	CHECK_EQ(X->res[5].rc, HV_OK);
+	CHECK_EQ(X->res[10].rc, HV_OK);
+}
+
+TEST(runs_are_deterministic)
+{
+	static struct lp_op_result first[LP_MAX_OPS];
+	uint8_t bytes[400];
+	struct lp_prog p;
+	uint64_t s = 0x1234567;
+	unsigned i, k;
+
+	for (k = 0; k < 20; k++) {
+		for (i = 0; i < sizeof(bytes); i++) {
+			s ^= s << 13, s ^= s >> 7, s ^= s << 17;
+			bytes[i] = (uint8_t)s;
+		}
+		lp_prog_decode(bytes, sizeof(bytes), &p);
+		run(&p, false);
+		memcpy(first, X->res, sizeof(first));
+		run(&p, false);
+		CHECK(memcmp(first, X->res, sizeof(X->res[0]) * p.nops) == 0);
+	}
+}
+
+TEST(random_programs_run_clean_on_the_core)
+{
+	uint8_t bytes[600];
+	struct lp_prog p;
+	uint64_t s = 0xC0FFEE;
+	unsigned i, k, len;
+	enum lp_inv inv;
+
+	for (k = 0; k < 1500; k++) {
+		s ^= s << 13, s ^= s >> 7, s ^= s << 17;
+		len = (unsigned)(s % sizeof(bytes));
+		for (i = 0; i < len; i++) {
+			s ^= s << 13, s ^= s >> 7, s ^= s << 17;
+			bytes[i] = (uint8_t)s;
+		}
+		lp_prog_decode(bytes, len, &p);
+		inv = run(&p, false);
+		if (inv != LP_INV_NONE) {
+			testlib_fail_eq(__FILE__, __LINE__, "violation", X->viol.msg, inv, k);
+			testlib_fail();
+		}
+	}
+}
+
+/* A program that builds the state a backdoor kind needs, then corrupts it, then pokes it. */
+static enum lp_inv run_backdoor(unsigned kind)
+{
+	struct lp_prog p;
+	struct lp_op *o;
+
+	prog_init(&p, 2);
+	enter_page(&p, 0, 0x10003, 2);
+	o = add_op(&p, LP_OP_LOAD, 0, 0); /* caches the translation in the emulated TLB */
+	o->nargs = 1;
+	o->arg[0].sel = LP_SEL_EA;
+	o->arg[0].val = 0x10003;
+	o = hcall(&p, 0, H_PUT_TCE);
+	arg(o, LP_SEL_LIOBN, 0);
+	arg(o, LP_SEL_IOBA, 0);
+	arg(o, LP_SEL_TCE, 3);
+	add_op(&p, LP_OP_PLANT, 0, 1)->value = 0x77; /* vCPU 1 runs, then leaves its thread */
+	p.op[p.nops - 1].reg = HV_REG_GPR + 5;
+	add_op(&p, LP_OP_PREEMPT, 0, 0)->a = 0;
+	add_op(&p, LP_OP_PREEMPT, 0, 0)->a = 1;
+	add_op(&p, LP_OP_BACKDOOR, 0, 0)->a = (uint8_t)kind;
+	/* Pokes: remove the entry (its words come back), dispatch vCPU 1, p1 uses p0's LIOBN, relocate. */
+	o = hcall(&p, 0, H_REMOVE);
+	arg(o, LP_SEL_LIT, 0);
+	arg(o, LP_SEL_PTEX, 0);
+	add_op(&p, LP_OP_DISPATCH, 0, 1)->a = 1;
+	o = hcall(&p, 1, H_PUT_TCE);
+	arg(o, LP_SEL_LIOBN, 2); /* partition (1 + 1) % 2 = 0 */
+	arg(o, LP_SEL_IOBA, 0);
+	arg(o, LP_SEL_TCE, 3);
+	add_op(&p, LP_OP_RELOCATE, 0, 0)->a = 1;
+	return run(&p, true);
+}
+
+TEST(backdoor_program_is_clean_without_corruption)
+{
+	CHECK_EQ(run_backdoor(LP_BD_NONE), LP_INV_NONE);
+}
+
+TEST(oracle_i1_foreign_rpn)
+{
+	CHECK_EQ(run_backdoor(LP_BD_HPTE_FOREIGN_RPN), LP_INV_I1);
+}
+
+TEST(oracle_i2_hpte_into_hypervisor_memory)
+{
+	CHECK_EQ(run_backdoor(LP_BD_HPTE_HYP_RPN), LP_INV_I2);
+}
+
+TEST(oracle_i3_foreign_tce)
+{
+	CHECK_EQ(run_backdoor(LP_BD_TCE_FOREIGN), LP_INV_I3);
+}
+
+TEST(oracle_i4_dirty_free_lmb)
+{
+	CHECK_EQ(run_backdoor(LP_BD_LMB_DIRTY_FREE), LP_INV_I4);
+}
+
+TEST(oracle_i5_register_leak)
+{
+	CHECK_EQ(run_backdoor(LP_BD_REG_LEAK), LP_INV_I5);
+}
+
+TEST(oracle_i6_real_address_in_output)
+{
+	CHECK_EQ(run_backdoor(LP_BD_SHADOW_REAL), LP_INV_I6);
+}
+
+TEST(oracle_i7_state_diverges)
+{
+	CHECK_EQ(run_backdoor(LP_BD_SHADOW_DROP), LP_INV_I7);
+}
+
+TEST(oracle_i8_foreign_window)
+{
+	CHECK_EQ(run_backdoor(LP_BD_WINDOW_STEAL), LP_INV_I8);
+}
+
+TEST(oracle_i9_missing_flush)
+{
+	CHECK_EQ(run_backdoor(LP_BD_SKIP_FLUSH), LP_INV_I9);
+}
+
+TEST(oracle_i11_relocation_changes_memory)
+{
+	CHECK_EQ(run_backdoor(LP_BD_RELOC_LOSE), LP_INV_I11);
+}
+
+TEST(backdoor_is_a_no_op_unless_enabled)
+{
+	struct lp_prog p;
+
+	prog_init(&p, 2);
+	enter_page(&p, 0, 0x10003, 2);
+	add_op(&p, LP_OP_BACKDOOR, 0, 0)->a = LP_BD_HPTE_HYP_RPN;
+	CHECK_EQ(run(&p, false), LP_INV_NONE);
+	CHECK_EQ(run(&p, true), LP_INV_I2);
+}

@@ -1,0 +1,822 @@
+/*
+ * The invariant checker on hand-built machine state: the fixture builds a
+ * real machine through the core, the test copies it into a zeroed struct
+ * lp_exec, corrupts one thing directly in the raw tables (never through
+ * hv/core) and asserts that exactly the expected invariant fires, and that
+ * the same state without the corruption passes.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "fixture.h"
+#include "lparsec/exec.h"
+#include "lparsec/inv.h"
+#include "testlib.h"
+
+#define VSID 0x1000ull
+
+/* ---- set-up ---- */
+
+struct env {
+	struct fx f;          /* machine 0, driven through the core */
+	struct fx f1;         /* machine 1 (migration target), when used */
+	bool have1;
+	struct lp_exec *x;
+	struct lp_prog prog;
+	uint32_t s0, s1;      /* slots of program partitions 0 and 1 */
+};
+
+static struct env E;
+
+/* Two partitions of 2 LMBs each on machine 0, vCPU 0 present; the model is switched off (overflow). */
+static void setup(void)
+{
+	memset(&E, 0, sizeof(E));
+	fx_init(&E.f, NULL, 0);
+	E.s0 = fx_partition(&E.f, 2);
+	E.s1 = fx_partition(&E.f, 2);
+	E.x = calloc(1, sizeof(*E.x));
+	CHECK(E.x);
+	E.prog.cfg.nparts = 2;
+	E.prog.cfg.threads = 4;
+	E.x->prog = &E.prog;
+	E.x->loc[0].alive = E.x->loc[1].alive = true;
+	E.x->loc[0].slot = (uint8_t)E.s0;
+	E.x->loc[1].slot = (uint8_t)E.s1;
+	E.x->ref.overflow = true; /* no model predictions unless a test fills the model in */
+}
+
+static void teardown(void)
+{
+	fx_fini(&E.f);
+	if (E.have1) {
+		fx_fini(&E.f1);
+	}
+	free(E.x);
+}
+
+/* The checker sees the machine the fixture drove (struct state; memory is shared). */
+static void sync(void)
+{
+	E.x->m[0] = E.f.m;
+	if (E.have1) {
+		E.x->m[1] = E.f1.m;
+	}
+}
+
+/* Appends an operation; its result says it ran with rc. */
+static uint32_t op(unsigned kind, unsigned part, unsigned a, int64_t rc)
+{
+	uint32_t i = E.prog.nops++;
+	struct lp_op *o = &E.prog.op[i];
+
+	memset(o, 0, sizeof(*o));
+	o->kind = (uint8_t)kind;
+	o->part = (uint8_t)part;
+	o->a = (uint8_t)a;
+	E.x->res[i].status = LP_RAN;
+	E.x->res[i].rc = rc;
+	return i;
+}
+
+static uint32_t hcall_op(unsigned part, uint64_t opcode, int64_t rc, const uint64_t args[9])
+{
+	uint32_t i = op(LP_OP_HCALL, part, 0, rc);
+
+	E.prog.op[i].opcode = opcode;
+	E.prog.op[i].nargs = 4;
+	memcpy(E.x->res[i].arg, args, sizeof(E.x->res[i].arg));
+	return i;
+}
+
+static uint8_t *hw(uint32_t slot, uint64_t ptex)
+{
+	return E.f.m.mem + hv_hpte_addr(&E.f.m.part[slot], ptex).v;
+}
+
+static uint64_t real_of(uint32_t slot, uint64_t la)
+{
+	return fx_real(&E.f, slot, la).v;
+}
+
+/* A valid 4 KiB entry of slot for logical page la at EA page `page`; returns its PTEX. */
+static uint64_t enter(uint32_t slot, uint64_t page, uint64_t la)
+{
+	return fx_enter(&E.f, slot, page * 8 % LP_NHPTE, fx_pteh(VSID, page << 12), fx_ptel(la));
+}
+
+static struct hv_window *window0(uint32_t slot, unsigned part)
+{
+	struct hv_window *w = hv_window_find(&E.f.m, slot, lp_liobn(part, 0));
+
+	if (!w) {
+		CHECK_EQ(hv_window_assign(&E.f.m, slot, lp_liobn(part, 0), 0, LP_WINDOW_ENTRIES), HV_OK);
+		w = hv_window_find(&E.f.m, slot, lp_liobn(part, 0));
+	}
+	CHECK(w);
+	return w;
+}
+
+static enum lp_inv full(void)
+{
+	sync();
+	E.x->viol.inv = LP_INV_NONE;
+	return lp_inv_full(E.x, E.prog.nops);
+}
+
+static enum lp_inv after(uint32_t opi)
+{
+	sync();
+	E.x->viol.inv = LP_INV_NONE;
+	return lp_inv_after_op(E.x, opi);
+}
+
+/* ---- messages ---- */
+
+TEST(violation_message_names_text_and_both_values)
+{
+	struct lp_exec *x = calloc(1, sizeof(*x));
+
+	CHECK(x);
+	CHECK_EQ(lp_violate(x, LP_INV_I3, 7, "short text", 0x1F, 0), LP_INV_I3);
+	CHECK_EQ(x->viol.inv, LP_INV_I3);
+	CHECK_EQ(x->viol.op, 7);
+	CHECK(strcmp(x->viol.msg, "short text a=0x1f b=0x0") == 0);
+	lp_violate(x, LP_INV_I1, 0, "", ~0ull, 0x8000000000001000ull);
+	CHECK(strcmp(x->viol.msg, " a=0xffffffffffffffff b=0x8000000000001000") == 0);
+	/* A long text is cut, the values always fit. */
+	{
+		char longtext[400];
+
+		memset(longtext, 'x', sizeof(longtext) - 1);
+		longtext[sizeof(longtext) - 1] = 0;
+		lp_violate(x, LP_INV_I2, 0, longtext, 1, 2);
+		CHECK(strlen(x->viol.msg) < sizeof(x->viol.msg));
+		CHECK(strstr(x->viol.msg, " a=0x1 b=0x2") != NULL);
+	}
+	CHECK(strcmp(lp_inv_name(LP_INV_I11), "I11") == 0);
+	CHECK(strcmp(lp_inv_name(LP_INV_NONE), "none") == 0);
+	free(x);
+}
+
+/* ---- I1 / I2 / I3 ---- */
+
+TEST(clean_machine_passes_full_sweep_and_incremental_checks)
+{
+	struct hv_window *w;
+	uint64_t ptex;
+	uint32_t i;
+
+	setup();
+	ptex = enter(E.s0, 3, 0x1000);
+	enter(E.s1, 5, 0x42000);
+	w = window0(E.s0, 0);
+	CHECK_RC(HC(&E.f, E.s0, H_PUT_TCE, w->liobn, 0, 0x3000 | 3), H_SUCCESS);
+	fx_register_vpa(&E.f, E.s0, 0x2000);
+	CHECK_EQ(full(), LP_INV_NONE);
+	i = hcall_op(0, H_READ, H_SUCCESS, (const uint64_t[9]){ 0, ptex });
+	CHECK_EQ(after(i), LP_INV_NONE);
+	i = hcall_op(0, H_GET_TCE, H_SUCCESS, (const uint64_t[9]){ w->liobn, 0 });
+	CHECK_EQ(after(i), LP_INV_NONE);
+	teardown();
+}
+
+TEST(i1_hardware_rpn_of_another_partition)
+{
+	uint64_t ptex;
+	uint32_t i;
+
+	setup();
+	ptex = enter(E.s0, 3, 0x1000);
+	CHECK_EQ(full(), LP_INV_NONE);
+	/* Only the hardware word changes: the guest view still says logical 0x1000. */
+	hv_st_be64(hw(E.s0, ptex) + 8, (hv_ld_be64(hw(E.s0, ptex) + 8) & ~HPTE_R3_RPN) | real_of(E.s1, 0x5000));
+	CHECK_EQ(full(), LP_INV_I1);
+	CHECK_EQ(E.x->viol.op, E.prog.nops);
+	/* The incremental check of an hcall naming that PTEX sees it too. */
+	i = hcall_op(0, H_PROTECT, H_NOT_FOUND, (const uint64_t[9]){ 0, ptex });
+	CHECK_EQ(after(i), LP_INV_I1);
+	CHECK_EQ(E.x->viol.op, i);
+	/* ...but an hcall elsewhere does not look (O(touched)). */
+	i = hcall_op(0, H_READ, H_SUCCESS, (const uint64_t[9]){ 0, (ptex + 64) % LP_NHPTE });
+	CHECK_EQ(after(i), LP_INV_NONE);
+	teardown();
+}
+
+TEST(i1_undecodable_page_size_in_hardware)
+{
+	uint64_t ptex;
+
+	setup();
+	ptex = enter(E.s0, 9, 0x3000);
+	/* L = 1 with LP bits 12-15 = 0101: no page size decodes from it. */
+	hv_st_be64(hw(E.s0, ptex), hv_ld_be64(hw(E.s0, ptex)) | HPTE_V_LARGE);
+	hv_st_be64(hw(E.s0, ptex) + 8, (hv_ld_be64(hw(E.s0, ptex) + 8) & ~0xF000ull) | 0x5000);
+	CHECK_EQ(full(), LP_INV_I1);
+	CHECK(strstr(E.x->viol.msg, "undecodable") != NULL);
+	teardown();
+}
+
+TEST(i1_actual_page_size_decides_the_range)
+{
+	uint64_t ptex, base;
+
+	setup();
+	ptex = enter(E.s0, 11, 0);
+	/* A 64 KiB page (4 KiB base, LP 0111) inside p0's LMB: owned. */
+	base = real_of(E.s0, 0) & ~0xFFFFull;
+	hv_st_be64(hw(E.s0, ptex), hv_ld_be64(hw(E.s0, ptex)) | HPTE_V_LARGE);
+	hv_st_be64(hw(E.s0, ptex) + 8, (hv_ld_be64(hw(E.s0, ptex) + 8) & ~HPTE_R3_RPN) | base | 0x7000);
+	CHECK_EQ(full(), LP_INV_NONE);
+	/* The same base as a 16 MiB page (LP 0x38) spans the hypervisor region below: I2 wins over I1. */
+	hv_st_be64(hw(E.s0, ptex) + 8, (hv_ld_be64(hw(E.s0, ptex) + 8) & ~HPTE_R3_RPN) | (base & ~0xFFFFFFull) | 0x38000);
+	CHECK_EQ(full(), LP_INV_I2);
+	/* A 16 MiB page wholly in free memory (top of the machine): I1. */
+	hv_st_be64(hw(E.s0, ptex) + 8,
+		   (hv_ld_be64(hw(E.s0, ptex) + 8) & ~HPTE_R3_RPN) | (E.f.m.mem_size - (16ull << 20)) | 0x38000);
+	CHECK_EQ(full(), LP_INV_I1);
+	teardown();
+}
+
+TEST(i2_hpte_pointing_into_the_hpt)
+{
+	uint64_t ptex;
+
+	setup();
+	ptex = enter(E.s0, 4, 0x1000);
+	hv_st_be64(hw(E.s0, ptex) + 8,
+		   (hv_ld_be64(hw(E.s0, ptex) + 8) & ~HPTE_R3_RPN) | E.f.m.part[E.s0].hpt.v);
+	CHECK_EQ(full(), LP_INV_I2);
+	CHECK(strstr(E.x->viol.msg, "hypervisor") != NULL);
+	teardown();
+}
+
+TEST(i2_tce_and_registration_in_hypervisor_memory)
+{
+	struct hv_window *w;
+	uint32_t i;
+
+	setup();
+	w = window0(E.s0, 0);
+	CHECK_RC(HC(&E.f, E.s0, H_PUT_TCE, w->liobn, 0x5000, 0x1000 | 3), H_SUCCESS);
+	CHECK_EQ(full(), LP_INV_NONE);
+	hv_st_be64(E.f.m.mem + w->table.v + 5 * 8, E.f.m.part[E.s1].hpt.v | 3);
+	CHECK_EQ(full(), LP_INV_I2);
+	i = hcall_op(0, H_STUFF_TCE, H_PARAMETER, (const uint64_t[9]){ w->liobn, 0x4000, 0, 4 });
+	CHECK_EQ(after(i), LP_INV_I2);
+	hv_st_be64(E.f.m.mem + w->table.v + 5 * 8, 0);
+	CHECK_EQ(full(), LP_INV_NONE);
+	/* A registration whose logical page the logical map sends into the hypervisor region. */
+	fx_register_vpa(&E.f, E.s0, 0x2000);
+	CHECK_EQ(full(), LP_INV_NONE);
+	E.f.m.part[E.s0].lmap[0] = 1; /* logical LMB 0 -> real LMB 0 (hypervisor) */
+	CHECK_EQ(full(), LP_INV_I2);
+	teardown();
+}
+
+TEST(i3_tce_granting_another_partitions_page)
+{
+	struct hv_window *w;
+	uint32_t i;
+
+	setup();
+	w = window0(E.s0, 0);
+	CHECK_RC(HC(&E.f, E.s0, H_PUT_TCE, w->liobn, 0x2000, 0x1000 | 1), H_SUCCESS);
+	CHECK_EQ(full(), LP_INV_NONE);
+	hv_st_be64(E.f.m.mem + w->table.v + 2 * 8, real_of(E.s1, 0x3000) | 2);
+	CHECK_EQ(full(), LP_INV_I3);
+	/* Incremental: the H_GET_TCE naming that entry. */
+	i = hcall_op(0, H_GET_TCE, H_SUCCESS, (const uint64_t[9]){ w->liobn, 0x2000 });
+	CHECK_EQ(after(i), LP_INV_I3);
+	/* No permission bits: no access, whatever the address. */
+	hv_st_be64(E.f.m.mem + w->table.v + 2 * 8, real_of(E.s1, 0x3000));
+	CHECK_EQ(full(), LP_INV_NONE);
+	teardown();
+}
+
+/* ---- I4 ---- */
+
+static uint32_t first_free_lmb(void)
+{
+	uint32_t i;
+
+	for (i = 0; i < E.f.m.lmb_count; i++) {
+		if (E.f.m.lmb[i].state == HV_LMB_FREE) {
+			return i;
+		}
+	}
+	CHECK(false);
+	return 0;
+}
+
+TEST(i4_dirty_free_lmb_found_by_thorough_sweep_and_at_mem_add)
+{
+	uint32_t lmb, i;
+
+	setup();
+	lmb = first_free_lmb();
+	E.f.m.mem[fx_lmb_base(&E.f, lmb).v + 0x3F008] = 0x5A;
+	/* The fast sweep reads only what the run freed... */
+	CHECK_EQ(full(), LP_INV_NONE);
+	/* ...a thorough one reads every free LMB, and so does a run with the backdoor enabled. */
+	E.x->inv.thorough = true;
+	CHECK_EQ(full(), LP_INV_I4);
+	E.x->inv.thorough = false;
+	E.x->backdoor_enabled = true;
+	CHECK_EQ(full(), LP_INV_I4);
+	E.x->backdoor_enabled = false;
+	/* Handing it to a partition (the core takes the first free LMB) is caught at once. */
+	CHECK_EQ(hv_dlpar_mem_add(&E.f.m, E.s0, 5, HV_NIL), HV_OK);
+	CHECK_EQ(fx_real_lmb_of(&E.f, E.s0, 5ull << 18), lmb);
+	i = op(LP_OP_MEM_ADD, 0, 5, HV_OK);
+	CHECK_EQ(after(i), LP_INV_I4);
+	CHECK(strstr(E.x->viol.msg, "zero") != NULL);
+	teardown();
+}
+
+TEST(i4_mem_remove_clean_then_leftover_references)
+{
+	uint32_t i, real;
+	uint64_t ptex, hw1;
+
+	setup();
+	ptex = enter(E.s0, 6, (1ull << 18) + 0x4000); /* in logical LMB 1 */
+	real = fx_real_lmb_of(&E.f, E.s0, 1ull << 18);
+	hw1 = hv_ld_be64(hw(E.s0, ptex) + 8);
+	fx_write64(&E.f, E.s0, (1ull << 18) + 0x100, 0xDEAD);
+
+	/* A correct removal passes, and remembers the LMB for the final sweep. */
+	i = op(LP_OP_MEM_REMOVE, 0, 1, HV_OK);
+	sync();
+	lp_inv_before(E.x, i);
+	CHECK_EQ(hv_dlpar_mem_remove(&E.f.m, E.s0, 1), HV_OK);
+	CHECK_EQ(after(i), LP_INV_NONE);
+	CHECK(E.x->inv.freed[0][real / 64] & (1ull << (real % 64)));
+
+	/* A stray write into it afterwards: the (fast) final sweep re-reads it. */
+	E.f.m.mem[fx_lmb_base(&E.f, real).v + 8] = 1;
+	CHECK_EQ(full(), LP_INV_I4);
+	E.f.m.mem[fx_lmb_base(&E.f, real).v + 8] = 0;
+
+	/* A removal that leaves the hardware entry behind: I4 (not I1) for the departed LMB. */
+	CHECK_EQ(hv_dlpar_mem_add(&E.f.m, E.s0, 1, real), HV_OK);
+	ptex = enter(E.s0, 6, (1ull << 18) + 0x4000);
+	hw1 = hv_ld_be64(hw(E.s0, ptex) + 8);
+	i = op(LP_OP_MEM_REMOVE, 0, 1, HV_OK);
+	sync();
+	lp_inv_before(E.x, i);
+	CHECK_EQ(hv_dlpar_mem_remove(&E.f.m, E.s0, 1), HV_OK);
+	hv_st_be64(hw(E.s0, ptex) + 8, hw1);
+	hv_st_be64(hw(E.s0, ptex), fx_pteh(VSID, 6 << 12) & HPTE_V3_COMMON);
+	CHECK_EQ(after(i), LP_INV_I4);
+	CHECK(strstr(E.x->viol.msg, "left the partition") != NULL);
+	teardown();
+}
+
+TEST(i4_mem_remove_not_scrubbed_or_registration_left)
+{
+	uint32_t i, real;
+
+	setup();
+	real = fx_real_lmb_of(&E.f, E.s0, 1ull << 18);
+	/* Fast mode: the unscrubbed LMB is found by the final sweep (it is still free)... */
+	i = op(LP_OP_MEM_REMOVE, 0, 1, HV_OK);
+	sync();
+	lp_inv_before(E.x, i);
+	CHECK_EQ(hv_dlpar_mem_remove(&E.f.m, E.s0, 1), HV_OK);
+	E.f.m.mem[fx_lmb_base(&E.f, real).v + 0x20000] = 7; /* as if the scrub had been skipped */
+	CHECK_EQ(after(i), LP_INV_NONE);
+	CHECK_EQ(full(), LP_INV_I4);
+	/* ...or when handed to the next owner. */
+	CHECK_EQ(hv_dlpar_mem_add(&E.f.m, E.s1, 7, real), HV_OK);
+	i = op(LP_OP_MEM_ADD, 1, 7, HV_OK);
+	CHECK_EQ(after(i), LP_INV_I4);
+	CHECK_EQ(hv_dlpar_mem_remove(&E.f.m, E.s1, 7), HV_OK);
+	CHECK_EQ(hv_dlpar_mem_add(&E.f.m, E.s0, 1, real), HV_OK);
+	/* Thorough: at the removal itself. */
+	E.x->inv.thorough = true;
+	i = op(LP_OP_MEM_REMOVE, 0, 1, HV_OK);
+	sync();
+	lp_inv_before(E.x, i);
+	CHECK_EQ(hv_dlpar_mem_remove(&E.f.m, E.s0, 1), HV_OK);
+	E.f.m.mem[fx_lmb_base(&E.f, real).v + 0x20000] = 7;
+	CHECK_EQ(after(i), LP_INV_I4);
+	CHECK(strstr(E.x->viol.msg, "scrubbed") != NULL);
+	E.f.m.mem[fx_lmb_base(&E.f, real).v + 0x20000] = 0;
+	E.x->inv.thorough = false;
+
+	/* A VPA registration left pointing into the removed logical LMB. */
+	CHECK_EQ(hv_dlpar_mem_add(&E.f.m, E.s0, 1, HV_NIL), HV_OK);
+	fx_register_vpa(&E.f, E.s0, (1ull << 18) + 0x800);
+	i = op(LP_OP_MEM_REMOVE, 0, 1, HV_OK);
+	sync();
+	lp_inv_before(E.x, i);
+	CHECK_EQ(hv_dlpar_mem_remove(&E.f.m, E.s0, 1), HV_OK);
+	CHECK(!E.f.m.part[E.s0].vcpu[0].vpa.on);
+	E.f.m.part[E.s0].vcpu[0].vpa.on = true;
+	CHECK_EQ(after(i), LP_INV_I4);
+	CHECK(strstr(E.x->viol.msg, "registration") != NULL);
+	teardown();
+}
+
+/* ---- I5 ---- */
+
+TEST(i5_dispatch_restores_saved_or_boot_state_exactly)
+{
+	struct hv_thread *t;
+	uint32_t i;
+	int th;
+
+	setup();
+	/* Boot state: a vCPU never run yet. */
+	CHECK_EQ(hv_dispatch(&E.f.m, 2, E.s0, 0), HV_OK);
+	i = op(LP_OP_DISPATCH, 0, 2, HV_OK);
+	CHECK_EQ(after(i), LP_INV_NONE);
+	t = &E.f.m.thread[2];
+	t->regs.r[HV_REG_GPR + 7] = 0x1234; /* as if the core had leaked a value into it */
+	CHECK_EQ(after(i), LP_INV_I5);
+	CHECK(strstr(E.x->viol.msg, "r7") != NULL);
+
+	/* Saved state: the harness's record of what the vCPU left with; MSR[HV] is ignored. */
+	t->regs.r[HV_REG_GPR + 7] = 0x77;
+	E.x->saved[0][0] = t->regs;
+	E.x->saved_valid[0][0] = true;
+	CHECK_EQ(hv_preempt(&E.f.m, 2), HV_OK);
+	th = fx_running_thread(&E.f, E.s0, 0);
+	CHECK(th >= 0);
+	i = op(LP_OP_DISPATCH, 0, (unsigned)th, HV_OK);
+	CHECK_EQ(after(i), LP_INV_NONE);
+	E.f.m.thread[th].regs.r[HV_REG_MSR] |= MSR_HV;
+	CHECK_EQ(after(i), LP_INV_NONE);
+	E.f.m.thread[th].regs.r[HV_REG_VR + 9] ^= 1;
+	CHECK_EQ(after(i), LP_INV_I5);
+	/* A failed dispatch is not judged. */
+	E.x->res[i].rc = HV_EBUSY;
+	CHECK_EQ(after(i), LP_INV_NONE);
+	teardown();
+}
+
+TEST(i5_preempted_thread_keeps_nothing)
+{
+	uint32_t i;
+	int th;
+
+	setup();
+	th = fx_running_thread(&E.f, E.s0, 0);
+	CHECK(th >= 0);
+	E.f.m.thread[th].regs.r[HV_REG_GPR + 20] = 0xFEED;
+	CHECK_EQ(hv_preempt(&E.f.m, (uint32_t)th), HV_OK);
+	i = op(LP_OP_PREEMPT, 0, (unsigned)th, HV_OK);
+	CHECK_EQ(after(i), LP_INV_NONE);
+	E.f.m.thread[th].regs.r[HV_REG_SPRG + 2] = 0xFEED;
+	CHECK_EQ(after(i), LP_INV_I5);
+	CHECK(strstr(E.x->viol.msg, "idle") != NULL);
+	teardown();
+}
+
+TEST(i5_thorough_sweep_compares_save_areas)
+{
+	struct hv_partition *p;
+	int th;
+
+	setup();
+	th = fx_running_thread(&E.f, E.s0, 0);
+	E.f.m.thread[th].regs.r[HV_REG_GPR + 5] = 0x55;
+	E.x->saved[0][0] = E.f.m.thread[th].regs;
+	E.x->saved_valid[0][0] = true;
+	CHECK_EQ(hv_preempt(&E.f.m, (uint32_t)th), HV_OK);
+	E.x->inv.thorough = true;
+	CHECK_EQ(full(), LP_INV_NONE);
+	p = &E.f.m.part[E.s0];
+	E.f.m.mem[p->vcpu[0].save.v + 8 * (HV_REG_GPR + 5) + 7] ^= 0x10;
+	CHECK_EQ(full(), LP_INV_I5);
+	teardown();
+}
+
+/* ---- I6 / I7 / I8 ---- */
+
+TEST(i7_return_code_outside_the_allowed_set)
+{
+	struct lp_ref_pred pred = { 0 };
+	uint32_t i;
+
+	setup();
+	i = hcall_op(0, H_ENTER, H_NOT_FOUND, (const uint64_t[9]){ 0 });
+	CHECK_EQ(lp_inv_hcall(E.x, i, &pred), LP_INV_I7);
+	CHECK(strstr(E.x->viol.msg, "allowed set") != NULL);
+	i = hcall_op(0, H_ENTER, 9999, (const uint64_t[9]){ 0 });
+	CHECK_EQ(lp_inv_hcall(E.x, i, &pred), LP_INV_I7);
+	i = hcall_op(0, H_ENTER, H_PRIVILEGE, (const uint64_t[9]){ 0 });
+	CHECK_EQ(lp_inv_hcall(E.x, i, &pred), LP_INV_NONE);
+	i = hcall_op(0, 0x28 /* H_SET_DABR: not implemented */, H_FUNCTION, (const uint64_t[9]){ 0 });
+	CHECK_EQ(lp_inv_hcall(E.x, i, &pred), LP_INV_NONE);
+	i = hcall_op(0, 0x28, H_SUCCESS, (const uint64_t[9]){ 0 });
+	CHECK_EQ(lp_inv_hcall(E.x, i, &pred), LP_INV_I7);
+	i = hcall_op(0, H_RANDOM, H_HARDWARE, (const uint64_t[9]){ 0 });
+	CHECK_EQ(lp_inv_hcall(E.x, i, &pred), LP_INV_NONE);
+	i = hcall_op(0, H_REGISTER_VPA, H_RESOURCE, (const uint64_t[9]){ 0 });
+	CHECK_EQ(lp_inv_hcall(E.x, i, &pred), LP_INV_NONE);
+	/* A skipped call is not judged. */
+	i = hcall_op(0, H_ENTER, 9999, (const uint64_t[9]){ 0 });
+	E.x->res[i].status = LP_SKIPPED;
+	CHECK_EQ(lp_inv_hcall(E.x, i, &pred), LP_INV_NONE);
+	teardown();
+}
+
+TEST(i7_and_i8_return_code_differs_from_the_model)
+{
+	struct lp_ref_pred pred = { 0 };
+	uint32_t i;
+
+	setup();
+	pred.known = true;
+	pred.rc = H_PARAMETER;
+	i = hcall_op(0, H_PUT_TCE, H_SUCCESS, (const uint64_t[9]){ lp_liobn(0, 0), 0, 0 });
+	CHECK_EQ(lp_inv_hcall(E.x, i, &pred), LP_INV_I7);
+	/* The same call naming partition 1's window by LIOBN selector: a resource resolved across partitions. */
+	E.prog.op[i].nargs = 1;
+	E.prog.op[i].arg[0].sel = LP_SEL_LIOBN;
+	E.prog.op[i].arg[0].val = 2; /* (2 >> 1) + actor = partition 1 */
+	CHECK_EQ(lp_inv_hcall(E.x, i, &pred), LP_INV_I8);
+	E.prog.op[i].arg[0].val = 4; /* (4 >> 1) % 2 == 0: its own */
+	CHECK_EQ(lp_inv_hcall(E.x, i, &pred), LP_INV_I7);
+	E.prog.op[i].arg[0].sel = LP_SEL_OTHER;
+	CHECK_EQ(lp_inv_hcall(E.x, i, &pred), LP_INV_I8);
+	pred.rc = H_SUCCESS;
+	CHECK_EQ(lp_inv_hcall(E.x, i, &pred), LP_INV_NONE);
+	teardown();
+}
+
+TEST(i6_outputs_differ_and_real_addresses_are_named)
+{
+	struct lp_ref_pred pred = { 0 };
+	uint64_t ra;
+	uint32_t i;
+
+	setup();
+	ra = real_of(E.s0, 0x7000);
+	pred.known = true;
+	pred.rc = H_SUCCESS;
+	pred.out_known = 0x3;
+	pred.out[0] = 0x4000000000001001ull;
+	pred.out[1] = 0x7000 | 0x192;
+	i = hcall_op(0, H_READ, H_SUCCESS, (const uint64_t[9]){ 0, 0 });
+	E.x->res[i].out[0] = pred.out[0];
+	E.x->res[i].out[1] = pred.out[1];
+	sync();
+	CHECK_EQ(lp_inv_hcall(E.x, i, &pred), LP_INV_NONE);
+	E.x->res[i].out[1] = ra | 0x192; /* the real page behind logical 0x7000 */
+	CHECK_EQ(lp_inv_hcall(E.x, i, &pred), LP_INV_I6);
+	CHECK(strstr(E.x->viol.msg, "real address in output r5") != NULL);
+	E.x->res[i].out[1] = 0x8000 | 0x192; /* merely wrong */
+	CHECK_EQ(lp_inv_hcall(E.x, i, &pred), LP_INV_I6);
+	CHECK(strstr(E.x->viol.msg, "output r5 differs") != NULL);
+	/* An output the model does not predict is not compared. */
+	pred.out_known = 0x1;
+	CHECK_EQ(lp_inv_hcall(E.x, i, &pred), LP_INV_NONE);
+	teardown();
+}
+
+TEST(i7_touched_state_differs_from_the_model)
+{
+	struct lp_ref_pred pred = { 0 };
+	struct hv_window *w;
+	uint64_t ptex, dw0, dw1;
+	uint32_t i;
+
+	setup();
+	lp_ref_init(&E.x->ref, &E.prog.cfg);
+	ptex = enter(E.s0, 13, 0x6000);
+	dw0 = E.f.m.part[E.s0].meta[ptex].gdw0;
+	dw1 = E.f.m.part[E.s0].meta[ptex].gdw1;
+	pred.known = true;
+	pred.rc = H_SUCCESS;
+	i = hcall_op(0, H_ENTER, H_SUCCESS, (const uint64_t[9]){ 0, ptex, dw0, dw1 });
+	sync();
+	/* The model never heard of the entry: the core's group differs. */
+	CHECK_EQ(lp_inv_hcall(E.x, i, &pred), LP_INV_I7);
+	E.x->ref.hpte[0].part = 0;
+	E.x->ref.hpte[0].ptex = ptex;
+	E.x->ref.hpte[0].dw0 = dw0;
+	E.x->ref.hpte[0].dw1 = dw1 | HPTE_R_R; /* R/C never count */
+	E.x->ref.nhptes = 1;
+	CHECK_EQ(lp_inv_hcall(E.x, i, &pred), LP_INV_NONE);
+	E.x->ref.hpte[0].dw1 ^= 0x2; /* PP differs */
+	CHECK_EQ(lp_inv_hcall(E.x, i, &pred), LP_INV_I7);
+	E.x->ref.hpte[0].dw1 ^= 0x2;
+
+	/* TCE calls: the named run of the window's logical shadow. */
+	w = window0(E.s0, 0);
+	E.x->ref.part[0].win_on[0] = true;
+	CHECK_RC(HC(&E.f, E.s0, H_PUT_TCE, w->liobn, 0x3000, 0x1000 | 3), H_SUCCESS);
+	i = hcall_op(0, H_PUT_TCE, H_SUCCESS, (const uint64_t[9]){ w->liobn, 0x3000, 0x1003 });
+	sync();
+	CHECK_EQ(lp_inv_hcall(E.x, i, &pred), LP_INV_I7);
+	E.x->ref.part[0].tce[0][3] = 0x1003;
+	CHECK_EQ(lp_inv_hcall(E.x, i, &pred), LP_INV_NONE);
+	/* The model is off (overflow): nothing is compared. */
+	E.x->ref.part[0].tce[0][3] = 0;
+	E.x->ref.overflow = true;
+	CHECK_EQ(lp_inv_hcall(E.x, i, &pred), LP_INV_NONE);
+	teardown();
+}
+
+TEST(full_sweep_compares_the_model_view)
+{
+	struct hv_window *w;
+	uint64_t ptex;
+
+	setup();
+	lp_ref_init(&E.x->ref, &E.prog.cfg);
+	ptex = enter(E.s0, 21, 0x5000);
+	CHECK_EQ(full(), LP_INV_I7); /* the core has an entry the model does not */
+	E.x->ref.hpte[0].part = 0;
+	E.x->ref.hpte[0].ptex = ptex;
+	E.x->ref.hpte[0].dw0 = E.f.m.part[E.s0].meta[ptex].gdw0;
+	E.x->ref.hpte[0].dw1 = E.f.m.part[E.s0].meta[ptex].gdw1;
+	E.x->ref.nhptes = 1;
+	CHECK_EQ(full(), LP_INV_NONE);
+	/* A real page number in the guest view: H_READ would leak it (I6). */
+	E.f.m.part[E.s0].meta[ptex].gdw1 = (E.f.m.part[E.s0].meta[ptex].gdw1 & 0xFFF) | real_of(E.s0, 0);
+	CHECK_EQ(full(), LP_INV_I6);
+	E.f.m.part[E.s0].meta[ptex].gdw1 = E.x->ref.hpte[0].dw1;
+	/* The guest view silently dropped. */
+	E.f.m.part[E.s0].meta[ptex].gdw0 = 0;
+	CHECK_EQ(full(), LP_INV_I7);
+	E.f.m.part[E.s0].meta[ptex].gdw0 = E.x->ref.hpte[0].dw0;
+	CHECK_EQ(full(), LP_INV_NONE);
+	/* Partition 0's window handed to partition 1 under the same LIOBN. */
+	w = window0(E.s0, 0);
+	E.x->ref.part[0].win_on[0] = true;
+	CHECK_EQ(full(), LP_INV_NONE);
+	w->owner = (uint8_t)E.s1;
+	CHECK_EQ(full(), LP_INV_I8);
+	teardown();
+}
+
+/* ---- I9 ---- */
+
+TEST(i9_stale_translation_in_the_emulated_tlb)
+{
+	struct lp_tlb_entry *t;
+	uint64_t ptex, hw1;
+	uint32_t i;
+
+	setup();
+	ptex = enter(E.s0, 0x10, 0x4000);
+	hw1 = hv_ld_be64(hw(E.s0, ptex) + 8);
+	t = &E.x->tlb[3];
+	t->valid = true;
+	t->machine = 0;
+	t->slot = (uint8_t)E.s0;
+	t->ptex = ptex;
+	t->va = (VSID << 28) | (0x10ull << 12);
+	t->ea_page = 0x10ull << 12;
+	t->ra_page = hw1 & HPTE_R3_RPN;
+	t->writable = true;
+	i = op(LP_OP_LOAD, 0, 0, 0);
+	CHECK_EQ(after(i), LP_INV_NONE);
+	/* Write-protected (PP 011) behind the TLB's back. */
+	hv_st_be64(hw(E.s0, ptex) + 8, hw1 | 3);
+	CHECK_EQ(after(i), LP_INV_I9);
+	t->writable = false;
+	CHECK_EQ(after(i), LP_INV_NONE);
+	/* Removed without the flush. */
+	CHECK_RC(HC(&E.f, E.s0, H_REMOVE, 0, ptex, 0), H_SUCCESS);
+	CHECK_EQ(after(i), LP_INV_I9);
+	CHECK_EQ(full(), LP_INV_I9);
+	t->valid = false;
+	CHECK_EQ(after(i), LP_INV_NONE);
+	teardown();
+}
+
+/* ---- I11 ---- */
+
+static uint32_t relocate_op(void)
+{
+	uint32_t i = op(LP_OP_RELOCATE, 0, 1, HV_OK);
+
+	sync();
+	lp_inv_before(E.x, i);
+	return i;
+}
+
+TEST(i11_relocation_preserves_the_view_or_is_caught)
+{
+	struct hv_window *w;
+	uint32_t i, old, now;
+	uint64_t ptex, la = (1ull << 18) + 0x6000;
+
+	setup();
+	ptex = enter(E.s0, 0x21, la);
+	w = window0(E.s0, 0);
+	CHECK_RC(HC(&E.f, E.s0, H_PUT_TCE, w->liobn, 0x1000, la | 3), H_SUCCESS);
+	fx_write64(&E.f, E.s0, la + 0x10, 0x0123456789ABCDEFull);
+
+	/* A correct relocation. */
+	old = fx_real_lmb_of(&E.f, E.s0, la);
+	i = relocate_op();
+	CHECK_EQ(hv_lmb_relocate(&E.f.m, E.s0, 1, HV_NIL), HV_OK);
+	CHECK_EQ(after(i), LP_INV_NONE);
+	now = fx_real_lmb_of(&E.f, E.s0, la);
+	CHECK(now != old);
+
+	/* A byte of logical memory lost in the copy. */
+	i = relocate_op();
+	CHECK_EQ(hv_lmb_relocate(&E.f.m, E.s0, 1, HV_NIL), HV_OK);
+	E.f.m.mem[fx_real(&E.f, E.s0, la + 0x10).v] ^= 0xFF;
+	CHECK_EQ(after(i), LP_INV_I11);
+	CHECK(strstr(E.x->viol.msg, "contents") != NULL);
+	E.f.m.mem[fx_real(&E.f, E.s0, la + 0x10).v] ^= 0xFF;
+
+	/* An HPTE left on the old page. */
+	old = fx_real_lmb_of(&E.f, E.s0, la);
+	i = relocate_op();
+	CHECK_EQ(hv_lmb_relocate(&E.f.m, E.s0, 1, HV_NIL), HV_OK);
+	{
+		uint64_t hw1 = hv_ld_be64(hw(E.s0, ptex) + 8);
+		uint64_t ra = (uint64_t)old << E.f.m.lmb_shift | (la & 0x3FFFF);
+
+		hv_st_be64(hw(E.s0, ptex) + 8, (hw1 & ~HPTE_R3_RPN) | ra);
+		CHECK_EQ(after(i), LP_INV_I11);
+		CHECK(strstr(E.x->viol.msg, "left the partition") != NULL);
+		hv_st_be64(hw(E.s0, ptex) + 8, hw1);
+	}
+	/* ...or moved to the wrong page inside the partition's own memory. */
+	i = relocate_op();
+	CHECK_EQ(hv_lmb_relocate(&E.f.m, E.s0, 1, HV_NIL), HV_OK);
+	{
+		uint64_t hw1 = hv_ld_be64(hw(E.s0, ptex) + 8);
+
+		hv_st_be64(hw(E.s0, ptex) + 8, (hw1 & ~HPTE_R3_RPN) | real_of(E.s0, 0x2000));
+		CHECK_EQ(after(i), LP_INV_I11);
+		CHECK(strstr(E.x->viol.msg, "retargeted") != NULL);
+		hv_st_be64(hw(E.s0, ptex) + 8, hw1);
+	}
+	/* A TCE left on the old page. */
+	i = relocate_op();
+	old = fx_real_lmb_of(&E.f, E.s0, la);
+	CHECK_EQ(hv_lmb_relocate(&E.f.m, E.s0, 1, HV_NIL), HV_OK);
+	hv_st_be64(E.f.m.mem + w->table.v + 8, ((uint64_t)old << E.f.m.lmb_shift | 0x6000) | 3);
+	CHECK_EQ(after(i), LP_INV_I11);
+	teardown();
+}
+
+TEST(i11_migration_preserves_the_view_and_frees_the_source)
+{
+	struct hv_window *w;
+	uint32_t i, dslot, real0;
+	uint64_t la = 0x9000;
+
+	setup();
+	fx_init(&E.f1, NULL, 0);
+	E.have1 = true;
+	enter(E.s0, 0x33, la);
+	w = window0(E.s0, 0);
+	CHECK_RC(HC(&E.f, E.s0, H_PUT_TCE, w->liobn, 0, la | 1), H_SUCCESS);
+	fx_register_vpa(&E.f, E.s0, 0x2000); /* the yield count moves while it is preempted */
+	fx_write64(&E.f, E.s0, la, 0xABCDEF);
+	real0 = fx_real_lmb_of(&E.f, E.s0, 0);
+
+	i = op(LP_OP_MIGRATE, 0, 0, HV_OK);
+	sync();
+	lp_inv_before(E.x, i);
+	CHECK_EQ(hv_partition_migrate(&E.f.m, E.s0, &E.f1.m, &dslot), HV_OK);
+	E.x->loc[0].machine = 1;
+	E.x->loc[0].slot = (uint8_t)dslot;
+	CHECK_EQ(after(i), LP_INV_NONE);
+	CHECK(E.x->inv.freed[0][real0 / 64] & (1ull << (real0 % 64)));
+	CHECK_EQ(full(), LP_INV_NONE);
+
+	/* Back again, but the source keeps a dirty page (thorough: found at the migration). */
+	E.x->inv.thorough = true;
+	i = op(LP_OP_MIGRATE, 0, 0, HV_OK);
+	sync();
+	lp_inv_before(E.x, i);
+	real0 = (uint32_t)(fx_real(&E.f1, dslot, 0).v >> E.f1.m.lmb_shift);
+	CHECK_EQ(hv_partition_migrate(&E.f1.m, dslot, &E.f.m, &dslot), HV_OK);
+	E.x->loc[0].machine = 0;
+	E.x->loc[0].slot = (uint8_t)dslot;
+	E.f1.m.mem[((uint64_t)real0 << E.f1.m.lmb_shift) + 0x1000] = 3;
+	CHECK_EQ(after(i), LP_INV_I11);
+	CHECK(strstr(E.x->viol.msg, "scrubbed") != NULL);
+	teardown();
+}
+
+TEST(snapshot_serves_only_its_own_operation)
+{
+	uint32_t i, j;
+
+	setup();
+	i = op(LP_OP_MEM_REMOVE, 0, 1, HV_OK);
+	sync();
+	lp_inv_before(E.x, i);
+	CHECK(E.x->inv.snap.valid);
+	/* Another operation runs first (the snapshot is dropped), then the removal is not judged stale. */
+	j = op(LP_OP_LOAD, 0, 0, 0);
+	CHECK_EQ(after(j), LP_INV_NONE);
+	CHECK(!E.x->inv.snap.valid);
+	CHECK_EQ(hv_dlpar_mem_remove(&E.f.m, E.s0, 1), HV_OK);
+	CHECK_EQ(after(i), LP_INV_NONE);
+	teardown();
+}

@@ -1,0 +1,845 @@
+/*
+ * The text form of programs (lparsec/text.h): exact binary -> text -> binary
+ * round trips, the parser's errors with line and column, the printer's
+ * exact output, and the exit codes of lparsec-repro / lparsec-fmt.
+ */
+#include <dirent.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "hv/papr.h"
+#include "hv/regs.h"
+#include "lparsec/runner.h"
+#include "lparsec/text.h"
+#include "testlib.h"
+
+/* ---- helpers ---- */
+
+/* Prints p (with x) into a malloc'd string. */
+static char *print_str(const struct lp_prog *p, const struct lp_exec *x)
+{
+	char *s = NULL;
+	size_t n = 0;
+	FILE *f = open_memstream(&s, &n);
+
+	CHECK(f != NULL);
+	CHECK_EQ(lp_text_print(f, p, x), 0);
+	CHECK_EQ(fclose(f), 0);
+	return s;
+}
+
+static struct lp_prog prog_a, prog_b;
+static uint8_t bin_a[LP_MAX_BIN], bin_b[LP_MAX_BIN];
+
+/*
+ * print(p) parses back to a program with p's exact encoding. Returns false
+ * (after printing the text and the error) if not.
+ */
+static bool round_trips(const struct lp_prog *p)
+{
+	char err[256];
+	char *text = print_str(p, NULL);
+	size_t na = lp_prog_encode(p, bin_a, sizeof(bin_a)), nb;
+	bool ok;
+
+	if (lp_text_parse(text, strlen(text), &prog_b, err, sizeof(err))) {
+		fprintf(stderr, "parse failed: %s\n%s", err, text);
+		free(text);
+		return false;
+	}
+	nb = lp_prog_encode(&prog_b, bin_b, sizeof(bin_b));
+	ok = na == nb && memcmp(bin_a, bin_b, na) == 0;
+	if (!ok) {
+		fprintf(stderr, "encodings differ (%zu vs %zu bytes) for:\n%s", na, nb, text);
+	}
+	free(text);
+	return ok;
+}
+
+static uint64_t xorshift(uint64_t *s)
+{
+	*s ^= *s << 13;
+	*s ^= *s >> 7;
+	*s ^= *s << 17;
+	return *s;
+}
+
+/* Parses text expecting failure with an error that starts with want. */
+static bool parse_fails(const char *text, const char *want)
+{
+	char err[256];
+	struct lp_prog *p = &prog_b;
+
+	if (lp_text_parse(text, strlen(text), p, err, sizeof(err)) == 0) {
+		fprintf(stderr, "parsed, but expected '%s':\n%s\n", want, text);
+		return false;
+	}
+	if (strncmp(err, want, strlen(want)) != 0) {
+		fprintf(stderr, "error '%s'\nexpected '%s...'\n", err, want);
+		return false;
+	}
+	return true;
+}
+
+static bool parse_ok(const char *text, struct lp_prog *p)
+{
+	char err[256];
+
+	if (lp_text_parse(text, strlen(text), p, err, sizeof(err))) {
+		fprintf(stderr, "parse error: %s\n", err);
+		return false;
+	}
+	return true;
+}
+
+/* ---- round trips ---- */
+
+TEST(roundtrip_random_bytes)
+{
+	uint8_t buf[600];
+	uint64_t s = 0x9e3779b97f4a7c15ull;
+	unsigned i, j;
+
+	for (i = 0; i < 1000; i++) {
+		size_t len = (size_t)(xorshift(&s) % 601);
+
+		for (j = 0; j < len; j++) {
+			buf[j] = (uint8_t)xorshift(&s);
+		}
+		/* Some inputs with the header, some with long runs of ops. */
+		if (i % 3 == 0 && len >= 3) {
+			buf[0] = 'L';
+			buf[1] = 'P';
+			buf[2] = LP_VERSION;
+		}
+		lp_prog_decode(buf, len, &prog_a);
+		if (!round_trips(&prog_a)) {
+			fprintf(stderr, "input %u (%zu bytes)\n", i, len);
+			CHECK(0);
+		}
+	}
+}
+
+/* Small-valued bytes reach every op kind and selector with in-range parameters. */
+TEST(roundtrip_small_bytes)
+{
+	uint8_t buf[400];
+	uint64_t s = 12345;
+	unsigned i, j;
+
+	for (i = 0; i < 500; i++) {
+		size_t len = (size_t)(xorshift(&s) % 400);
+
+		for (j = 0; j < len; j++) {
+			buf[j] = (uint8_t)(xorshift(&s) % (i % 2 ? 20 : 4));
+		}
+		lp_prog_decode(buf, len, &prog_a);
+		if (!round_trips(&prog_a)) {
+			fprintf(stderr, "input %u (%zu bytes)\n", i, len);
+			CHECK(0);
+		}
+	}
+}
+
+/* Every kind, every selector, every named opcode, every edge, raw a= values. */
+TEST(roundtrip_every_construct)
+{
+	struct lp_prog *p = &prog_a;
+	unsigned k, i, n = 0;
+
+	memset(p, 0, sizeof(*p));
+	p->cfg.nparts = 3;
+	p->cfg.threads = 4;
+	for (i = 0; i < LP_MAX_PARTS; i++) {
+		p->cfg.lmbs[i] = (uint8_t)(1 + i * 2);
+		p->cfg.vcpus[i] = (uint8_t)(4 - i);
+		p->cfg.windows[i] = (uint8_t)(i % 3);
+		p->cfg.shared[i] = i % 2;
+	}
+	for (k = 0; k < LP_OP_COUNT && n < LP_MAX_OPS; k++) {
+		for (i = 0; i < 3 && n < LP_MAX_OPS; i++) {
+			struct lp_op *o = &p->op[n++];
+
+			o->kind = (uint8_t)k;
+			o->part = (uint8_t)(i % 3);
+			o->vcpu = (uint8_t)i;
+			o->a = (uint8_t)(i == 2 ? 200 : i);
+			o->reg = (uint16_t)(i * 100 + 7);
+			o->value = 0xfedcba9876543210ull >> i;
+			o->opcode = i == 2 ? 0x28 : lp_hcall_opcodes[(k + i) % lp_hcall_opcode_count];
+			o->nargs = (uint8_t)(k == LP_OP_HCALL ? 9 : 1);
+			for (unsigned a = 0; a < 9; a++) {
+				o->arg[a].sel = (uint8_t)((a + i * 9) % LP_SEL_COUNT);
+				o->arg[a].val = 0x123456789abcdef0ull >> (a * 3);
+			}
+		}
+	}
+	for (i = 0; i < lp_hcall_opcode_count && n < LP_MAX_OPS; i++) {
+		struct lp_op *o = &p->op[n++];
+
+		memset(o, 0, sizeof(*o));
+		o->kind = LP_OP_HCALL;
+		o->opcode = lp_hcall_opcodes[i];
+		o->nargs = (uint8_t)(i % 10);
+		for (unsigned a = 0; a < o->nargs; a++) {
+			o->arg[a].sel = LP_SEL_EDGE;
+			o->arg[a].val = (i * 9 + a) % (LP_EDGE_COUNT + 3);
+		}
+	}
+	p->nops = n;
+	lp_prog_normalize(p);
+	CHECK(round_trips(p));
+}
+
+/*
+ * Every file under corpora/: text programs (*.txt, or what looks like text)
+ * parse and round-trip through binary, binary files through text.
+ */
+static unsigned corpus_files;
+
+static void corpus_walk(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+
+	if (!d) {
+		return;
+	}
+	while ((e = readdir(d)) != NULL) {
+		char path[1024];
+		struct stat st;
+		FILE *f;
+		char *data;
+		size_t len;
+
+		if (e->d_name[0] == '.') {
+			continue;
+		}
+		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+		if (stat(path, &st)) {
+			continue;
+		}
+		if (S_ISDIR(st.st_mode)) {
+			corpus_walk(path);
+			continue;
+		}
+		if (!S_ISREG(st.st_mode) || st.st_size > (1 << 20) || strstr(e->d_name, ".dict") ||
+		    strstr(e->d_name, ".options") || strstr(e->d_name, ".md")) {
+			continue;
+		}
+		f = fopen(path, "rb");
+		CHECK(f != NULL);
+		data = malloc((size_t)st.st_size + 1);
+		CHECK(data != NULL);
+		len = fread(data, 1, (size_t)st.st_size, f);
+		fclose(f);
+		corpus_files++;
+		if (strstr(e->d_name, ".txt") || lp_looks_like_text((const uint8_t *)data, len)) {
+			char err[256];
+
+			if (lp_text_parse(data, len, &prog_a, err, sizeof(err))) {
+				fprintf(stderr, "%s: %s\n", path, err);
+				free(data);
+				CHECK(0);
+			}
+		} else {
+			lp_prog_decode((const uint8_t *)data, len, &prog_a);
+		}
+		free(data);
+		if (!round_trips(&prog_a)) {
+			fprintf(stderr, "corpus file %s\n", path);
+			CHECK(0);
+		}
+	}
+	closedir(d);
+}
+
+TEST(roundtrip_corpora)
+{
+	char dir[1024];
+	const char *src = __FILE__, *cut = strstr(src, "harness/tests/test_text.c");
+
+	/* The corpora sit at the root of the source tree this file belongs to. */
+	if (!cut) {
+		fprintf(stderr, "cannot find the source tree from %s; skipped\n", src);
+		return;
+	}
+	snprintf(dir, sizeof(dir), "%.*scorpora", (int)(cut - src), src);
+	corpus_files = 0;
+	corpus_walk(dir);
+	printf("%u corpus files round-trip\n", corpus_files);
+}
+
+/* ---- printing ---- */
+
+static void small_program(struct lp_prog *p)
+{
+	struct lp_op *o;
+
+	memset(p, 0, sizeof(*p));
+	p->cfg.nparts = 2;
+	p->cfg.threads = 2;
+	p->cfg.lmbs[0] = 4;
+	p->cfg.vcpus[0] = 2;
+	p->cfg.windows[0] = 1;
+	p->cfg.shared[0] = true;
+	p->cfg.lmbs[1] = 1;
+	p->cfg.vcpus[1] = 1;
+	p->cfg.shared[1] = false;
+	p->cfg.lmbs[2] = p->cfg.lmbs[3] = 1;
+	p->cfg.vcpus[2] = p->cfg.vcpus[3] = 1;
+	p->cfg.shared[2] = true;
+	p->cfg.shared[3] = false; /* beyond parts, not the default: printed */
+
+	o = &p->op[p->nops++];
+	o->kind = LP_OP_HCALL;
+	o->opcode = H_ENTER;
+	o->nargs = 4;
+	o->arg[1] = (struct lp_arg){ LP_SEL_HASH, 0x10203 };
+	o->arg[2] = (struct lp_arg){ LP_SEL_PTEH, 0x10203 };
+	o->arg[3] = (struct lp_arg){ LP_SEL_PTEL, 0x1000002 };
+	o = &p->op[p->nops++];
+	o->kind = LP_OP_MEM_ADD;
+	o->part = 1;
+	o->a = 3;
+	o = &p->op[p->nops++];
+	o->kind = LP_OP_DISPATCH;
+	o->vcpu = 1;
+	o->a = 1;
+	o = &p->op[p->nops++];
+	o->kind = LP_OP_DMA_WRITE;
+	o->nargs = 1;
+	o->arg[0] = (struct lp_arg){ LP_SEL_IOBA, 5 };
+	o->value = 0x1234;
+	o = &p->op[p->nops++];
+	o->kind = LP_OP_PLANT;
+	o->reg = HV_REG_GPR + 12;
+	o->value = 0xdead;
+	o = &p->op[p->nops++];
+	o->kind = LP_OP_HCALL;
+	o->opcode = H_REMOVE;
+	o->nargs = 3;
+	o->arg[1] = (struct lp_arg){ LP_SEL_PTEX, 0xff };
+	o->arg[2] = (struct lp_arg){ LP_SEL_EDGE, LP_EDGE_NHPTE_M1 };
+	o = &p->op[p->nops++];
+	o->kind = LP_OP_PREEMPT;
+	o->a = 1;
+	o = &p->op[p->nops++];
+	o->kind = LP_OP_MEM_REMOVE;
+	o->part = 1;
+	o->vcpu = 2;
+	o->a = 0x80;
+	o = &p->op[p->nops++];
+	o->kind = LP_OP_HCALL;
+	o->opcode = 0x28;
+	o->nargs = 1;
+	o->arg[0] = (struct lp_arg){ LP_SEL_LIT, 1 };
+	o = &p->op[p->nops++];
+	o->kind = LP_OP_BACKDOOR;
+	o->a = 3;
+	o = &p->op[p->nops++];
+	o->kind = LP_OP_LOAD;
+	o->vcpu = 1;
+	o->nargs = 1;
+	o->arg[0] = (struct lp_arg){ LP_SEL_EA, 0x10203 };
+}
+
+static const char small_text[] =
+	"lparsec program v1\n"
+	"config parts=2 threads=2\n"
+	"part p0 lmbs=4 vcpus=2 windows=1 shared\n"
+	"part p1 lmbs=1 vcpus=1 windows=0 dedicated\n"
+	"part p3 lmbs=1 vcpus=1 windows=0 dedicated  # not used (beyond parts)\n"
+	"p0.v0 H_ENTER flags=0x0 ptex=hash(0x10203) pteh=pteh(0x10203) ptel=ptel(0x1000002)\n"
+	"p1 mem_add lmb=3\n"
+	"p0.v1 dispatch thread=1\n"
+	"p0 dma_write win=0 addr=ioba(0x5) value=0x1234\n"
+	"p0.v0 plant reg=r12 value=0xdead\n"
+	"p0.v0 H_REMOVE flags=0x0 ptex=ptex(0xff) avpn=edge(nhpte-1)\n"
+	"preempt thread=1\n"
+	"p1.v2 mem_remove a=0x80\n"
+	"p0.v0 hcall(0x28) a0=0x1\n"
+	"backdoor kind=3 value=0x0\n"
+	"p0.v1 load addr=ea(0x10203)\n";
+
+TEST(print_small_program_exactly)
+{
+	char *text;
+
+	small_program(&prog_a);
+	text = print_str(&prog_a, NULL);
+	if (strcmp(text, small_text) != 0) {
+		fprintf(stderr, "got:\n%s\nexpected:\n%s", text, small_text);
+		free(text);
+		CHECK(0);
+	}
+	free(text);
+	CHECK(round_trips(&prog_a));
+}
+
+TEST(print_annotated_results)
+{
+	struct lp_exec *x = calloc(1, sizeof(*x));
+	char *text;
+	const char *want =
+		"p0.v0 H_ENTER flags=0x0 ptex=hash(0x10203) pteh=pteh(0x10203) ptel=ptel(0x1000002)"
+		"  # H_SUCCESS r4=0x3898 | ptex=0x3898 pteh=0x4000010203001 ptel=0x100192\n"
+		"p1 mem_add lmb=3  # HV error -3\n"
+		"p0.v1 dispatch thread=1  # skipped\n"
+		"p0 dma_write win=0 addr=ioba(0x5) value=0x1234  # fault | addr=0x5000\n"
+		"p0.v0 plant reg=r12 value=0xdead  # ok\n"
+		"p0.v0 H_REMOVE flags=0x0 ptex=ptex(0xff) avpn=edge(nhpte-1)  # H_NOT_FOUND | ptex=0x3897 avpn=0x3fff\n"
+		"preempt thread=1  # ok\n"
+		"p1.v2 mem_remove a=0x80  # HV error -2\n"
+		"p0.v0 hcall(0x28) a0=0x1  # H_FUNCTION\n"
+		"# VIOLATION I7 after op 8: failing hcall changed state\n"
+		"backdoor kind=3 value=0x0\n"
+		"p0.v1 load addr=ea(0x10203)\n";
+
+	CHECK(x != NULL);
+	small_program(&prog_a);
+	x->ops_run = 9;
+	x->res[0].rc = H_SUCCESS;
+	x->res[0].out[0] = 0x3898;
+	x->res[0].arg[1] = 0x3898;
+	x->res[0].arg[2] = 0x4000010203001ull;
+	x->res[0].arg[3] = 0x100192;
+	x->res[1].rc = -3;
+	x->res[2].status = LP_SKIPPED;
+	x->res[3].status = LP_FAULT;
+	x->res[3].arg[0] = 0x5000;
+	x->res[5].rc = H_NOT_FOUND;
+	x->res[5].arg[1] = 0x3897;
+	x->res[5].arg[2] = 0x3fff;
+	x->res[7].rc = -2;
+	x->res[8].rc = H_FUNCTION;
+	x->viol.inv = LP_INV_I7;
+	x->viol.op = 8;
+	snprintf(x->viol.msg, sizeof(x->viol.msg), "failing hcall changed state");
+	text = print_str(&prog_a, x);
+	/* Skip the configuration lines. */
+	{
+		const char *ops = strstr(text, "p0.v0 H_ENTER");
+
+		CHECK(ops != NULL);
+		if (strcmp(ops, want) != 0) {
+			fprintf(stderr, "got:\n%s\nexpected:\n%s", ops, want);
+			free(text);
+			free(x);
+			CHECK(0);
+		}
+	}
+	/* The annotated text parses back to the same program. */
+	CHECK(parse_ok(text, &prog_b));
+	CHECK_EQ(lp_prog_encode(&prog_a, bin_a, sizeof(bin_a)), lp_prog_encode(&prog_b, bin_b, sizeof(bin_b)));
+	CHECK(memcmp(bin_a, bin_b, lp_prog_encode(&prog_a, bin_a, sizeof(bin_a))) == 0);
+	free(text);
+
+	/* A violation found by the final sweep goes after the last operation; a LOAD shows what it read. */
+	x->ops_run = prog_a.nops;
+	x->res[9].rc = 0;
+	x->res[10].rc = 0;
+	x->res[10].out[0] = 0x55;
+	x->res[10].arg[0] = 0x10203000;
+	x->viol.op = (uint16_t)prog_a.nops;
+	x->viol.inv = LP_INV_I1;
+	text = print_str(&prog_a, x);
+	CHECK(strstr(text, "p0.v1 load addr=ea(0x10203)  # read 0x55 | addr=0x10203000\n"
+			   "# VIOLATION I1 in the final sweep: failing hcall changed state\n") != NULL);
+	free(text);
+	free(x);
+}
+
+/* ---- parsing ---- */
+
+TEST(parse_comments_defaults_and_aliases)
+{
+	struct lp_prog *p = &prog_a;
+	const char *text = "# a comment line\n"
+			   "\n"
+			   "   config threads=3   # parts stays 1\n"
+			   "part p0 vcpus=2\r\n"
+			   "p0.v1 H_ENTER a0=5 ptex=-1 a2=pteh(7) ptel=lit(0x10)\n"
+			   "\tp0 H_PROD\n"
+			   "p0.v3 hcall(0x8) a0=edge(2^63) a1=edge(0x20) a2=ptex(-128)\n"
+			   "backdoor value=18446744073709551615\n"
+			   "p0.v0 plant reg=vr3l\n"
+			   "p0 mem_add\n";
+
+	CHECK(parse_ok(text, p));
+	CHECK_EQ(p->cfg.nparts, 1);
+	CHECK_EQ(p->cfg.threads, 3);
+	CHECK_EQ(p->cfg.vcpus[0], 2);
+	CHECK_EQ(p->cfg.lmbs[0], 1);
+	CHECK_EQ(p->cfg.windows[0], 0);
+	CHECK(p->cfg.shared[0]);
+	CHECK(p->cfg.shared[3]);
+	CHECK_EQ(p->nops, 6);
+	CHECK_EQ(p->op[0].kind, LP_OP_HCALL);
+	CHECK_EQ(p->op[0].opcode, H_ENTER);
+	CHECK_EQ(p->op[0].vcpu, 1);
+	CHECK_EQ(p->op[0].nargs, 4);
+	CHECK_EQ(p->op[0].arg[0].val, 5);
+	CHECK_EQ(p->op[0].arg[1].sel, LP_SEL_LIT);
+	CHECK_EQ(p->op[0].arg[1].val, ~0ull);
+	CHECK_EQ(p->op[0].arg[2].sel, LP_SEL_PTEH);
+	CHECK_EQ(p->op[0].arg[2].val, 7);
+	CHECK_EQ(p->op[0].arg[3].sel, LP_SEL_LIT);
+	CHECK_EQ(p->op[1].opcode, H_PROD);
+	CHECK_EQ(p->op[1].nargs, 0);
+	CHECK_EQ(p->op[2].opcode, H_ENTER);
+	CHECK_EQ(p->op[2].vcpu, 3);
+	CHECK_EQ(p->op[2].arg[0].sel, LP_SEL_EDGE);
+	CHECK_EQ(p->op[2].arg[0].val, LP_EDGE_2_63);
+	CHECK_EQ(p->op[2].arg[1].val, 0x20);
+	CHECK_EQ(p->op[2].arg[2].sel, LP_SEL_PTEX);
+	CHECK_EQ(p->op[2].arg[2].val, 0x80);
+	CHECK_EQ(p->op[3].kind, LP_OP_BACKDOOR);
+	CHECK_EQ(p->op[3].value, ~0ull);
+	CHECK_EQ(p->op[4].reg, hv_reg_lookup("vr3l"));
+	CHECK_EQ(p->op[5].kind, LP_OP_MEM_ADD);
+	CHECK_EQ(p->op[5].a, 0);
+	/* Empty text: the default program. */
+	CHECK(parse_ok("", p));
+	CHECK_EQ(p->nops, 0);
+	CHECK_EQ(p->cfg.nparts, 1);
+}
+
+TEST(parse_header_rules)
+{
+	CHECK(parse_ok("# first\nlparsec program v1\nconfig parts=1\n", &prog_a));
+	CHECK(parse_fails("config parts=1\nlparsec program v1\n",
+			  "line 2, column 1: 'lparsec program' header must be the first line"));
+	CHECK(parse_fails("lparsec program v2\n", "line 1, column 17: unsupported version 'v2'"));
+	CHECK(parse_fails("lparsec prog v1\n", "line 1, column 9: expected 'lparsec program v1'"));
+	CHECK(parse_fails("lparsec program v1 extra\n", "line 1, column 20: unexpected 'extra'"));
+}
+
+TEST(parse_errors_names)
+{
+	/* Unknown operation / hcall name. */
+	CHECK(parse_fails("lparsec program v1\np0.v0 H_FROB flags=0\n", "line 2, column 7: unknown operation 'H_FROB'"));
+	CHECK(parse_fails("p0 mem_ad lmb=1\n", "line 1, column 4: unknown operation 'mem_ad'"));
+	CHECK(parse_fails("frobnicate\n", "line 1, column 1: unknown operation 'frobnicate'"));
+	/* Bad actor. */
+	CHECK(parse_fails("p0.x1 cpu_add\n", "line 1, column 4: bad actor 'p0.x1'"));
+	CHECK(parse_fails("pz cpu_add\n", "line 1, column 1: unknown operation 'pz'"));
+	CHECK(parse_fails("p0.v cpu_add\n", "line 1, column 4: bad actor 'p0.v'"));
+	CHECK(parse_fails("p0.v0\n", "line 1, column 6: missing operation after the actor"));
+	/* Unknown field / argument name. */
+	CHECK(parse_fails("p0 mem_add lmbb=1\n", "line 1, column 12: unknown field 'lmbb' for mem_add (lmb)"));
+	CHECK(parse_fails("p0 migrate win=1\n", "line 1, column 12: unknown field 'win' for migrate (it takes none)"));
+	CHECK(parse_fails("config parts=1 cpus=2\n", "line 1, column 16: unknown config field 'cpus'"));
+	CHECK(parse_fails("part p0 lmbs=1 foo=2\n", "line 1, column 16: unknown partition field 'foo'"));
+	CHECK(parse_fails("p0.v0 H_ENTER flags=0 pteh=0\n",
+			  "line 1, column 23: argument 'pteh' out of order: argument 1 is ptex or a1"));
+	CHECK(parse_fails("p0.v0 H_ENTER flags=0 zap=0\n", "line 1, column 23: unknown argument 'zap' for H_ENTER"));
+	/* Bad selector / register / edge names. */
+	CHECK(parse_fails("p0.v0 H_READ flags=0 ptex=hsh(0x1)\n", "line 1, column 27: unknown selector 'hsh'"));
+	CHECK(parse_fails("p0.v0 plant reg=r32 value=1\n", "line 1, column 17: unknown register 'r32'"));
+	CHECK(parse_fails("p0.v0 H_READ flags=edge(nhpte-2)\n", "line 1, column 25: unknown edge 'nhpte-2'"));
+	/* Field syntax. */
+	CHECK(parse_fails("p0 mem_add 3\n", "line 1, column 12: expected name=value, got '3'"));
+	CHECK(parse_fails("p0 mem_add lmb=1 lmb=2\n", "line 1, column 18: field 'lmb' given twice"));
+	CHECK(parse_fails("p0 mem_add lmb=1 a=2\n", "line 1, column 18: field 'a' given twice"));
+}
+
+TEST(parse_errors_ranges)
+{
+	CHECK(parse_fails("config parts=5\n", "line 1, column 14: parts=5 out of range 1..4"));
+	CHECK(parse_fails("config threads=0\n", "line 1, column 16: threads=0 out of range 1..4"));
+	CHECK(parse_fails("\npart p0 lmbs=9\n", "line 2, column 14: lmbs=9 out of range 1..8"));
+	CHECK(parse_fails("part p0 windows=3\n", "line 1, column 17: windows=3 out of range 0..2"));
+	CHECK(parse_fails("part p4 lmbs=1\n", "line 1, column 6: partition 'p4' out of range p0..p3"));
+	CHECK(parse_fails("config parts=2 threads=2\np0.v0 dispatch thread=9\n",
+			  "line 2, column 23: thread=9 out of range 0..3"));
+	CHECK(parse_fails("p0.v0 dispatch a=256\n", "line 1, column 18: a=256 out of range 0..255"));
+	CHECK(parse_fails("p0 win_assign win=2\n", "line 1, column 19: win=2 out of range 0..1"));
+	CHECK(parse_fails("config parts=2\np2 migrate\n", "line 2, column 1: partition p2 does not exist (config parts=2)"));
+	CHECK(parse_fails("p0.v4 cpu_add\n", "line 1, column 4: vCPU v4 out of range v0..v3"));
+	/* Selector values wider than the selector. */
+	CHECK(parse_fails("p0.v0 H_READ flags=0 ptex=ptex(0x100)\n", "line 1, column 32: ptex '0x100' wider than 1 byte"));
+	CHECK(parse_fails("p0.v0 H_READ flags=0 ptex=hash(0x100000000)\n",
+			  "line 1, column 32: hash '0x100000000' wider than 4 bytes"));
+	CHECK(parse_fails("p0 dma_read addr=ioba(70000)\n", "line 1, column 23: ioba '70000' wider than 2 bytes"));
+	CHECK(parse_fails("p0.v0 H_READ flags=0x10000000000000000\n",
+			  "line 1, column 20: value '0x10000000000000000' does not fit 64 bits"));
+	CHECK(parse_fails("p0.v0 store value=18446744073709551616\n",
+			  "line 1, column 19: value '18446744073709551616' does not fit 64 bits"));
+	/* Too many operations / arguments. */
+	{
+		char *text = malloc(70 * 16);
+		size_t n = 0;
+		unsigned i;
+
+		CHECK(text != NULL);
+		for (i = 0; i < LP_MAX_OPS + 1; i++) {
+			n += (size_t)sprintf(text + n, "  p0 migrate\n");
+		}
+		if (!parse_fails(text, "line 65, column 3: too many operations (at most 64)")) {
+			free(text);
+			CHECK(0);
+		}
+		text[n - 13] = 0; /* exactly 64 parse */
+		CHECK(parse_ok(text, &prog_a));
+		CHECK_EQ(prog_a.nops, LP_MAX_OPS);
+		free(text);
+	}
+	CHECK(parse_fails("p0.v0 H_CEDE a0=0 a1=0 a2=0 a3=0 a4=0 a5=0 a6=0 a7=0 a8=0 a9=0\n",
+			  "line 1, column 59: too many arguments (at most 9)"));
+}
+
+TEST(parse_errors_garbage)
+{
+	static const char nul[] = "p0 migrate\np0 mi\0grate\n";
+	char err[256];
+
+	CHECK(parse_fails("p0 migrate\n\x01\x02garbage\n", "line 2, column 1: unexpected byte 0x01"));
+	CHECK(parse_fails("p0 migrate \xff\n", "line 1, column 12: unexpected byte 0xff"));
+	CHECK(lp_text_parse(nul, sizeof(nul) - 1, &prog_a, err, sizeof(err)) == -1);
+	CHECK(strncmp(err, "line 2, column 6: unexpected NUL byte", 37) == 0);
+	CHECK(parse_fails("p0.v0 H_READ flags=0x1g\n", "line 1, column 20: bad number '0x1g' for value"));
+	CHECK(parse_fails("p0.v0 H_READ flags=\n", "line 1, column 20: missing value for flags"));
+	CHECK(parse_fails("p0.v0 H_READ flags=own(0x1\n", "line 1, column 27: missing ')'"));
+	CHECK(parse_fails("p0.v0 H_READ flags=own()\n", "line 1, column 24: missing selector value inside own()"));
+	CHECK(parse_fails("p0 migrate\nconfig parts=2\n", "line 2, column 1: config after the first operation"));
+	CHECK(parse_fails("p0 migrate\npart p0 lmbs=2\n", "line 2, column 1: part after the first operation"));
+	CHECK(parse_fails("part p1 lmbs=2\npart p1 lmbs=3\n", "line 2, column 6: partition p1 configured twice"));
+	CHECK(parse_fails("config parts=1\nconfig parts=1\n", "line 2, column 1: second config line"));
+	/* Comments may hold any byte but NUL. */
+	CHECK(parse_ok("p0 migrate # \xc3\xa9t\xe9 \x01\n", &prog_a));
+}
+
+/* ---- the tools ---- */
+
+/* Directory of the running test binary (the tools are built beside it). */
+static void bin_dir(char *buf, size_t cap)
+{
+	ssize_t n = readlink("/proc/self/exe", buf, cap - 1);
+	char *slash;
+
+	CHECK(n > 0);
+	buf[n] = 0;
+	slash = strrchr(buf, '/');
+	CHECK(slash != NULL);
+	*slash = 0;
+}
+
+struct tmpdir {
+	char path[64];
+};
+
+static void tmp_make(struct tmpdir *t)
+{
+	snprintf(t->path, sizeof(t->path), "/tmp/lparsec-text-XXXXXX");
+	CHECK(mkdtemp(t->path) != NULL);
+}
+
+static void tmp_remove(struct tmpdir *t)
+{
+	char cmd[128];
+
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", t->path);
+	CHECK_EQ(system(cmd), 0);
+}
+
+static void write_file(const char *path, const void *data, size_t len)
+{
+	FILE *f = fopen(path, "wb");
+
+	CHECK(f != NULL);
+	CHECK_EQ(fwrite(data, 1, len, f), len);
+	CHECK_EQ(fclose(f), 0);
+}
+
+/* Reads a whole small file into buf (NUL-terminated); returns its length. */
+static size_t read_file(const char *path, char *buf, size_t cap)
+{
+	FILE *f = fopen(path, "rb");
+	size_t n;
+
+	CHECK(f != NULL);
+	n = fread(buf, 1, cap - 1, f);
+	fclose(f);
+	buf[n] = 0;
+	return n;
+}
+
+/*
+ * Runs build-dir tool `tool` with args (NULL-terminated), stdout and stderr
+ * into out (NUL-terminated). Returns the exit status (-1: died by a signal).
+ */
+static int run_tool(struct tmpdir *t, const char *tool, const char *const *args, char *out, size_t cap)
+{
+	char dir[1024], exe[1100], log[128];
+	const char *argv[16];
+	unsigned n = 0;
+	pid_t pid;
+	int st;
+
+	bin_dir(dir, sizeof(dir));
+	snprintf(exe, sizeof(exe), "%s/%s", dir, tool);
+	if (access(exe, X_OK) != 0) {
+		fprintf(stderr, "%s is not built\n", exe);
+		CHECK(0);
+	}
+	snprintf(log, sizeof(log), "%s/out.log", t->path);
+	argv[n++] = exe;
+	while (*args && n < 15) {
+		argv[n++] = *args++;
+	}
+	argv[n] = NULL;
+	fflush(stdout);
+	fflush(stderr);
+	pid = fork();
+	CHECK(pid >= 0);
+	if (pid == 0) {
+		int fd = open(log, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+
+		if (fd < 0) {
+			_exit(127);
+		}
+		dup2(fd, 1);
+		dup2(fd, 2);
+		close(fd);
+		execv(exe, (char *const *)argv);
+		_exit(127);
+	}
+	CHECK_EQ(waitpid(pid, &st, 0), pid);
+	read_file(log, out, cap);
+	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+static char tool_out[1 << 16];
+
+static const char clean_text[] = "lparsec program v1\n"
+				 "config parts=2 threads=2\n"
+				 "part p0 lmbs=2 vcpus=2 windows=1 shared\n"
+				 "part p1 lmbs=1 vcpus=1 windows=0 shared\n"
+				 "p0.v0 H_ENTER flags=0x0 ptex=hash(0x10203) pteh=pteh(0x10203) ptel=ptel(0x2)\n"
+				 "p0.v0 load addr=ea(0x10203)\n"
+				 "p0.v0 store addr=ea(0x10203) value=0x55\n"
+				 "p1.v0 H_READ flags=0x0 ptex=0x0\n"
+				 "p0.v0 H_REMOVE flags=0x0 ptex=ptex(0x0)\n";
+
+TEST(repro_clean_program_exits_0)
+{
+	struct tmpdir t;
+	char path[128];
+	const char *args[4] = { "--runs", "3", path, NULL };
+	int rc;
+
+	tmp_make(&t);
+	snprintf(path, sizeof(path), "%s/clean.txt", t.path);
+	write_file(path, clean_text, strlen(clean_text));
+	rc = run_tool(&t, "lparsec-repro", args, tool_out, sizeof(tool_out));
+	if (rc != 0) {
+		fprintf(stderr, "%s", tool_out);
+	}
+	CHECK_EQ(rc, 0);
+	CHECK(strstr(tool_out, "p0.v0 H_ENTER") != NULL);
+	CHECK(strstr(tool_out, "# H_SUCCESS") != NULL);
+	CHECK(strstr(tool_out, "no violation in 3/3 runs") != NULL);
+	tmp_remove(&t);
+}
+
+TEST(repro_bad_inputs_exit_2)
+{
+	struct tmpdir t;
+	char garbage[128], empty[128], missing[128], good[128];
+	const char *args[2] = { NULL, NULL };
+	const char *all[5] = { garbage, good, missing, empty, NULL };
+
+	tmp_make(&t);
+	snprintf(garbage, sizeof(garbage), "%s/garbage.txt", t.path);
+	snprintf(empty, sizeof(empty), "%s/empty", t.path);
+	snprintf(missing, sizeof(missing), "%s/missing.txt", t.path);
+	snprintf(good, sizeof(good), "%s/good.txt", t.path);
+	write_file(garbage, "# a text program\np0.v0 H_ENTER flags=0 bogus\n", 45);
+	write_file(empty, "", 0);
+	write_file(good, clean_text, strlen(clean_text));
+
+	args[0] = garbage;
+	CHECK_EQ(run_tool(&t, "lparsec-repro", args, tool_out, sizeof(tool_out)), 2);
+	CHECK(strstr(tool_out, "lparsec-repro: ") != NULL);
+	CHECK(strstr(tool_out, "garbage.txt: line 2, column 23: expected name=value, got 'bogus'") != NULL);
+	args[0] = empty;
+	CHECK_EQ(run_tool(&t, "lparsec-repro", args, tool_out, sizeof(tool_out)), 2);
+	CHECK(strstr(tool_out, "empty: empty file") != NULL);
+	args[0] = missing;
+	CHECK_EQ(run_tool(&t, "lparsec-repro", args, tool_out, sizeof(tool_out)), 2);
+	CHECK(strstr(tool_out, "missing.txt: cannot open: No such file or directory") != NULL);
+	/* Bad files do not stop the good one from running. */
+	CHECK_EQ(run_tool(&t, "lparsec-repro", all, tool_out, sizeof(tool_out)), 2);
+	CHECK(strstr(tool_out, "good.txt: no violation") != NULL);
+	tmp_remove(&t);
+}
+
+TEST(repro_backdoor_violation_exits_1)
+{
+	static const char text[] = "lparsec program v1\n"
+				   "config parts=2 threads=2\n"
+				   "part p0 lmbs=2 vcpus=1 windows=1 shared\n"
+				   "part p1 lmbs=2 vcpus=1 windows=1 shared\n"
+				   "p0.v0 H_ENTER flags=0x0 ptex=hash(0x10203) pteh=pteh(0x10203) ptel=ptel(0x2)\n"
+				   "backdoor kind=1 value=0x0\n";
+	struct tmpdir t;
+	char path[128];
+	const char *with[5] = { "--backdoor", "--runs", "2", path, NULL };
+	const char *without[2] = { path, NULL };
+	int rc;
+
+	tmp_make(&t);
+	snprintf(path, sizeof(path), "%s/bd.txt", t.path);
+	write_file(path, text, strlen(text));
+	rc = run_tool(&t, "lparsec-repro", with, tool_out, sizeof(tool_out));
+	if (rc != 1) {
+		fprintf(stderr, "%s", tool_out);
+	}
+	CHECK_EQ(rc, 1);
+	CHECK(strstr(tool_out, "# VIOLATION I1 ") != NULL);
+	CHECK(strstr(tool_out, "bd.txt: VIOLATION I1 ") != NULL);
+	CHECK(strstr(tool_out, "reproduced 2/2: I1") != NULL);
+	/* Without --backdoor the operation does nothing. */
+	CHECK_EQ(run_tool(&t, "lparsec-repro", without, tool_out, sizeof(tool_out)), 0);
+	tmp_remove(&t);
+}
+
+TEST(fmt_converts_both_ways)
+{
+	struct tmpdir t;
+	char txt[128], bin[128], back[128], junk[128];
+	static char buf[1 << 16];
+	const char *to_bin[4] = { txt, "-o", bin, NULL };
+	const char *to_text[4] = { bin, "-o", back, NULL };
+	const char *bad[4] = { junk, "-o", bin, NULL };
+	size_t n, m;
+
+	tmp_make(&t);
+	snprintf(txt, sizeof(txt), "%s/p.txt", t.path);
+	snprintf(bin, sizeof(bin), "%s/p.bin", t.path);
+	snprintf(back, sizeof(back), "%s/back.txt", t.path);
+	snprintf(junk, sizeof(junk), "%s/junk.txt", t.path);
+	write_file(txt, small_text, strlen(small_text));
+	CHECK_EQ(run_tool(&t, "lparsec-fmt", to_bin, tool_out, sizeof(tool_out)), 0);
+	n = read_file(bin, buf, sizeof(buf));
+	small_program(&prog_a);
+	m = lp_prog_encode(&prog_a, bin_a, sizeof(bin_a));
+	CHECK_EQ(n, m);
+	CHECK(memcmp(buf, bin_a, n) == 0);
+	CHECK_EQ(run_tool(&t, "lparsec-fmt", to_text, tool_out, sizeof(tool_out)), 0);
+	read_file(back, buf, sizeof(buf));
+	CHECK(strcmp(buf, small_text) == 0);
+	/* Bad input: exit 2, the output left alone, no temporary file behind. */
+	write_file(junk, "config parts=9\n", 15);
+	CHECK_EQ(run_tool(&t, "lparsec-fmt", bad, tool_out, sizeof(tool_out)), 2);
+	CHECK(strstr(tool_out, "junk.txt: line 1, column 14: parts=9 out of range 1..4") != NULL);
+	n = read_file(bin, buf, sizeof(buf));
+	CHECK_EQ(n, m);
+	tmp_remove(&t);
+}
