@@ -29,6 +29,13 @@ static void hook_flush_lpid(void *ctx, struct hv_plat *p, uint32_t lpid)
 	lp_exec_on_tlb_flush_lpid(ctx, p, lpid);
 }
 
+/* The sweeps read only memory the platforms saw written since their last reset. */
+static bool touched(void *ctx, unsigned machine, uint64_t ra, uint64_t len)
+{
+	(void)ctx;
+	return hv_host_plat_range_dirty(plat[machine & 1], ra, len);
+}
+
 void lp_fuzz_init(void)
 {
 	static const struct hv_host_hooks hooks = { hook_flush_entry, hook_flush_lpid, NULL };
@@ -51,6 +58,7 @@ void lp_fuzz_init(void)
 		}
 		hv_host_plat_set_hooks(plat[i], &hooks, exec_state);
 	}
+	exec_state->touched = touched;
 }
 
 /* libFuzzer calls this once; the other drivers call it if it is there (and lp_fuzz_run would anyway). */

@@ -268,6 +268,11 @@ struct lp_runner *lp_runner_create(void)
 		}
 		hv_host_plat_set_hooks(r->plat[i], &hooks, r->x);
 	}
+	/*
+	 * Reproducing is where precision beats speed: thorough checks trust no
+	 * dirty tracking and report a violation at the operation that caused it.
+	 */
+	r->x->inv.thorough = true;
 	return r;
 }
 

@@ -14,9 +14,16 @@
  * group, a TCE run, a register file, the emulated TLB. Management
  * operations that rewrite translations (memory removal, relocation,
  * migration) rescan the actor's HPT and windows; relocation and migration
- * also hash the partition's logical view before and after. Zero tests and
- * hashes skip all-zero 512-byte blocks first, which is what untouched
- * memory is.
+ * also hash the partition's logical view (relocation: the LMB it moves)
+ * before and after. Sweeps, hashes and zero tests skip the 4 KiB pages
+ * x->touched says nobody wrote since the platform's reset (they read zero)
+ * and all-zero 512-byte blocks; without the hook they read everything.
+ * Thorough mode (struct lp_inv_state) trusts nothing and reports at the
+ * cause.
+ *
+ * Order, when one state breaks several: I2 before I1 for the same entry,
+ * a reference to memory that just left (I4 / I11) before I1 / I3; in the
+ * final sweep I1-I3, I4, I9, I5, then the model comparison (I6-I8).
  */
 #include "lparsec/inv.h"
 
@@ -190,16 +197,31 @@ static uint32_t window_entries(const struct hv_machine *m, const struct hv_windo
 }
 
 /*
- * Thorough checking (x->inv.thorough, or any run with the test backdoor):
- * LMBs that leave a partition are read back at once and the source slot of
- * a migration is rescanned, instead of relying on the next owner's check
- * and the final sweep; the final sweep reads every free LMB and save area.
- * Same verdicts on the same states, costlier, and violations are reported
- * at the operation that caused them. repro should run thorough.
+ * Thorough checking (x->inv.thorough, or any run with the test backdoor)
+ * trusts no touched hook, reads LMBs back as they leave a partition and
+ * rescans a migration's source slot at once (fast mode leaves those to the
+ * next owner's check and the final sweep), and has the final sweep compare
+ * every stopped vCPU's save area with the harness's record. Violations are
+ * then reported at the operation that caused them. Milliseconds per run.
  */
 static bool thorough(const struct lp_exec *x)
 {
 	return x->inv.thorough || x->backdoor_enabled;
+}
+
+static unsigned mach_index(const struct lp_exec *x, const struct hv_machine *m)
+{
+	return m == &x->m[1] ? 1 : 0;
+}
+
+/*
+ * Must a sweep read [ra, ra + len) of machine? Memory nobody wrote since the
+ * platform's reset reads zero, and x->touched (fed by the platform's dirty
+ * tracking) says which that is. Thorough checking trusts nothing.
+ */
+static bool written(const struct lp_exec *x, unsigned mach, uint64_t ra, uint64_t len)
+{
+	return thorough(x) || lp_touched(x, mach, ra, len);
 }
 
 static bool bit_get(const uint64_t *map, uint32_t i)
@@ -233,9 +255,12 @@ static bool mem_zero(const uint8_t *p, uint64_t len)
 	return true;
 }
 
-static bool lmb_zero(const struct hv_machine *m, uint32_t lmb)
+static bool lmb_zero(const struct lp_exec *x, unsigned mach, uint32_t lmb)
 {
-	return mem_zero(m->mem + ((uint64_t)lmb << lmb_shift(m)), m->cfg.lmb_size);
+	const struct hv_machine *m = &x->m[mach];
+	uint64_t ra = (uint64_t)lmb << lmb_shift(m);
+
+	return !written(x, mach, ra, m->cfg.lmb_size) || mem_zero(m->mem + ra, m->cfg.lmb_size);
 }
 
 /* ---- page sizes (papr-spec §2.5), decoded by the checker itself ---- */
@@ -278,6 +303,7 @@ struct chk {
 	struct lp_exec *x;
 	uint32_t opi;
 	struct hv_machine *m;
+	unsigned mach;
 	unsigned shift;
 	uint32_t nlmb;
 	/* Real LMBs (of this machine) and logical LMBs that just left: references to them are dep_inv. */
@@ -297,6 +323,7 @@ static void chk_init(struct chk *c, struct lp_exec *x, uint32_t opi, struct hv_m
 	c->x = x;
 	c->opi = opi;
 	c->m = m;
+	c->mach = mach_index(x, m);
 	c->shift = lmb_shift(m);
 	c->nlmb = lmb_total(m);
 	c->dep_real = 0;
@@ -468,22 +495,32 @@ static enum lp_inv check_meta_departed(struct chk *c, const struct hv_partition 
 	return LP_INV_NONE;
 }
 
-/* Every hardware HPTE of p: 512-byte blocks that read all zero are skipped at once. */
+/*
+ * Every hardware HPTE of p: 4 KiB pages nobody wrote and 512-byte blocks
+ * that read all zero are skipped at once.
+ */
 static enum lp_inv scan_hpt(struct chk *c, struct hv_partition *p, unsigned slot, bool with_meta)
 {
 	uint64_t n = hpt_entries(c->m, p), g, ptex;
 	const uint8_t *hpt = c->m->mem + p->hpt.v;
+	bool page = true;
 
 	c->hw_valid = 0;
 	for (g = 0; g + 32 <= n; g += 32) {
-		if (!mem_zero(hpt + g * HPTE_BYTES, 32 * HPTE_BYTES)) {
+		if (g % 256 == 0) {
+			page = written(c->x, c->mach, p->hpt.v + g * HPTE_BYTES, 256 * HPTE_BYTES);
+		}
+		if (page && !mem_zero(hpt + g * HPTE_BYTES, 32 * HPTE_BYTES)) {
 			for (ptex = g; ptex < g + 32; ptex++) {
 				if (check_hw_hpte(c, p, slot, ptex) != LP_INV_NONE) {
 					return (enum lp_inv)c->x->viol.inv;
 				}
 			}
 		}
-		if (with_meta && !mem_zero((const uint8_t *)&p->meta[g], 32 * sizeof(struct hv_hpte_meta))) {
+		if (with_meta &&
+		    written(c->x, c->mach, (uint64_t)((const uint8_t *)&p->meta[g] - c->m->mem),
+			    32 * sizeof(struct hv_hpte_meta)) &&
+		    !mem_zero((const uint8_t *)&p->meta[g], 32 * sizeof(struct hv_hpte_meta))) {
 			for (ptex = g; ptex < g + 32; ptex++) {
 				if (check_meta_departed(c, p, ptex) != LP_INV_NONE) {
 					return (enum lp_inv)c->x->viol.inv;
@@ -555,13 +592,17 @@ static enum lp_inv check_window(struct chk *c, const struct hv_window *w)
 {
 	uint32_t n = window_entries(c->m, w), g, i;
 	const uint8_t *table = c->m->mem + w->table.v, *shadow = c->m->mem + w->shadow.v;
+	bool need_shadow = c->dep_logical || c->consistency;
 
+	if (n && !written(c->x, c->mach, w->table.v, 8ull * n) &&
+	    (!need_shadow || !written(c->x, c->mach, w->shadow.v, 8ull * n))) {
+		return LP_INV_NONE; /* never written: all zero */
+	}
 	for (g = 0; g < n; g += 64) {
 		uint32_t end = g + 64 < n ? g + 64 : n;
 
 		/* 64 entries of neither table set: nothing to judge (both are needed for departed / consistency). */
-		if (end == g + 64 && mem_zero(table + 8ull * g, 512) &&
-		    (!(c->dep_logical || c->consistency) || mem_zero(shadow + 8ull * g, 512))) {
+		if (end == g + 64 && mem_zero(table + 8ull * g, 512) && (!need_shadow || mem_zero(shadow + 8ull * g, 512))) {
 			continue;
 		}
 		for (i = g; i < end; i++) {
@@ -698,10 +739,17 @@ static uint64_t hash_memory(const struct chk *c, const struct hv_partition *p, c
 			continue;
 		}
 		h = mix(h, 0x4C4D4200ull | l);
+		if (!written(c->x, c->mach, (uint64_t)(e - 1) << c->shift, size)) {
+			continue; /* never written: all zero */
+		}
 		base = c->m->mem + ((uint64_t)(e - 1) << c->shift);
 		for (off = 0; off < size; off += 512) {
 			unsigned j;
 
+			if (off % PAGE_4K == 0 && !written(c->x, c->mach, ((uint64_t)(e - 1) << c->shift) + off, PAGE_4K)) {
+				off += PAGE_4K - 512; /* an unwritten page is zero: nothing to hash */
+				continue;
+			}
 			if (mem_zero(base + off, 512)) {
 				continue;
 			}
@@ -730,6 +778,10 @@ static uint64_t hash_hpt(const struct chk *c, const struct hv_partition *p)
 	for (g = 0; g < n; g += 32) {
 		uint64_t end = g + 32 < n ? g + 32 : n;
 
+		if (g % 256 == 0 && end == g + 32 && !written(c->x, c->mach, p->hpt.v + g * HPTE_BYTES, 256 * HPTE_BYTES)) {
+			g += 256 - 32; /* an unwritten page of the HPT: no valid entry */
+			continue;
+		}
 		if (end == g + 32 && mem_zero(hpt + g * HPTE_BYTES, 32 * HPTE_BYTES)) {
 			continue;
 		}
@@ -869,11 +921,11 @@ static uint64_t departed_set(const struct lp_exec *x, const struct lp_inv_snap *
 }
 
 /*
- * Every departed LMB is back in the free pool, and remembered for the final
- * sweep. That it reads zero is checked here when thorough; otherwise before
- * anyone else could see it: MEM_ADD reads the LMB it hands over, relocation
- * and migration overwrite their target LMBs whole, and the final sweep reads
- * whatever is still free.
+ * Every departed LMB is back in the free pool. That it reads zero is checked
+ * here when thorough; otherwise before anyone else could see it: MEM_ADD
+ * reads the LMB it hands over, relocation and migration overwrite their
+ * target LMBs whole, and the final sweep reads whatever is still free (and
+ * was written since the reset).
  */
 static enum lp_inv check_departed_lmbs(struct lp_exec *x, uint32_t opi, unsigned mach, const uint64_t *dep,
 				       enum lp_inv inv)
@@ -889,10 +941,9 @@ static enum lp_inv check_departed_lmbs(struct lp_exec *x, uint32_t opi, unsigned
 			return lp_violate(x, inv, opi, "LMB that left the partition is not back in the free pool", i,
 					  m->lmb[i].state);
 		}
-		if (thorough(x) && !lmb_zero(m, i)) {
+		if (thorough(x) && !lmb_zero(x, mach, i)) {
 			return lp_violate(x, inv, opi, "LMB that left the partition was not scrubbed", i, 0);
 		}
-		bit_set(x->inv.freed[mach], i);
 	}
 	return LP_INV_NONE;
 }
@@ -927,7 +978,7 @@ static enum lp_inv after_mem_add(struct lp_exec *x, uint32_t opi, const struct l
 	if (x->res[opi].rc == HV_OK && op->a < lmap_entries(m, p) && p->lmap[op->a]) {
 		uint32_t r = p->lmap[op->a] - 1;
 
-		if (r < c.nlmb && !lmb_zero(m, r)) {
+		if (r < c.nlmb && !lmb_zero(x, c.mach, r)) {
 			return lp_violate(x, LP_INV_I4, opi, "LMB handed to a partition does not read zero", r, op->a);
 		}
 	}
@@ -1660,18 +1711,15 @@ enum lp_inv lp_inv_full(struct lp_exec *x, uint32_t opi)
 		if (check_windows(&c, -1) != LP_INV_NONE) {
 			return (enum lp_inv)x->viol.inv;
 		}
-		/* I4: free memory reads zero (what the run freed; every free LMB when thorough). */
+		/* I4: free memory reads zero (every free LMB written since the reset). */
 		for (i = 0; i < c.nlmb; i++) {
-			if (m->lmb[i].state != HV_LMB_FREE || (!all && !bit_get(x->inv.freed[mach], i))) {
+			if (m->lmb[i].state != HV_LMB_FREE) {
 				continue;
 			}
-			if (!lmb_zero(m, i)) {
+			if (!lmb_zero(x, mach, i)) {
 				return lp_violate(x, LP_INV_I4, opi, "free LMB does not read zero", i, mach);
 			}
 		}
-	}
-	for (i = 0; i < LP_INV_LMB_WORDS; i++) {
-		x->inv.freed[0][i] = x->inv.freed[1][i] = 0;
 	}
 	if (check_tlb(x, opi) != LP_INV_NONE || check_idle_threads(x, opi, 0) != LP_INV_NONE ||
 	    check_idle_threads(x, opi, 1) != LP_INV_NONE || (all && check_save_areas(x, opi) != LP_INV_NONE)) {

@@ -158,11 +158,8 @@ static void rmap_unlink(struct hv_machine *m, uint32_t slot, uint64_t ptex)
  * base lies. fn may invalidate the entry it is given (the next link is read
  * first).
  */
-void hv_rmap_visit_lmb(struct hv_machine *m, uint32_t lmb, hv_hpte_visit_fn fn, void *ctx)
+void hv_rmap_visit_linked(struct hv_machine *m, uint32_t lmb, hv_hpte_visit_fn fn, void *ctx)
 {
-	static const uint8_t large_shifts[] = { 24, 34 };
-	uint64_t lmb_base = (uint64_t)lmb << m->lmb_shift;
-	unsigned i;
 	uint32_t node = m->lmb[lmb].hpte_head;
 
 	while (node) {
@@ -174,6 +171,16 @@ void hv_rmap_visit_lmb(struct hv_machine *m, uint32_t lmb, hv_hpte_visit_fn fn, 
 		node = e->next;
 		fn(m, slot, ptex, ctx);
 	}
+}
+
+void hv_rmap_visit_lmb(struct hv_machine *m, uint32_t lmb, hv_hpte_visit_fn fn, void *ctx)
+{
+	static const uint8_t large_shifts[] = { 24, 34 };
+	uint64_t lmb_base = (uint64_t)lmb << m->lmb_shift;
+	unsigned i;
+	uint32_t node;
+
+	hv_rmap_visit_linked(m, lmb, fn, ctx);
 	for (i = 0; i < sizeof(large_shifts); i++) {
 		uint64_t size = 1ull << large_shifts[i];
 		uint64_t base = hv_align_down(lmb_base, size);
@@ -234,6 +241,7 @@ void hv_hpte_install(struct hv_machine *m, uint32_t slot, uint64_t ptex, uint64_
 	hv_private_dirty(m, e, sizeof(*e));
 	e->gdw0 = gdw0;
 	e->gdw1 = gdw1;
+	p->hpte_valid++;
 	rmap_link(m, slot, ptex, hv_lmb_of(m, ra));
 	hpte_publish(m, a, gdw0 & HPTE_V3_COMMON, hw_dw1_make(gdw0, gdw1, ra, actual));
 }
@@ -273,6 +281,7 @@ uint64_t hv_hpte_invalidate(struct hv_machine *m, uint32_t slot, uint64_t ptex)
 	gdw1 = e->gdw1 | rc;
 	if (e->gdw0 & HPTE_V_VALID) {
 		rmap_unlink(m, slot, ptex);
+		p->hpte_valid--;
 	}
 	/* Dirty already: the entry was written when it was published. */
 	hv_memset(hv_real_ptr(m, a), 0, HPTE_BYTES);

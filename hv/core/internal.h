@@ -31,6 +31,11 @@ void hv_memcpy(void *dst, const void *src, uint64_t n);
 /* Writes through these keep the platform's dirty tracking exact. */
 void hv_real_zero(struct hv_machine *m, hv_raddr_t ra, uint64_t len);
 void hv_real_copy(struct hv_machine *m, hv_raddr_t dst, hv_raddr_t src, uint64_t len);
+/* Zeroes [ra, ra + len) page by page, skipping pages the platform knows are unwritten (len: whole pages). */
+void hv_real_scrub(struct hv_machine *m, hv_raddr_t ra, uint64_t len);
+/* Copies whole pages of src_m into zeroed memory of dst_m, skipping pages known to be unwritten. */
+void hv_real_copy_to_zeroed(struct hv_machine *dst_m, hv_raddr_t dst, struct hv_machine *src_m, hv_raddr_t src,
+			    uint64_t len);
 void hv_real_st64(struct hv_machine *m, hv_raddr_t ra, uint64_t v);
 uint64_t hv_real_ld64(struct hv_machine *m, hv_raddr_t ra);
 void hv_real_st32(struct hv_machine *m, hv_raddr_t ra, uint32_t v);
@@ -94,6 +99,8 @@ uint64_t hv_hpte_tlbie_rb(uint64_t gdw0, uint64_t gdw1, uint64_t ptex);
 /* Every HPTE referring to real LMB lmb (including larger pages starting before it) is passed to fn. */
 typedef void (*hv_hpte_visit_fn)(struct hv_machine *m, uint32_t slot, uint64_t ptex, void *ctx);
 void hv_rmap_visit_lmb(struct hv_machine *m, uint32_t lmb, hv_hpte_visit_fn fn, void *ctx);
+/* Only the HPTEs linked on lmb (whose real base lies in it): each valid HPTE is linked exactly once. */
+void hv_rmap_visit_linked(struct hv_machine *m, uint32_t lmb, hv_hpte_visit_fn fn, void *ctx);
 
 /* ---- TCE (tce.c) ---- */
 hv_raddr_t hv_tce_real_slot(const struct hv_window *w, uint64_t idx);

@@ -112,7 +112,7 @@ void hv_lmb_scrub_free(struct hv_machine *m, uint32_t real)
 {
 	struct hv_lmb *l = &m->lmb[real];
 
-	hv_real_zero(m, hv_lmb_base(m, real), m->cfg.lmb_size);
+	hv_real_scrub(m, hv_lmb_base(m, real), m->cfg.lmb_size);
 	hv_private_dirty(m, l, sizeof(*l));
 	l->state = HV_LMB_FREE;
 	l->owner = 0;

@@ -157,6 +157,7 @@ int hv_partition_create(struct hv_machine *m, uint32_t hpt_order, bool shared_pr
 		p->hpt_order = hpt_order;
 		p->nhpte = 1ull << (hpt_order - 4);
 		p->lmb_count = 0;
+		p->hpte_valid = 0;
 		p->vty = 0x30000000u;
 		p->term_rx_head = p->term_rx_len = 0;
 		pate_write(m, p->lpid, p->hpt.v | (hpt_order - HPT_ORDER_MIN));
@@ -200,10 +201,12 @@ int hv_partition_destroy(struct hv_machine *m, uint32_t slot)
 	}
 	/*
 	 * Every valid HPTE maps owned memory (I1), so the removals above emptied
-	 * the HPT. Sweep anyway so a freed slot is all zero even if an invariant
-	 * was broken: the next partition must not inherit anything.
+	 * the HPT. If the guest-view count says otherwise, sweep the whole table
+	 * so the next partition of this slot inherits nothing. (A hardware word
+	 * with no guest view at all would be a core bug of its own: the I1/I2
+	 * oracles scan the hardware words.)
 	 */
-	for (ptex = 0; ptex < p->nhpte; ptex++) {
+	for (ptex = 0; p->hpte_valid && ptex < p->nhpte; ptex++) {
 		if (hv_hpte_hw_dw0(m, p, ptex) || hv_hpte_hw_dw1(m, p, ptex) || p->meta[ptex].gdw0 ||
 		    p->meta[ptex].gdw1) {
 			hv_hpte_invalidate(m, slot, ptex);

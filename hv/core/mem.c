@@ -5,42 +5,25 @@
  */
 #include "internal.h"
 
+/*
+ * Compiler builtins, not libc: the host build lowers them to the C library's
+ * tuned routines, a freestanding build to freestanding_support.c.
+ */
 void hv_memset(void *dst, int c, uint64_t n)
 {
-	uint8_t *d = dst;
-	uint64_t i;
-
-	for (i = 0; i < n; i++) {
-		d[i] = (uint8_t)c;
-	}
+	__builtin_memset(dst, c, n);
 }
 
 void hv_memcpy(void *dst, const void *src, uint64_t n)
 {
-	uint8_t *d = dst;
-	const uint8_t *s = src;
-	uint64_t i;
-
-	for (i = 0; i < n; i++) {
-		d[i] = s[i];
-	}
+	__builtin_memcpy(dst, src, n);
 }
 
-/* Zeroes in doublewords where alignment allows: pages are the common case. */
 void hv_real_zero(struct hv_machine *m, hv_raddr_t ra, uint64_t len)
 {
 	uint8_t *p = hv_real_ptr(m, ra);
 
 	plat_mem_dirty(m->plat, ra, len);
-	if (((ra.v | len) & 7) == 0) {
-		uint64_t *q = (uint64_t *)(void *)p;
-		uint64_t i;
-
-		for (i = 0; i < len / 8; i++) {
-			q[i] = 0;
-		}
-		return;
-	}
 	hv_memset(p, 0, len);
 }
 
@@ -48,6 +31,37 @@ void hv_real_copy(struct hv_machine *m, hv_raddr_t dst, hv_raddr_t src, uint64_t
 {
 	plat_mem_dirty(m->plat, dst, len);
 	hv_memcpy(hv_real_ptr(m, dst), hv_real_ptr(m, src), len);
+}
+
+/*
+ * Page-wise scrub and copy for LMB-sized moves: pages the platform knows
+ * nobody wrote still read zero, so they are neither touched nor marked
+ * dirty, and a reset (and the checks that follow) costs what the partition
+ * really used.
+ */
+void hv_real_scrub(struct hv_machine *m, hv_raddr_t ra, uint64_t len)
+{
+	uint64_t off;
+
+	for (off = 0; off < len; off += HV_PAGE_SIZE) {
+		if (plat_mem_maybe_written(m->plat, hv_ra_add(ra, off), HV_PAGE_SIZE)) {
+			hv_real_zero(m, hv_ra_add(ra, off), HV_PAGE_SIZE);
+		}
+	}
+}
+
+void hv_real_copy_to_zeroed(struct hv_machine *dst_m, hv_raddr_t dst, struct hv_machine *src_m, hv_raddr_t src,
+			    uint64_t len)
+{
+	uint64_t off;
+
+	for (off = 0; off < len; off += HV_PAGE_SIZE) {
+		if (plat_mem_maybe_written(src_m->plat, hv_ra_add(src, off), HV_PAGE_SIZE)) {
+			plat_mem_dirty(dst_m->plat, hv_ra_add(dst, off), HV_PAGE_SIZE);
+			hv_memcpy(hv_real_ptr(dst_m, hv_ra_add(dst, off)), hv_real_ptr(src_m, hv_ra_add(src, off)),
+				  HV_PAGE_SIZE);
+		}
+	}
 }
 
 void hv_real_st64(struct hv_machine *m, hv_raddr_t ra, uint64_t v)

@@ -64,7 +64,8 @@ int hv_lmb_relocate(struct hv_machine *m, uint32_t slot, uint32_t logical_lmb, u
 	 * lost. hv_hpte_move then revalidates each entry at the new page.
 	 */
 	hv_rmap_visit_lmb(m, old, suspend_hpte, 0);
-	hv_real_copy(m, hv_lmb_base(m, real_lmb), hv_lmb_base(m, old), m->cfg.lmb_size);
+	/* The new LMB is free, hence zero: only non-zero pages need copying. */
+	hv_real_copy_to_zeroed(m, hv_lmb_base(m, real_lmb), m, hv_lmb_base(m, old), m->cfg.lmb_size);
 	hv_lmb_assign(m, slot, logical_lmb, real_lmb); /* repoints the logical map */
 	p->lmb_count--; /* still one LMB: assign counted the new one */
 	scan.lmb = real_lmb;
@@ -81,19 +82,25 @@ int hv_lmb_relocate(struct hv_machine *m, uint32_t slot, uint32_t logical_lmb, u
  * a time) does not provide: installing it anyway would map real memory the
  * partition does not own (I1), and dropping it would change its view (I11).
  */
-static bool has_spanning_page(const struct hv_machine *m, const struct hv_partition *p)
+/* Calls fn for every valid HPTE of p: each is linked on the real LMB of its base, which p owns. */
+static void visit_partition_hptes(struct hv_machine *m, const struct hv_partition *p, hv_hpte_visit_fn fn, void *ctx)
 {
-	uint64_t ptex;
+	uint32_t i, real;
 
-	for (ptex = 0; ptex < p->nhpte; ptex++) {
-		const struct hv_hpte_meta *e = &p->meta[ptex];
-
-		if ((e->gdw0 & HPTE_V_VALID) &&
-		    (1ull << hv_hpte_actual_shift(e->gdw0, e->gdw1, 0)) > m->cfg.lmb_size) {
-			return true;
+	for (i = 0; i < m->cfg.logical_lmbs_max; i++) {
+		real = hv_lmap_get(p, m, i);
+		if (real != HV_NIL) {
+			hv_rmap_visit_linked(m, real, fn, ctx);
 		}
 	}
-	return false;
+}
+
+static bool has_spanning_page(struct hv_machine *m, const struct hv_partition *p)
+{
+	struct relocate_scan scan = { 0, false };
+
+	visit_partition_hptes(m, p, find_spanning, &scan);
+	return scan.spans;
 }
 
 /* Can dst take partition p of src as it is? Checked before anything changes. */
@@ -139,32 +146,36 @@ static void migrate_memory(struct hv_machine *src, struct hv_partition *p, struc
 		}
 		to = hv_lmb_find_free(dst);
 		hv_lmb_assign(dst, dslot, i, to);
-		plat_mem_dirty(dst->plat, hv_lmb_base(dst, to), dst->cfg.lmb_size);
-		hv_memcpy(hv_real_ptr(dst, hv_lmb_base(dst, to)), hv_real_ptr(src, hv_lmb_base(src, from)),
-			  src->cfg.lmb_size);
+		hv_real_copy_to_zeroed(dst, hv_lmb_base(dst, to), src, hv_lmb_base(src, from), src->cfg.lmb_size);
+	}
+}
+
+struct hpt_copy {
+	struct hv_machine *dst;
+	uint32_t dslot;
+};
+
+/* Re-creates one entry of the source at the same PTEX in dst, over dst's real pages. */
+static void copy_hpte(struct hv_machine *src, uint32_t slot, uint64_t ptex, void *ctx)
+{
+	struct hpt_copy *c = ctx;
+	const struct hv_partition *p = &src->part[slot];
+	const struct hv_hpte_meta *e = &p->meta[ptex];
+	uint64_t size = 1ull << hv_hpte_actual_shift(e->gdw0, e->gdw1, 0);
+	uint64_t rc = hv_hpte_hw_dw1(src, p, ptex) & HPTE_R_RC;
+	hv_raddr_t ra;
+
+	if (hv_translate(c->dst, &c->dst->part[c->dslot], hv_la((e->gdw1 & HPTE_R_RPN) & ~(size - 1)), size, &ra)) {
+		hv_hpte_install(c->dst, c->dslot, ptex, e->gdw0, e->gdw1 | rc, ra);
 	}
 }
 
 static void migrate_hpt(struct hv_machine *src, struct hv_partition *p, struct hv_machine *dst, uint32_t dslot)
 {
-	struct hv_partition *dp = &dst->part[dslot];
-	uint64_t ptex;
+	struct hpt_copy c = { dst, dslot };
 
 	/* Same PTEX positions: the HPT layout is part of what the partition sees. */
-	for (ptex = 0; ptex < p->nhpte; ptex++) {
-		const struct hv_hpte_meta *e = &p->meta[ptex];
-		uint64_t size, rc;
-		hv_raddr_t ra;
-
-		if (!(e->gdw0 & HPTE_V_VALID)) {
-			continue;
-		}
-		size = 1ull << hv_hpte_actual_shift(e->gdw0, e->gdw1, 0);
-		rc = hv_hpte_hw_dw1(src, p, ptex) & HPTE_R_RC;
-		if (hv_translate(dst, dp, hv_la((e->gdw1 & HPTE_R_RPN) & ~(size - 1)), size, &ra)) {
-			hv_hpte_install(dst, dslot, ptex, e->gdw0, e->gdw1 | rc, ra);
-		}
-	}
+	visit_partition_hptes(src, p, copy_hpte, &c);
 }
 
 static void migrate_vcpus(struct hv_machine *src, struct hv_partition *p, struct hv_machine *dst, uint32_t dslot)

@@ -104,7 +104,22 @@ struct lp_exec {
 	struct lp_violation viol;
 	bool reloc_backdoor_armed;
 	struct lp_inv_state inv;            /* the checker's snapshots */
+	/*
+	 * Optional, set by the caller before runs (kept across them): whether
+	 * [ra, ra + len) of machine may have been written since the platform's
+	 * reset. Sweeps skip memory nobody wrote; NULL means "assume written",
+	 * i.e. exhaustive sweeps (repro). Fuzz targets use the host platform's
+	 * dirty tracking, which every writer (core and harness) feeds.
+	 */
+	bool (*touched)(void *ctx, unsigned machine, uint64_t ra, uint64_t len);
+	void *touched_ctx;
 };
+
+/* Whether the sweeps must look at [ra, ra + len) of machine. */
+static inline bool lp_touched(const struct lp_exec *x, unsigned machine, uint64_t ra, uint64_t len)
+{
+	return !x->touched || x->touched(x->touched_ctx, machine, ra, len);
+}
 
 /*
  * Machine configuration every program runs on: 64 MiB, 256 KiB LMBs,

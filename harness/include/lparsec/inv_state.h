@@ -4,9 +4,7 @@
  *
  * Nothing here needs resetting between runs: the snapshot lives from
  * lp_inv_before(op) to lp_inv_after_op(op) of the same operation and is
- * tagged with it, and `freed` only ever makes the final sweep re-read more
- * free LMBs (a free LMB must read zero whatever run freed it). A zeroed
- * struct (calloc) is a valid initial state.
+ * tagged with it. A zeroed struct (calloc) is a valid initial state.
  */
 #ifndef LPARSEC_INV_STATE_H
 #define LPARSEC_INV_STATE_H
@@ -40,12 +38,14 @@ struct lp_inv_snap {
 
 struct lp_inv_state {
 	struct lp_inv_snap snap;
-	/* Real LMBs that left a partition during the run; the final sweep re-reads them (I4). */
-	uint64_t freed[2][LP_INV_LMB_WORDS];
 	/*
-	 * Final sweep reads EVERY free LMB (I4) and every stopped vCPU's save
-	 * area (I5), not only what the run freed / what dispatches revealed.
-	 * Costs milliseconds; implied when the run enables the test backdoor.
+	 * Trust nothing, report at the cause (set by the caller; implied when
+	 * the run enables the test backdoor): ignore x->touched and read
+	 * everything; read LMBs back as they leave a partition and rescan a
+	 * migration's source slot at once (fast mode leaves that to the next
+	 * owner's check and the final sweep); the final sweep also compares
+	 * every stopped vCPU's save area with the harness's record (I5).
+	 * Costs milliseconds per run. repro should use it.
 	 */
 	bool thorough;
 };

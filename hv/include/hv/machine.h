@@ -108,6 +108,7 @@ struct hv_partition {
 	struct hv_hpte_meta *meta;
 	uint32_t *lmap;         /* logical LMB -> real LMB + 1 (0 = none) */
 	uint32_t lmb_count;     /* LMBs assigned */
+	uint32_t hpte_valid;    /* entries valid in the guest view (shadow) */
 	struct hv_vcpu vcpu[HV_MAX_VCPUS];
 	uint32_t vty;           /* unit address of its virtual terminal */
 	uint8_t term_rx[HV_TERM_RX_BYTES];

@@ -30,6 +30,14 @@ uint64_t plat_mem_size(struct hv_plat *plat);
 void plat_mem_dirty(struct hv_plat *plat, hv_raddr_t ra, uint64_t len);
 
 /*
+ * False only if the platform knows [ra, ra + len) still reads zero because
+ * nothing wrote it since the memory was last cleared (the host's dirty
+ * tracking). Lets scrubs and copies skip pages nobody used; a platform
+ * that cannot tell returns true.
+ */
+bool plat_mem_maybe_written(struct hv_plat *plat, hv_raddr_t ra, uint64_t len);
+
+/*
  * Orders page-table stores for the MMU: every store before it is visible to
  * a table walk before any store after it (eieio/ptesync on POWER). The host
  * platform is driven by one thread, so a compiler barrier is enough there.

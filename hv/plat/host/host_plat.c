@@ -229,6 +229,37 @@ void plat_mem_dirty(struct hv_plat *p, hv_raddr_t ra, uint64_t len)
 	}
 }
 
+bool hv_host_plat_range_dirty(const struct hv_plat *p, uint64_t ra, uint64_t len)
+{
+	uint64_t pg, last;
+
+	if (p->overflow) {
+		return true;
+	}
+	if (len == 0 || ra >= p->mem_size) {
+		return false;
+	}
+	if (len > p->mem_size - ra) {
+		len = p->mem_size - ra;
+	}
+	last = (ra + len - 1) >> PAGE_SHIFT;
+	for (pg = ra >> PAGE_SHIFT; pg <= last;) {
+		uint64_t word = p->dirty_bits[pg >> 6] >> (pg & 63);
+
+		if (word & 1) {
+			return true;
+		}
+		/* Skip the clear bits of this word at once. */
+		pg += word ? (uint64_t)__builtin_ctzll(word) : 64 - (pg & 63);
+	}
+	return false;
+}
+
+bool plat_mem_maybe_written(struct hv_plat *p, hv_raddr_t ra, uint64_t len)
+{
+	return hv_host_plat_range_dirty(p, ra.v, len);
+}
+
 void plat_hpte_sync(struct hv_plat *p)
 {
 	(void)p;

@@ -44,6 +44,11 @@ void hv_host_plat_reset(struct hv_plat *plat);
 
 /* 4 KiB pages marked dirty since the last reset (saturates at HV_HOST_DIRTY_MAX on overflow). */
 uint64_t hv_host_plat_dirty_pages(const struct hv_plat *plat);
+/*
+ * Whether any 4 KiB page of [ra, ra + len) was marked dirty since the last
+ * reset (true after an overflow). Lets checkers skip memory nobody wrote.
+ */
+bool hv_host_plat_range_dirty(const struct hv_plat *plat, uint64_t ra, uint64_t len);
 /* Whether the dirty stack overflowed since the last reset (the reset then madvises the arena). */
 bool hv_host_plat_dirty_overflowed(const struct hv_plat *plat);
 
