@@ -243,3 +243,15 @@ struct hv_host_stats fx_stats(struct fx *f)
 	hv_host_plat_stats(f->plat, &s);
 	return s;
 }
+
+bool fx_outs_zero(struct fx *f)
+{
+	unsigned i;
+
+	for (i = 0; i < 9; i++) {
+		if (f->out[i]) {
+			return false;
+		}
+	}
+	return true;
+}

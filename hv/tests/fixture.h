@@ -74,5 +74,7 @@ void fx_register_vpa(struct fx *f, uint32_t slot, uint64_t la);
 void fx_redispatch(struct fx *f, uint32_t slot);
 /* The platform's counters. */
 struct hv_host_stats fx_stats(struct fx *f);
+/* True when every output (r4..r12) of the last fx_hcall is zero. */
+bool fx_outs_zero(struct fx *f);
 
 #endif

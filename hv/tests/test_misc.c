@@ -1,7 +1,7 @@
 /*
- * The hcall entry (problem state, H_FUNCTION, zeroed outputs), the console
- * hcalls, H_RANDOM, H_PAGE_INIT, and the register / hcall / return-code
- * name tables.
+ * The hcall entry (problem state, H_FUNCTION, zeroed outputs), H_RANDOM,
+ * H_PAGE_INIT, and the register / hcall / return-code name tables. The
+ * console hcalls are test_console.c.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -14,18 +14,6 @@
 #define PAGE      4096ull
 #define LIOBN     0x100
 #define SMALL_MEM (16ull << 20)
-
-static bool outs_zero(struct fx *f)
-{
-	unsigned i;
-
-	for (i = 0; i < 9; i++) {
-		if (f->out[i]) {
-			return false;
-		}
-	}
-	return true;
-}
 
 /* Fills page la of slot with bytes seed, seed+1, ... */
 static void fill_page(struct fx *f, uint32_t slot, uint64_t la, uint8_t seed)
@@ -55,11 +43,6 @@ static bool page_is(struct fx *f, uint32_t slot, uint64_t la, uint8_t seed)
 static bool page_zero(struct fx *f, uint32_t slot, uint64_t la)
 {
 	return fx_real_is_zero(f, fx_real(f, slot, la), PAGE);
-}
-
-static size_t console(struct fx *f, uint32_t slot, char *buf, size_t cap)
-{
-	return hv_host_plat_console(f->plat, hv_part(&f->m, slot)->lpid, buf, cap);
 }
 
 /* Everything the core and the platform hold: machine struct, real memory, platform counters. */
@@ -315,212 +298,27 @@ TEST(undefined_outputs_are_zero)
 	fx_init(&f, 0, 0);
 	p = fx_partition(&f, 1);
 	CHECK_RC(HC(&f, p, H_PROD, 0, JUNK), H_SUCCESS);
-	CHECK(outs_zero(&f));
+	CHECK(fx_outs_zero(&f));
 	CHECK_RC(HC(&f, p, H_SET_SPRG0, 7, JUNK), H_SUCCESS);
-	CHECK(outs_zero(&f));
+	CHECK(fx_outs_zero(&f));
 	CHECK_RC(HC(&f, p, H_PUT_TERM_CHAR, 0, 0, JUNK7), H_SUCCESS);
-	CHECK(outs_zero(&f));
+	CHECK(fx_outs_zero(&f));
 	CHECK_RC(HC(&f, p, H_PAGE_INIT, 0, 0x1000, JUNK7), H_SUCCESS);
-	CHECK(outs_zero(&f));
+	CHECK(fx_outs_zero(&f));
 	CHECK_RC(HC(&f, p, H_PAGE_INIT, H_EXACT, 0x1000, JUNK7), H_PARAMETER);
-	CHECK(outs_zero(&f));
+	CHECK(fx_outs_zero(&f));
 	CHECK_RC(HC(&f, p, H_REGISTER_VPA, VPA_FN(6), 0, JUNK7), H_SUCCESS);
-	CHECK(outs_zero(&f));
+	CHECK(fx_outs_zero(&f));
 	CHECK_RC(HC(&f, p, H_PUT_TERM_CHAR, 7, 0, JUNK7), H_PARAMETER);
-	CHECK(outs_zero(&f));
+	CHECK(fx_outs_zero(&f));
 	CHECK_RC(HC(&f, p, H_GET_TERM_CHAR, 0, JUNK), H_SUCCESS);
-	CHECK(outs_zero(&f));
+	CHECK(fx_outs_zero(&f));
 	CHECK_RC(HC(&f, p, H_RANDOM, JUNK, 0x9999), H_SUCCESS);
 	CHECK(f.out[0] != 0);
 	CHECK_EQ(f.out[1], 0);
 	CHECK_EQ(f.out[8], 0);
 #undef JUNK
 #undef JUNK7
-	fx_fini(&f);
-}
-
-/* ---------------------------------------------------------------- console */
-
-TEST(console_put_bytes)
-{
-	struct fx f;
-	uint32_t p;
-	char buf[64];
-	size_t n;
-
-	fx_init(&f, 0, 0);
-	p = fx_partition(&f, 1);
-	CHECK_RC(HC(&f, p, H_PUT_TERM_CHAR, 0, 5, 0x48656C6C6FFFFFFFull, 0xFFFFFFFFFFFFFFFFull), H_SUCCESS);
-	n = console(&f, p, buf, sizeof(buf));
-	CHECK_EQ(n, 5);
-	CHECK(memcmp(buf, "Hello", 5) == 0);
-	/* The partition's vty by its unit address; all 16 bytes, r6 then r7. */
-	CHECK_RC(HC(&f, p, H_PUT_TERM_CHAR, 0x30000000, 16, 0x2C20776F726C6421ull, 0x0A303132333435FFull), H_SUCCESS);
-	n = console(&f, p, buf, sizeof(buf));
-	CHECK_EQ(n, 21);
-	CHECK(memcmp(buf, "Hello, world!\n012345\xFF", 21) == 0);
-	/* Length 0 writes nothing. */
-	CHECK_RC(HC(&f, p, H_PUT_TERM_CHAR, 0, 0, 0x4141414141414141ull), H_SUCCESS);
-	CHECK_EQ(console(&f, p, buf, sizeof(buf)), 21);
-	/* 9 bytes: one from r7. */
-	CHECK_RC(HC(&f, p, H_PUT_TERM_CHAR, 0, 9, 0x3132333435363738ull, 0x39FFFFFFFFFFFFFFull), H_SUCCESS);
-	n = console(&f, p, buf, sizeof(buf));
-	CHECK_EQ(n, 30);
-	CHECK(memcmp(buf + 21, "123456789", 9) == 0);
-	fx_fini(&f);
-}
-
-TEST(console_put_bad_args)
-{
-	struct fx f;
-	struct hv_host_stats st;
-	uint32_t p;
-	char buf[16];
-
-	fx_init(&f, 0, 0);
-	p = fx_partition(&f, 1);
-	CHECK_RC(HC(&f, p, H_PUT_TERM_CHAR, 1, 1, 0x4100000000000000ull), H_PARAMETER);
-	CHECK_RC(HC(&f, p, H_PUT_TERM_CHAR, 0x30000001, 1, 0x4100000000000000ull), H_PARAMETER);
-	CHECK_RC(HC(&f, p, H_PUT_TERM_CHAR, 0x1030000000ull, 1, 0x4100000000000000ull), H_PARAMETER);
-	CHECK_RC(HC(&f, p, H_PUT_TERM_CHAR, ~0ull, 1, 0x4100000000000000ull), H_PARAMETER);
-	CHECK_RC(HC(&f, p, H_PUT_TERM_CHAR, 0, 17, 0x4141414141414141ull, 0x4141414141414141ull), H_PARAMETER);
-	CHECK_RC(HC(&f, p, H_PUT_TERM_CHAR, 0, 1ull << 63, 0x41ull), H_PARAMETER);
-	CHECK_RC(HC(&f, p, H_PUT_TERM_CHAR, 0, ~0ull, 0x41ull), H_PARAMETER);
-	CHECK(outs_zero(&f));
-	CHECK_EQ(console(&f, p, buf, sizeof(buf)), 0);
-	hv_host_plat_stats(f.plat, &st);
-	CHECK_EQ(st.console_bytes, 0);
-	fx_fini(&f);
-}
-
-TEST(console_put_goes_to_own_log_only)
-{
-	struct fx f;
-	uint32_t p0, p1;
-	char buf[16];
-
-	fx_init(&f, 0, 0);
-	p0 = fx_partition(&f, 1);
-	p1 = fx_partition(&f, 1);
-	CHECK_RC(HC(&f, p1, H_PUT_TERM_CHAR, 0x30000000, 2, 0x7031000000000000ull), H_SUCCESS);
-	CHECK_EQ(console(&f, p0, buf, sizeof(buf)), 0);
-	CHECK_EQ(console(&f, p1, buf, sizeof(buf)), 2);
-	CHECK(memcmp(buf, "p1", 2) == 0);
-	fx_fini(&f);
-}
-
-TEST(console_get_round_trip)
-{
-	struct fx f;
-	uint32_t p;
-	char buf[16];
-	uint64_t n, hi, lo;
-
-	fx_init(&f, 0, 0);
-	p = fx_partition(&f, 1);
-	CHECK_EQ(hv_console_feed(&f.m, p, (const uint8_t *)"echo me\r\n", 9), 9);
-	CHECK_RC(HC(&f, p, H_GET_TERM_CHAR, 0x30000000), H_SUCCESS);
-	CHECK_EQ(f.out[0], 9);
-	CHECK_EQ(f.out[1], 0x6563686F206D650Dull);
-	CHECK_EQ(f.out[2], 0x0A00000000000000ull);
-	n = f.out[0];
-	hi = f.out[1];
-	lo = f.out[2];
-	CHECK_RC(HC(&f, p, H_PUT_TERM_CHAR, 0, n, hi, lo), H_SUCCESS);
-	CHECK_EQ(console(&f, p, buf, sizeof(buf)), 9);
-	CHECK(memcmp(buf, "echo me\r\n", 9) == 0);
-	/* Consumed: the next read is empty. */
-	CHECK_RC(HC(&f, p, H_GET_TERM_CHAR, 0), H_SUCCESS);
-	CHECK(outs_zero(&f));
-	fx_fini(&f);
-}
-
-TEST(console_get_zero_padding)
-{
-	struct fx f;
-	uint32_t p;
-	unsigned i;
-
-	fx_init(&f, 0, 0);
-	p = fx_partition(&f, 1);
-	/* Nothing buffered: zero bytes, r5/r6 zero, even with junk in the registers. */
-	CHECK_RC(HC(&f, p, H_GET_TERM_CHAR, 0, ~0ull, ~0ull, ~0ull, ~0ull, ~0ull, ~0ull, ~0ull, ~0ull), H_SUCCESS);
-	CHECK(outs_zero(&f));
-	CHECK_EQ(hv_console_feed(&f.m, p, (const uint8_t *)"xyz", 3), 3);
-	CHECK_RC(HC(&f, p, H_GET_TERM_CHAR, 0, ~0ull, ~0ull, ~0ull, ~0ull, ~0ull, ~0ull, ~0ull, ~0ull), H_SUCCESS);
-	CHECK_EQ(f.out[0], 3);
-	CHECK_EQ(f.out[1], 0x78797A0000000000ull);
-	for (i = 2; i < 9; i++) {
-		CHECK_EQ(f.out[i], 0);
-	}
-	/* Exactly 8: r6 stays zero. */
-	CHECK_EQ(hv_console_feed(&f.m, p, (const uint8_t *)"01234567", 8), 8);
-	CHECK_RC(HC(&f, p, H_GET_TERM_CHAR, 0, 0, ~0ull, ~0ull), H_SUCCESS);
-	CHECK_EQ(f.out[0], 8);
-	CHECK_EQ(f.out[1], 0x3031323334353637ull);
-	CHECK_EQ(f.out[2], 0);
-	fx_fini(&f);
-}
-
-TEST(console_get_sixteen_at_most)
-{
-	struct fx f;
-	uint32_t p;
-	uint8_t in[70];
-	unsigned i;
-
-	fx_init(&f, 0, 0);
-	p = fx_partition(&f, 1);
-	for (i = 0; i < sizeof(in); i++) {
-		in[i] = (uint8_t)('A' + i % 26);
-	}
-	CHECK_EQ(hv_console_feed(&f.m, p, in, 20), 20);
-	CHECK_RC(HC(&f, p, H_GET_TERM_CHAR, 0), H_SUCCESS);
-	CHECK_EQ(f.out[0], 16);
-	CHECK_EQ(f.out[1], 0x4142434445464748ull);
-	CHECK_EQ(f.out[2], 0x494A4B4C4D4E4F50ull);
-	CHECK_EQ(f.out[3], 0);
-	CHECK_RC(HC(&f, p, H_GET_TERM_CHAR, 0), H_SUCCESS);
-	CHECK_EQ(f.out[0], 4);
-	CHECK_EQ(f.out[1], 0x5152535400000000ull);
-	CHECK_EQ(f.out[2], 0);
-	CHECK_RC(HC(&f, p, H_GET_TERM_CHAR, 0), H_SUCCESS);
-	CHECK(outs_zero(&f));
-	/* The input buffer holds HV_TERM_RX_BYTES. */
-	CHECK_EQ(hv_console_feed(&f.m, p, in, 70), HV_TERM_RX_BYTES);
-	for (i = 0; i < HV_TERM_RX_BYTES / 16; i++) {
-		CHECK_RC(HC(&f, p, H_GET_TERM_CHAR, 0), H_SUCCESS);
-		CHECK_EQ(f.out[0], 16);
-	}
-	CHECK_RC(HC(&f, p, H_GET_TERM_CHAR, 0), H_SUCCESS);
-	CHECK_EQ(f.out[0], 0);
-	fx_fini(&f);
-}
-
-TEST(console_get_bad_term_and_isolation)
-{
-	struct fx f;
-	uint32_t p0, p1;
-
-	fx_init(&f, 0, 0);
-	p0 = fx_partition(&f, 1);
-	p1 = fx_partition(&f, 1);
-	CHECK_EQ(hv_console_feed(&f.m, p1, (const uint8_t *)"secret", 6), 6);
-	CHECK_EQ(hv_console_feed(&f.m, p0, (const uint8_t *)"x", 1), 1);
-	CHECK_RC(HC(&f, p0, H_GET_TERM_CHAR, 5), H_PARAMETER);
-	CHECK(outs_zero(&f));
-	CHECK_RC(HC(&f, p0, H_GET_TERM_CHAR, 0x30000001), H_PARAMETER);
-	CHECK(outs_zero(&f));
-	/* Not consumed by the failed calls; p1's input never shows in p0. */
-	CHECK_RC(HC(&f, p0, H_GET_TERM_CHAR, 0), H_SUCCESS);
-	CHECK_EQ(f.out[0], 1);
-	CHECK_EQ(f.out[1], 0x7800000000000000ull);
-	CHECK_RC(HC(&f, p0, H_GET_TERM_CHAR, 0), H_SUCCESS);
-	CHECK(outs_zero(&f));
-	CHECK_RC(HC(&f, p1, H_GET_TERM_CHAR, 0x30000000), H_SUCCESS);
-	CHECK_EQ(f.out[0], 6);
-	CHECK_EQ(f.out[1], 0x7365637265740000ull);
-	CHECK_EQ(hv_console_feed(&f.m, 3, (const uint8_t *)"z", 1), 0); /* no such partition */
 	fx_fini(&f);
 }
 
@@ -574,9 +372,9 @@ TEST(random_no_entropy_is_hardware_error)
 	p = fx_partition(&f, 1);
 	hv_host_plat_set_rng_fail(f.plat, true);
 	CHECK_RC(HC(&f, p, H_RANDOM, 0xDEADBEEFDEADBEEFull, 1, 2, 3, 4, 5, 6, 7, 8), H_HARDWARE);
-	CHECK(outs_zero(&f));
+	CHECK(fx_outs_zero(&f));
 	CHECK_RC(HC(&f, p, H_RANDOM, 0), H_HARDWARE);
-	CHECK(outs_zero(&f));
+	CHECK(fx_outs_zero(&f));
 	hv_host_plat_set_rng_fail(f.plat, false);
 	CHECK_RC(HC(&f, p, H_RANDOM, 0), H_SUCCESS);
 	CHECK(f.out[0] != 0);
@@ -596,7 +394,7 @@ TEST(page_init_zero)
 	fill_page(&f, p, 0x3000, 2);
 	fill_page(&f, p, 0x4000, 3);
 	CHECK_RC(HC(&f, p, H_PAGE_INIT, H_ZERO_PAGE, 0x3000, 0x777), H_SUCCESS);
-	CHECK(outs_zero(&f));
+	CHECK(fx_outs_zero(&f));
 	CHECK(page_zero(&f, p, 0x3000));
 	CHECK(page_is(&f, p, 0x2000, 1));
 	CHECK(page_is(&f, p, 0x4000, 3));
@@ -618,7 +416,7 @@ TEST(page_init_copy)
 	fill_page(&f, p, 0x7000, 0x99);
 	fill_page(&f, p, 0x8000, 0x42);
 	CHECK_RC(HC(&f, p, H_PAGE_INIT, H_COPY_PAGE, 0x7000, 0x5000), H_SUCCESS);
-	CHECK(outs_zero(&f));
+	CHECK(fx_outs_zero(&f));
 	CHECK(page_is(&f, p, 0x7000, 0x10));
 	CHECK(page_is(&f, p, 0x5000, 0x10));
 	CHECK(page_is(&f, p, 0x8000, 0x42));
@@ -664,7 +462,7 @@ TEST(page_init_foreign_pages)
 	CHECK_RC(HC(&f, p, H_PAGE_INIT, H_COPY_PAGE, 0x3000, 0ull - PAGE), H_PARAMETER);
 	CHECK(page_is(&f, q, LMB + 0x1000, 0x33));
 	CHECK(page_is(&f, p, 0x3000, 7));
-	CHECK(outs_zero(&f));
+	CHECK(fx_outs_zero(&f));
 	fx_fini(&f);
 }
 
@@ -709,7 +507,7 @@ TEST(page_init_bad_flags)
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		CHECK_RC(HC(&f, p, H_PAGE_INIT, H_ZERO_PAGE | bad[i], 0x3000), H_PARAMETER);
 		CHECK_RC(HC(&f, p, H_PAGE_INIT, H_COPY_PAGE | bad[i], 0x3000, 0x5000), H_PARAMETER);
-		CHECK(outs_zero(&f));
+		CHECK(fx_outs_zero(&f));
 	}
 	CHECK(page_is(&f, p, 0x3000, 5));
 	fx_fini(&f);

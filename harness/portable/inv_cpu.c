@@ -1,0 +1,157 @@
+/*
+ * The invariant checker on processors: register files after dispatch, idle
+ * threads and save areas (I5), and the emulated TLB (I9).
+ */
+#include "inv_internal.h"
+
+/* Key-0 column of the PP table (§2.4): writable iff PP in {000, 001, 010}. */
+static bool pp_writable(uint64_t dw1)
+{
+	return !(dw1 & HW1_PP0) && (dw1 & HW1_PP) != 3;
+}
+
+/* ================================================================== */
+/* I5: register files                                                   */
+/* ================================================================== */
+
+static enum lp_inv reg_mismatch(struct lp_exec *x, uint32_t opi, const char *what, unsigned reg, uint64_t have,
+				uint64_t want)
+{
+	char buf[120], name[24];
+	struct text t = { buf, 0, sizeof(buf) };
+
+	t_str(&t, "register ");
+	t_str(&t, hv_reg_name(reg, name));
+	t_str(&t, " ");
+	t_str(&t, what);
+	return lp_violate(x, LP_INV_I5, opi, buf, have, want);
+}
+
+/* Thread t of m holds exactly what vCPU v of program partition part left with (or its boot state). */
+static enum lp_inv check_thread_regs(struct lp_exec *x, uint32_t opi, const struct hv_regs *regs, unsigned part,
+				     unsigned v, const char *what)
+{
+	bool saved = x->saved_valid[part][v];
+	unsigned i;
+
+	for (i = 0; i < HV_REG_COUNT; i++) {
+		uint64_t have = regs->r[i], want = saved ? x->saved[part][v].r[i] : 0;
+
+		if (i == HV_REG_MSR) {
+			have &= ~MSR_HV;
+			want = saved ? want & ~MSR_HV : (MSR_SF | MSR_ME);
+		}
+		if (have != want) {
+			return reg_mismatch(x, opi, what, i, have, want);
+		}
+	}
+	return LP_INV_NONE;
+}
+
+enum lp_inv lp_inv_after_dispatch(struct lp_exec *x, uint32_t opi, const struct lp_op *op)
+{
+	const struct lp_part_loc *loc = &x->loc[op->part];
+	struct hv_machine *m = &x->m[loc->machine & 1];
+	unsigned t;
+
+	if (x->res[opi].rc != HV_OK || op->vcpu >= LP_MAX_VCPUS) {
+		return LP_INV_NONE;
+	}
+	for (t = 0; t < m->cfg.threads && t < HV_MAX_THREADS; t++) {
+		if (m->thread[t].part == (int8_t)loc->slot && m->thread[t].vcpu == (int8_t)op->vcpu) {
+			return check_thread_regs(x, opi, &m->thread[t].regs, op->part, op->vcpu,
+						 "differs from the vCPU's saved state after dispatch");
+		}
+	}
+	return lp_violate(x, LP_INV_I5, opi, "dispatch succeeded but the vCPU runs on no thread", op->part, op->vcpu);
+}
+
+/* An idle thread keeps nothing of the vCPU that left it. */
+enum lp_inv lp_inv_check_idle_threads(struct lp_exec *x, uint32_t opi, unsigned mach)
+{
+	struct hv_machine *m = &x->m[mach];
+	unsigned t, i;
+
+	if (!mach_ok(m)) {
+		return LP_INV_NONE;
+	}
+	for (t = 0; t < m->cfg.threads && t < HV_MAX_THREADS; t++) {
+		if (m->thread[t].part >= 0) {
+			continue;
+		}
+		for (i = 0; i < HV_REG_COUNT; i++) {
+			if (m->thread[t].regs.r[i]) {
+				return reg_mismatch(x, opi, "left on an idle thread", i, m->thread[t].regs.r[i], t);
+			}
+		}
+	}
+	return LP_INV_NONE;
+}
+
+/* Save areas of vCPUs not running: what they left with (full sweep, thorough). */
+enum lp_inv lp_inv_check_save_areas(struct lp_exec *x, uint32_t opi)
+{
+	unsigned part, v, i;
+
+	for (part = 0; part < LP_MAX_PARTS && part < x->prog->cfg.nparts; part++) {
+		const struct lp_part_loc *loc = &x->loc[part];
+		struct hv_machine *m = &x->m[loc->machine & 1];
+		struct hv_partition *p = loc->alive && mach_ok(m) ? part_at(m, loc->slot) : 0;
+
+		for (v = 0; p && v < LP_MAX_VCPUS && v < m->cfg.max_vcpus; v++) {
+			uint8_t st = p->vcpu[v].state;
+			struct hv_regs r;
+
+			if (st != HV_VCPU_STOPPED && st != HV_VCPU_CEDED) {
+				continue;
+			}
+			if (p->vcpu[v].save.v + HV_SAVE_AREA_BYTES > m->mem_size) {
+				return lp_violate(x, LP_INV_I5, opi, "save area outside memory", part, v);
+			}
+			for (i = 0; i < HV_REG_COUNT; i++) {
+				r.r[i] = hv_ld_be64(m->mem + p->vcpu[v].save.v + 8ull * i);
+			}
+			if (check_thread_regs(x, opi, &r, part, v, "changed in the saved state of a vCPU not running") !=
+			    LP_INV_NONE) {
+				return (enum lp_inv)x->viol.inv;
+			}
+		}
+	}
+	return LP_INV_NONE;
+}
+
+/* ================================================================== */
+/* I9: the emulated TLB                                                 */
+/* ================================================================== */
+
+enum lp_inv lp_inv_check_tlb(struct lp_exec *x, uint32_t opi)
+{
+	unsigned i;
+
+	for (i = 0; i < LP_TLB_ENTRIES; i++) {
+		const struct lp_tlb_entry *t = &x->tlb[i];
+		struct hv_machine *m = &x->m[t->machine & 1];
+		struct hv_partition *p;
+		uint64_t hw0, hw1;
+
+		if (!t->valid) {
+			continue;
+		}
+		p = mach_ok(m) ? part_at(m, t->slot) : 0;
+		if (!p || t->ptex >= hpt_entries(m, p)) {
+			return lp_violate(x, LP_INV_I9, opi, "stale translation survived its partition", t->slot, t->ra_page);
+		}
+		hw0 = rd64(m, p->hpt.v + t->ptex * HPTE_BYTES);
+		hw1 = rd64(m, p->hpt.v + t->ptex * HPTE_BYTES + 8);
+		if (!(hw0 & HW0_V) || (hw0 & HW0_L) || (hw1 & HW1_B) || (hw0 & HW0_AVPN) != ((t->va >> 16) & HW0_AVPN) ||
+		    (hw1 & HW1_RPN) != (t->ra_page & HW1_RPN)) {
+			return lp_violate(x, LP_INV_I9, opi, "stale translation survived: its HPTE was removed or retargeted",
+					  t->ptex, t->ra_page);
+		}
+		if (t->writable && !pp_writable(hw1)) {
+			return lp_violate(x, LP_INV_I9, opi, "stale writable translation survived a write protection", t->ptex,
+					  hw1);
+		}
+	}
+	return LP_INV_NONE;
+}

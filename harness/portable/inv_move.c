@@ -1,0 +1,377 @@
+/*
+ * The invariant checker on memory that moves: the snapshot taken before an
+ * operation (lp_inv_before), hashes of a partition's logical view (I11),
+ * LMBs entering and leaving a partition (I4), relocation and migration (I11).
+ */
+#include "inv_internal.h"
+
+/* ================================================================== */
+/* Hashing the logical view (I11)                                       */
+/* ================================================================== */
+
+static bool excluded(const struct lp_inv_snap *s, uint64_t la)
+{
+	uint32_t i;
+
+	for (i = 0; i < s->nexclude && i < LP_INV_EXCLUDE; i++) {
+		if (s->exclude[i] == la) {
+			return true;
+		}
+	}
+	return false;
+}
+
+/* Contents of the owned logical LMBs in s->hash_mask, through the logical map (non-zero doublewords). */
+static uint64_t hash_memory(const struct chk *c, const struct hv_partition *p, const struct lp_inv_snap *s)
+{
+	uint64_t h = FNV_OFFSET, size = c->m->cfg.lmb_size;
+	uint32_t n = lmap_entries(c->m, p), l;
+
+	for (l = 0; l < n; l++) {
+		uint32_t e = p->lmap[l];
+		const uint8_t *base;
+		uint64_t off;
+
+		if (!e || e - 1 >= c->nlmb || !((s->hash_mask >> l) & 1)) {
+			continue;
+		}
+		h = mix(h, 0x4C4D4200ull | l);
+		if (!written(c->x, c->mach, (uint64_t)(e - 1) << c->shift, size)) {
+			continue; /* never written: all zero */
+		}
+		base = c->m->mem + ((uint64_t)(e - 1) << c->shift);
+		for (off = 0; off < size; off += 512) {
+			unsigned j;
+
+			if (off % PAGE_4K == 0 && !written(c->x, c->mach, ((uint64_t)(e - 1) << c->shift) + off, PAGE_4K)) {
+				off += PAGE_4K - 512; /* an unwritten page is zero: nothing to hash */
+				continue;
+			}
+			if (mem_zero(base + off, 512)) {
+				continue;
+			}
+			for (j = 0; j < 64; j++) {
+				uint64_t w = ld64n(base + off + 8 * j), la = ((uint64_t)l << c->shift) + off + 8 * j;
+
+				if (w && !excluded(s, la)) {
+					h = mix(mix(h, la), w);
+				}
+			}
+		}
+	}
+	return h;
+}
+
+/*
+ * The guest view of every hardware-valid HPTE (what the partition can reach
+ * and what H_READ shows). Entries valid only in the shadow are the model
+ * comparison's business (full sweep).
+ */
+static uint64_t hash_hpt(const struct chk *c, const struct hv_partition *p)
+{
+	uint64_t h = FNV_OFFSET, n = hpt_entries(c->m, p), g, ptex;
+	const uint8_t *hpt = c->m->mem + p->hpt.v;
+
+	for (g = 0; g < n; g += 32) {
+		uint64_t end = g + 32 < n ? g + 32 : n;
+
+		if (g % 256 == 0 && end == g + 32 && !written(c->x, c->mach, p->hpt.v + g * HPTE_BYTES, 256 * HPTE_BYTES)) {
+			g += 256 - 32; /* an unwritten page of the HPT: no valid entry */
+			continue;
+		}
+		if (end == g + 32 && mem_zero(hpt + g * HPTE_BYTES, 32 * HPTE_BYTES)) {
+			continue;
+		}
+		for (ptex = g; ptex < end; ptex++) {
+			if (ld64n(hpt + ptex * HPTE_BYTES) & NATIVE_V) {
+				h = hash_entry(h, p, ptex);
+			}
+		}
+	}
+	return h;
+}
+
+/* Every window of slot: LIOBN, geometry, logical TCEs; summed so the windows' order does not matter. */
+static uint64_t hash_tces(const struct chk *c, unsigned slot)
+{
+	uint64_t sum = 0;
+	uint32_t i, k;
+
+	for (i = 0; i < c->m->cfg.max_windows && i < HV_MAX_WINDOWS; i++) {
+		const struct hv_window *w = &c->m->win[i];
+		uint32_t n;
+		uint64_t h;
+
+		if (!w->active || w->owner != slot) {
+			continue;
+		}
+		n = window_entries(c->m, w);
+		h = mix(mix(mix(FNV_OFFSET, w->liobn), w->bus_offset), w->entries);
+		for (k = 0; k < n; k++) {
+			uint64_t t = rd64(c->m, w->shadow.v + 8ull * k);
+
+			if (t) {
+				h = mix(mix(h, k), t);
+			}
+		}
+		sum += h;
+	}
+	return sum;
+}
+
+/* Which vCPUs exist and what they registered. */
+static uint64_t hash_vcpus(const struct chk *c, const struct hv_partition *p)
+{
+	uint64_t h = FNV_OFFSET;
+	uint32_t v, k;
+
+	for (v = 0; v < c->m->cfg.max_vcpus && v < HV_MAX_VCPUS; v++) {
+		const struct hv_area *areas[3] = { &p->vcpu[v].vpa, &p->vcpu[v].dtl, &p->vcpu[v].slb };
+
+		h = mix(h, p->vcpu[v].state != HV_VCPU_ABSENT);
+		for (k = 0; k < 3; k++) {
+			h = areas[k]->on ? mix(mix(h, areas[k]->la), areas[k]->len) : mix(h, 0);
+		}
+	}
+	return h;
+}
+
+/* ================================================================== */
+/* Snapshots: lp_inv_before                                             */
+/* ================================================================== */
+
+void lp_inv_before(struct lp_exec *x, uint32_t opi)
+{
+	const struct lp_op *op = &x->prog->op[opi];
+	struct lp_inv_snap *s = &x->inv.snap;
+	const struct lp_part_loc *loc;
+	struct hv_machine *m;
+	struct hv_partition *p;
+	struct chk c;
+	uint32_t n, i;
+
+	s->valid = false;
+	if (op->part >= LP_MAX_PARTS || !x->loc[op->part].alive) {
+		return;
+	}
+	loc = &x->loc[op->part];
+	m = &x->m[loc->machine & 1];
+	p = mach_ok(m) ? part_at(m, loc->slot) : 0;
+	if (!p) {
+		return;
+	}
+	chk_init(&c, x, opi, m);
+	s->valid = true;
+	s->kind = op->kind;
+	s->part = op->part;
+	s->machine = loc->machine & 1;
+	s->slot = loc->slot;
+	s->opi = opi;
+	n = lmap_entries(m, p);
+	for (i = 0; i < LP_INV_LMAP; i++) {
+		s->lmap[i] = i < n ? p->lmap[i] : 0;
+	}
+	s->hashed = op->kind == LP_OP_RELOCATE || op->kind == LP_OP_MIGRATE;
+	if (!s->hashed) {
+		return;
+	}
+	/* Relocation moves logical LMB op->a (and must move nothing else); migration moves them all. */
+	s->hash_mask = op->kind == LP_OP_MIGRATE ? ~0ull : op->a < LP_INV_LMAP ? 1ull << op->a : 0;
+	/* The one word the hypervisor itself writes into partition memory while moving it. */
+	s->nexclude = 0;
+	for (i = 0; i < m->cfg.max_vcpus && i < HV_MAX_VCPUS && s->nexclude < LP_INV_EXCLUDE; i++) {
+		if (p->vcpu[i].vpa.on) {
+			s->exclude[s->nexclude++] = (p->vcpu[i].vpa.la + VPA_YIELD) & ~7ull;
+		}
+	}
+	s->h_mem = hash_memory(&c, p, s);
+	s->h_hpt = hash_hpt(&c, p);
+	s->h_tce = hash_tces(&c, loc->slot);
+	s->h_vcpu = hash_vcpus(&c, p);
+}
+
+/* ================================================================== */
+/* I4: memory entering and leaving a partition                          */
+/* ================================================================== */
+
+/* Departed real LMBs: in the snapshot's map, but no longer behind the same logical LMB. */
+static uint64_t departed_set(const struct lp_exec *x, const struct lp_inv_snap *s, uint64_t dep[LP_INV_LMB_WORDS],
+			     bool all)
+{
+	struct hv_machine *m = (struct hv_machine *)&x->m[s->machine];
+	const struct hv_partition *p = part_at(m, s->slot);
+	uint32_t n = p ? lmap_entries(m, p) : 0, i;
+	uint64_t logical = 0;
+
+	for (i = 0; i < LP_INV_LMB_WORDS; i++) {
+		dep[i] = 0;
+	}
+	for (i = 0; i < LP_INV_LMAP; i++) {
+		uint32_t now = (!all && i < n) ? p->lmap[i] : 0;
+
+		if (s->lmap[i] && s->lmap[i] != now) {
+			bit_set(dep, s->lmap[i] - 1);
+			logical |= 1ull << i;
+		}
+	}
+	return logical;
+}
+
+/*
+ * Every departed LMB is back in the free pool. That it reads zero is checked
+ * here when thorough; otherwise before anyone else could see it: MEM_ADD
+ * reads the LMB it hands over, relocation and migration overwrite their
+ * target LMBs whole, and the final sweep reads whatever is still free (and
+ * was written since the reset).
+ */
+static enum lp_inv check_departed_lmbs(struct lp_exec *x, uint32_t opi, unsigned mach, const uint64_t *dep,
+				       enum lp_inv inv)
+{
+	struct hv_machine *m = &x->m[mach];
+	uint32_t n = lmb_total(m), i;
+
+	for (i = 0; i < n && i < LP_INV_MAX_LMBS; i++) {
+		if (!bit_get(dep, i)) {
+			continue;
+		}
+		if (m->lmb[i].state != HV_LMB_FREE) {
+			return lp_violate(x, inv, opi, "LMB that left the partition is not back in the free pool", i,
+					  m->lmb[i].state);
+		}
+		if (thorough(x) && !lmb_zero(x, mach, i)) {
+			return lp_violate(x, inv, opi, "LMB that left the partition was not scrubbed", i, 0);
+		}
+	}
+	return LP_INV_NONE;
+}
+
+enum lp_inv lp_inv_after_mem_remove(struct lp_exec *x, uint32_t opi)
+{
+	struct lp_inv_snap *s = &x->inv.snap;
+	uint64_t dep[LP_INV_LMB_WORDS];
+	struct chk c;
+
+	chk_init(&c, x, opi, &x->m[s->machine]);
+	c.dep_logical = departed_set(x, s, dep, false);
+	c.dep_real = dep;
+	c.dep_inv = LP_INV_I4;
+	if (check_departed_lmbs(x, opi, s->machine, dep, LP_INV_I4) != LP_INV_NONE) {
+		return (enum lp_inv)x->viol.inv;
+	}
+	return lp_inv_check_partition(&c, s->slot, true, c.dep_logical != 0);
+}
+
+enum lp_inv lp_inv_after_mem_add(struct lp_exec *x, uint32_t opi, const struct lp_op *op)
+{
+	const struct lp_part_loc *loc = &x->loc[op->part];
+	struct hv_machine *m = &x->m[loc->machine & 1];
+	struct hv_partition *p = part_at(m, loc->slot);
+	struct chk c;
+
+	if (!p) {
+		return LP_INV_NONE;
+	}
+	chk_init(&c, x, opi, m);
+	if (x->res[opi].rc == HV_OK && op->a < lmap_entries(m, p) && p->lmap[op->a]) {
+		uint32_t r = p->lmap[op->a] - 1;
+
+		if (r < c.nlmb && !lmb_zero(x, c.mach, r)) {
+			return lp_violate(x, LP_INV_I4, opi, "LMB handed to a partition does not read zero", r, op->a);
+		}
+	}
+	/* Adding memory cannot legitimately touch the HPT: the final sweep covers it. */
+	return lp_inv_check_partition(&c, loc->slot, false, false);
+}
+
+/* ================================================================== */
+/* I11: relocation and migration                                        */
+/* ================================================================== */
+
+enum lp_inv lp_inv_after_move(struct lp_exec *x, uint32_t opi, const struct lp_op *op)
+{
+	struct lp_inv_snap *s = &x->inv.snap;
+	const struct lp_part_loc *loc = &x->loc[s->part];
+	struct hv_machine *nm = &x->m[loc->machine & 1], *om = &x->m[s->machine];
+	struct hv_partition *np = loc->alive && mach_ok(nm) ? part_at(nm, loc->slot) : 0;
+	bool moved = !np || (loc->machine & 1) != s->machine || loc->slot != s->slot;
+	uint64_t dep[LP_INV_LMB_WORDS];
+	struct chk c, o;
+
+	uint64_t dep_logical;
+
+	if (!np) {
+		return lp_violate(x, LP_INV_I11, opi, "partition lost by relocation / migration", s->part, s->slot);
+	}
+	chk_init(&c, x, opi, nm);
+	if (hash_memory(&c, np, s) != s->h_mem) {
+		return lp_violate(x, LP_INV_I11, opi, "logical memory contents changed", s->part, loc->slot);
+	}
+	if (hash_tces(&c, loc->slot) != s->h_tce) {
+		return lp_violate(x, LP_INV_I11, opi, "logical TCEs changed", s->part, loc->slot);
+	}
+	if (hash_vcpus(&c, np) != s->h_vcpu) {
+		return lp_violate(x, LP_INV_I11, opi, "vCPUs or their registrations changed", s->part, loc->slot);
+	}
+	/* What was given up: LMBs whose place changed (relocation), everything of the source (migration). */
+	dep_logical = departed_set(x, s, dep, moved);
+	if (!moved && (dep_logical & ~s->hash_mask)) {
+		/* Only the relocated LMB's contents were hashed: nothing else may have moved. */
+		return lp_violate(x, LP_INV_I11, opi, "relocation moved logical LMBs it was not asked to move",
+				  dep_logical, op->a);
+	}
+	if (check_departed_lmbs(x, opi, s->machine, dep, LP_INV_I11) != LP_INV_NONE) {
+		return (enum lp_inv)x->viol.inv;
+	}
+	if (moved && thorough(x)) {
+		/*
+		 * Source side: the old slot's HPT and every window of the source
+		 * machine. (Fast mode: an entry left in the dead slot is unreachable
+		 * until the slot is reused, whose checks then see it.)
+		 */
+		struct hv_partition *old = &om->part[s->slot];
+
+		chk_init(&o, x, opi, om);
+		o.dep_real = dep;
+		o.dep_inv = LP_INV_I11;
+		if (!old->active) {
+			uint64_t n = hpt_entries(om, old), ptex;
+			const uint8_t *hpt = om->mem + old->hpt.v;
+
+			for (ptex = 0; ptex < n; ptex += 32) {
+				uint64_t k;
+
+				if (ptex + 32 <= n && mem_zero(hpt + ptex * HPTE_BYTES, 32 * HPTE_BYTES)) {
+					continue;
+				}
+				for (k = ptex; k < ptex + 32 && k < n; k++) {
+					if (ld64n(hpt + k * HPTE_BYTES) & NATIVE_V) {
+						return lp_violate(x, LP_INV_I11, opi,
+								  "migrated partition's old HPT keeps a valid entry", k, s->slot);
+					}
+				}
+			}
+		} else if (lp_inv_scan_hpt(&o, old, s->slot, false) != LP_INV_NONE) {
+			return (enum lp_inv)x->viol.inv;
+		}
+		if (lp_inv_check_windows(&o, -1) != LP_INV_NONE) {
+			return (enum lp_inv)x->viol.inv;
+		}
+	} else if (!moved) {
+		c.dep_real = dep;
+		c.dep_inv = LP_INV_I11;
+	}
+	/*
+	 * The new place: I1-I3, every translation agrees with the (unchanged)
+	 * guest view, and the guest view of the valid entries hashes as before.
+	 */
+	c.consistency = true;
+	c.hashing = true;
+	c.hash = FNV_OFFSET;
+	if (lp_inv_check_partition(&c, loc->slot, true, false) != LP_INV_NONE) {
+		return (enum lp_inv)x->viol.inv;
+	}
+	if (c.hash != s->h_hpt) {
+		return lp_violate(x, LP_INV_I11, opi, "guest view of the valid HPTEs changed", s->part, loc->slot);
+	}
+	return LP_INV_NONE;
+}
