@@ -18,6 +18,8 @@
 static struct hv_plat *plat[2];
 static struct lp_exec *exec_state; /* large: allocated once */
 static struct lp_prog prog;
+/* LPARSEC_FUZZ_PRINT=1 (triage): print each program as it will run, before running it. */
+static bool print_programs;
 
 static void hook_flush_entry(void *ctx, struct hv_plat *p, uint32_t lpid, uint64_t rb)
 {
@@ -59,6 +61,7 @@ void lp_fuzz_init(void)
 		hv_host_plat_set_hooks(plat[i], &hooks, exec_state);
 	}
 	exec_state->touched = touched;
+	print_programs = getenv("LPARSEC_FUZZ_PRINT") && getenv("LPARSEC_FUZZ_PRINT")[0] == '1';
 }
 
 /* libFuzzer calls this once; the other drivers call it if it is there (and lp_fuzz_run would anyway). */
@@ -138,6 +141,15 @@ int lp_fuzz_run(const uint8_t *data, size_t size, lp_fuzz_filter filter)
 		}
 	}
 	lp_prog_normalize(&prog);
+#ifdef LP_FUZZ_HAVE_TEXT
+	if (print_programs) {
+		/* Before running: a sanitizer crash mid-program must still leave the program behind. */
+		fprintf(stderr, "lparsec: the program that runs (after the target's filter):\n");
+		lp_text_print(stderr, &prog, NULL);
+		fprintf(stderr, "lparsec: end of program\n");
+		fflush(stderr);
+	}
+#endif
 	hv_host_plat_reset(plat[0]);
 	hv_host_plat_reset(plat[1]);
 	inv = lp_exec_run(exec_state, &prog, plat[0], plat[1], false);

@@ -4,6 +4,10 @@
  * through LLVMFuzzerTestOneInput, no engine. Used by the tests: a seed
  * that violates an invariant aborts. Exit 0 when all ran, 2 when an input
  * could not be read or none was found.
+ *
+ * `--repeat N` is the per-input speed benchmark: the inputs are read into
+ * memory first, then run N times over, and the executions per second of
+ * the target alone (no engine, no file system) are printed.
  */
 #include <dirent.h>
 #include <stdint.h>
@@ -11,34 +15,69 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 
 #include "lparsec/prog.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 
-/* Programs are at most LP_MAX_BIN bytes; longer inputs are read whole anyway (the decoder stops). */
-static uint8_t input[1 << 20];
+/* Programs are at most LP_MAX_BIN bytes; longer inputs are cut there (the decoder stops anyway). */
+#define REPLAY_MAX_INPUT (1u << 20)
 
-static int run_file(const char *path, unsigned *count)
+struct input {
+	uint8_t *data;
+	size_t len;
+};
+
+static struct input *inputs;
+static size_t ninputs, cap_inputs;
+
+static int add_input(uint8_t *data, size_t len)
+{
+	if (ninputs == cap_inputs) {
+		size_t cap = cap_inputs ? 2 * cap_inputs : 256;
+		struct input *more = realloc(inputs, cap * sizeof(*inputs));
+
+		if (!more) {
+			fprintf(stderr, "replay: out of memory\n");
+			return 2;
+		}
+		inputs = more;
+		cap_inputs = cap;
+	}
+	inputs[ninputs].data = data;
+	inputs[ninputs].len = len;
+	ninputs++;
+	return 0;
+}
+
+static uint8_t read_buf[REPLAY_MAX_INPUT];
+
+static int read_file(const char *path)
 {
 	FILE *f = fopen(path, "rb");
+	uint8_t *copy;
 	size_t len;
 
 	if (!f) {
 		fprintf(stderr, "replay: %s: cannot open\n", path);
 		return 2;
 	}
-	len = fread(input, 1, sizeof(input), f);
+	len = fread(read_buf, 1, sizeof(read_buf), f);
 	if (ferror(f)) {
 		fclose(f);
 		fprintf(stderr, "replay: %s: read error\n", path);
 		return 2;
 	}
 	fclose(f);
-	LLVMFuzzerTestOneInput(input, len);
-	(*count)++;
-	return 0;
+	copy = malloc(len ? len : 1);
+	if (!copy) {
+		fprintf(stderr, "replay: out of memory\n");
+		return 2;
+	}
+	memcpy(copy, read_buf, len);
+	return add_input(copy, len);
 }
 
 static int by_name(const void *a, const void *b)
@@ -46,7 +85,8 @@ static int by_name(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-static int run_dir(const char *dir, unsigned *count)
+/* Every regular file of dir whose name does not start with '.', in name order. */
+static int read_dir(const char *dir)
 {
 	DIR *d = opendir(dir);
 	struct dirent *e;
@@ -93,7 +133,7 @@ static int run_dir(const char *dir, unsigned *count)
 	}
 	for (i = 0; i < n; i++) {
 		if (rc == 0) {
-			rc = run_file(names[i], count);
+			rc = read_file(names[i]);
 		}
 		free(names[i]);
 	}
@@ -101,32 +141,80 @@ static int run_dir(const char *dir, unsigned *count)
 	return rc;
 }
 
+static double now_seconds(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+static int usage(FILE *out, const char *argv0, int rc)
+{
+	fprintf(out, "usage: %s [--repeat N] FILE|DIR...\n"
+		"Runs each input through the fuzz target without an engine; a violation aborts.\n"
+		"--repeat N  run all inputs N times (read into memory first) and print execs/s\n", argv0);
+	return rc;
+}
+
 int main(int argc, char **argv)
 {
-	unsigned count = 0;
-	int i, rc = 0;
+	unsigned long repeat = 0, pass;
+	double t0, secs;
+	size_t i;
+	int a = 1, rc = 0;
 
-	if (argc < 2 || !strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")) {
-		fprintf(argc < 2 ? stderr : stdout, "usage: %s FILE|DIR...\n"
-			"Runs each input through the fuzz target without an engine; a violation aborts.\n", argv[0]);
-		return argc < 2 ? 2 : 0;
+	if (argc >= 2 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))) {
+		return usage(stdout, argv[0], 0);
 	}
-	LLVMFuzzerInitialize(&argc, &argv);
-	for (i = 1; i < argc && rc == 0; i++) {
+	if (argc >= 3 && !strcmp(argv[1], "--repeat")) {
+		char *end;
+
+		repeat = strtoul(argv[2], &end, 10);
+		if (*argv[2] == '\0' || *end != '\0' || repeat == 0) {
+			fprintf(stderr, "replay: --repeat needs a positive integer, not '%s'\n", argv[2]);
+			return 2;
+		}
+		a = 3;
+	}
+	if (a >= argc) {
+		return usage(stderr, argv[0], 2);
+	}
+	for (; a < argc && rc == 0; a++) {
 		struct stat st;
 
-		if (stat(argv[i], &st) == 0 && S_ISDIR(st.st_mode)) {
-			rc = run_dir(argv[i], &count);
+		if (stat(argv[a], &st) == 0 && S_ISDIR(st.st_mode)) {
+			rc = read_dir(argv[a]);
 		} else {
-			rc = run_file(argv[i], &count);
+			rc = read_file(argv[a]);
 		}
 	}
-	if (rc == 0 && count == 0) {
+	if (rc != 0) {
+		return rc;
+	}
+	if (ninputs == 0) {
 		fprintf(stderr, "replay: no inputs found\n");
 		return 2;
 	}
-	if (rc == 0) {
-		printf("replay: %u input%s ran clean\n", count, count == 1 ? "" : "s");
+	LLVMFuzzerInitialize(&argc, &argv);
+	t0 = now_seconds();
+	for (pass = 0; pass < (repeat ? repeat : 1); pass++) {
+		for (i = 0; i < ninputs; i++) {
+			LLVMFuzzerTestOneInput(inputs[i].data, inputs[i].len);
+		}
 	}
-	return rc;
+	secs = now_seconds() - t0;
+	if (repeat) {
+		double execs = (double)ninputs * (double)repeat;
+
+		printf("replay: %zu inputs x %lu passes in %.3f s: %.0f execs/s (%.2f us/exec)\n", ninputs, repeat,
+		       secs, execs / secs, secs * 1e6 / execs);
+	} else {
+		printf("replay: %zu input%s ran clean\n", ninputs, ninputs == 1 ? "" : "s");
+	}
+	for (i = 0; i < ninputs; i++) {
+		free(inputs[i].data);
+	}
+	free(inputs);
+	return 0;
 }
