@@ -61,6 +61,9 @@ void lp_fuzz_init(void)
 		hv_host_plat_set_hooks(plat[i], &hooks, exec_state);
 	}
 	exec_state->touched = touched;
+	exec_state->touched_map[0] = hv_host_plat_dirty_map(plat[0]);
+	exec_state->touched_map[1] = hv_host_plat_dirty_map(plat[1]);
+	exec_state->touched_map_pages = hv_host_plat_dirty_map_pages(plat[0]);
 	print_programs = getenv("LPARSEC_FUZZ_PRINT") && getenv("LPARSEC_FUZZ_PRINT")[0] == '1';
 }
 

@@ -204,12 +204,21 @@ static inline bool mem_zero(const uint8_t *p, uint64_t len)
 	return true;
 }
 
+/* Does LMB lmb read zero? Page by page: only pages written since the reset can be non-zero. */
 static inline bool lmb_zero(const struct lp_exec *x, unsigned mach, uint32_t lmb)
 {
 	const struct hv_machine *m = &x->m[mach];
-	uint64_t ra = (uint64_t)lmb << lmb_shift(m);
+	uint64_t ra = (uint64_t)lmb << lmb_shift(m), off;
 
-	return !written(x, mach, ra, m->cfg.lmb_size) || mem_zero(m->mem + ra, m->cfg.lmb_size);
+	if (!written(x, mach, ra, m->cfg.lmb_size)) {
+		return true;
+	}
+	for (off = 0; off < m->cfg.lmb_size; off += PAGE_4K) {
+		if (written(x, mach, ra + off, PAGE_4K) && !mem_zero(m->mem + ra + off, PAGE_4K)) {
+			return false;
+		}
+	}
+	return true;
 }
 
 /* ================================================================== */

@@ -105,6 +105,7 @@ void hv_rmap_visit_linked(struct hv_machine *m, uint32_t lmb, hv_hpte_visit_fn f
 /* ---- TCE (tce.c) ---- */
 hv_raddr_t hv_tce_real_slot(const struct hv_window *w, uint64_t idx);
 hv_raddr_t hv_tce_shadow_slot(const struct hv_window *w, uint64_t idx);
+bool hv_tce_tables_maybe_written(struct hv_machine *m, const struct hv_window *w);
 /* Writes TCE idx of w: real value for the adapter, logical for the partition; flushes the IOTLB. */
 void hv_tce_store(struct hv_machine *m, struct hv_window *w, uint64_t idx, uint64_t real, uint64_t logical);
 /* Clears every TCE of slot's windows pointing into real LMB lmb (flushing the IOTLB). */

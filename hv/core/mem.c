@@ -43,6 +43,10 @@ void hv_real_scrub(struct hv_machine *m, hv_raddr_t ra, uint64_t len)
 {
 	uint64_t off;
 
+	/* One question for the whole range first: most LMBs handed back were never written. */
+	if (!plat_mem_maybe_written(m->plat, ra, len)) {
+		return;
+	}
 	for (off = 0; off < len; off += HV_PAGE_SIZE) {
 		if (plat_mem_maybe_written(m->plat, hv_ra_add(ra, off), HV_PAGE_SIZE)) {
 			hv_real_zero(m, hv_ra_add(ra, off), HV_PAGE_SIZE);
@@ -55,6 +59,9 @@ void hv_real_copy_to_zeroed(struct hv_machine *dst_m, hv_raddr_t dst, struct hv_
 {
 	uint64_t off;
 
+	if (!plat_mem_maybe_written(src_m->plat, src, len)) {
+		return;
+	}
 	for (off = 0; off < len; off += HV_PAGE_SIZE) {
 		if (plat_mem_maybe_written(src_m->plat, hv_ra_add(src, off), HV_PAGE_SIZE)) {
 			plat_mem_dirty(dst_m->plat, hv_ra_add(dst, off), HV_PAGE_SIZE);

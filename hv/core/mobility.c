@@ -85,12 +85,13 @@ int hv_lmb_relocate(struct hv_machine *m, uint32_t slot, uint32_t logical_lmb, u
 /* Calls fn for every valid HPTE of p: each is linked on the real LMB of its base, which p owns. */
 static void visit_partition_hptes(struct hv_machine *m, const struct hv_partition *p, hv_hpte_visit_fn fn, void *ctx)
 {
-	uint32_t i, real;
+	uint32_t i, real, left = p->lmb_count;
 
-	for (i = 0; i < m->cfg.logical_lmbs_max; i++) {
+	for (i = 0; i < m->cfg.logical_lmbs_max && left; i++) {
 		real = hv_lmap_get(p, m, i);
 		if (real != HV_NIL) {
 			hv_rmap_visit_linked(m, real, fn, ctx);
+			left--;
 		}
 	}
 }
@@ -119,7 +120,8 @@ static int migrate_fits(struct hv_machine *src, const struct hv_partition *p, st
 	for (i = 0; i < dst->cfg.max_partitions; i++) {
 		slots += !dst->part[i].active;
 	}
-	for (i = 0; i < dst->lmb_count; i++) {
+	/* Enough is enough: a big destination need not be counted to the end. */
+	for (i = 0; i < dst->lmb_count && free_lmbs < p->lmb_count; i++) {
 		free_lmbs += dst->lmb[i].state == HV_LMB_FREE;
 	}
 	for (i = 0; i < dst->cfg.max_windows; i++) {
@@ -136,14 +138,15 @@ static int migrate_fits(struct hv_machine *src, const struct hv_partition *p, st
 
 static void migrate_memory(struct hv_machine *src, struct hv_partition *p, struct hv_machine *dst, uint32_t dslot)
 {
-	uint32_t i;
+	uint32_t i, left = p->lmb_count;
 
-	for (i = 0; i < src->cfg.logical_lmbs_max; i++) {
+	for (i = 0; i < src->cfg.logical_lmbs_max && left; i++) {
 		uint32_t from = hv_lmap_get(p, src, i), to;
 
 		if (from == HV_NIL) {
 			continue;
 		}
+		left--;
 		to = hv_lmb_find_free(dst);
 		hv_lmb_assign(dst, dslot, i, to);
 		hv_real_copy_to_zeroed(dst, hv_lmb_base(dst, to), src, hv_lmb_base(src, from), src->cfg.lmb_size);
@@ -212,6 +215,9 @@ static void migrate_windows(struct hv_machine *src, uint32_t slot, struct hv_mac
 		}
 		hv_window_assign(dst, dslot, w->liobn, w->bus_offset, w->entries);
 		dw = hv_window_find(dst, dslot, w->liobn);
+		if (!hv_tce_tables_maybe_written(src, w)) {
+			continue; /* never written, hence all zero, like the new window */
+		}
 		for (e = 0; e < w->entries; e++) {
 			uint64_t logical = hv_real_ld64(src, hv_tce_shadow_slot(w, e));
 			uint64_t real = hv_real_ld64(src, hv_tce_real_slot(w, e));

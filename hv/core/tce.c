@@ -19,6 +19,18 @@ hv_raddr_t hv_tce_shadow_slot(const struct hv_window *w, uint64_t idx)
 	return hv_ra_add(w->shadow, idx * 8);
 }
 
+/*
+ * Could any entry of w be non-zero? Tables come from zeroed memory, so when
+ * the platform knows neither was written the whole-window walks
+ * (unassign, migration) have nothing to do.
+ */
+bool hv_tce_tables_maybe_written(struct hv_machine *m, const struct hv_window *w)
+{
+	uint64_t bytes = (uint64_t)w->entries * 8;
+
+	return plat_mem_maybe_written(m->plat, w->table, bytes) || plat_mem_maybe_written(m->plat, w->shadow, bytes);
+}
+
 /* Writes entry idx: real value for the adapter, logical value for the partition. */
 void hv_tce_store(struct hv_machine *m, struct hv_window *w, uint64_t idx, uint64_t real, uint64_t logical)
 {
@@ -63,18 +75,27 @@ int hv_window_assign(struct hv_machine *m, uint32_t slot, uint32_t liobn, uint64
 	return HV_ENOMEM;
 }
 
-int hv_window_unassign(struct hv_machine *m, uint32_t slot, uint32_t liobn)
+/* Zeroes every non-zero entry of w (and the IOTLB entries behind them). */
+static void window_clear(struct hv_machine *m, struct hv_window *w)
 {
-	struct hv_window *w = hv_window_find(m, slot, liobn);
 	uint64_t i;
 
-	if (!w) {
-		return HV_ENOENT;
-	}
 	for (i = 0; i < w->entries; i++) {
 		if (hv_real_ld64(m, hv_tce_real_slot(w, i)) || hv_real_ld64(m, hv_tce_shadow_slot(w, i))) {
 			hv_tce_store(m, w, i, 0, 0);
 		}
+	}
+}
+
+int hv_window_unassign(struct hv_machine *m, uint32_t slot, uint32_t liobn)
+{
+	struct hv_window *w = hv_window_find(m, slot, liobn);
+
+	if (!w) {
+		return HV_ENOENT;
+	}
+	if (hv_tce_tables_maybe_written(m, w)) {
+		window_clear(m, w);
 	}
 	w->active = false;
 	w->entries = 0;

@@ -113,11 +113,43 @@ struct lp_exec {
 	 */
 	bool (*touched)(void *ctx, unsigned machine, uint64_t ra, uint64_t len);
 	void *touched_ctx;
+	/*
+	 * Optional and faster, the same answer as a bitmap the platform keeps
+	 * current: bit n set = 4 KiB page n may have been written (pages at or
+	 * past touched_map_pages count as written). Used before the hook: the
+	 * sweeps ask about every page they look at.
+	 */
+	const uint64_t *touched_map[2];
+	uint64_t touched_map_pages;
 };
+
+/* Any bit of map set for pages [first, last]? Pages past npages count as set. */
+static inline bool lp_map_any(const uint64_t *map, uint64_t npages, uint64_t first, uint64_t last)
+{
+	uint64_t pg;
+
+	if (last >= npages) {
+		return true;
+	}
+	for (pg = first; pg <= last;) {
+		uint64_t word = map[pg >> 6] >> (pg & 63);
+
+		if (word & 1) {
+			return true;
+		}
+		pg += word ? (uint64_t)__builtin_ctzll(word) : 64 - (pg & 63); /* skip the clear bits at once */
+	}
+	return false;
+}
 
 /* Whether the sweeps must look at [ra, ra + len) of machine. */
 static inline bool lp_touched(const struct lp_exec *x, unsigned machine, uint64_t ra, uint64_t len)
 {
+	const uint64_t *map = x->touched_map[machine & 1];
+
+	if (map) {
+		return len && lp_map_any(map, x->touched_map_pages, ra >> 12, (ra + len - 1) >> 12);
+	}
 	return !x->touched || x->touched(x->touched_ctx, machine, ra, len);
 }
 

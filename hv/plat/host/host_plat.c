@@ -132,6 +132,16 @@ uint64_t hv_host_plat_dirty_pages(const struct hv_plat *p)
 	return p->dirty_len;
 }
 
+const uint64_t *hv_host_plat_dirty_map(const struct hv_plat *p)
+{
+	return p->dirty_bits;
+}
+
+uint64_t hv_host_plat_dirty_map_pages(const struct hv_plat *p)
+{
+	return p->npages;
+}
+
 bool hv_host_plat_dirty_overflowed(const struct hv_plat *p)
 {
 	return p->overflow;
@@ -220,8 +230,9 @@ void plat_mem_dirty(struct hv_plat *p, hv_raddr_t ra, uint64_t len)
 			continue;
 		}
 		if (p->dirty_len == HV_HOST_DIRTY_MAX) {
-			/* The reset will madvise the arena; nothing more to record. */
+			/* The reset will madvise the arena; until then every page counts as dirty. */
 			p->overflow = true;
+			memset(p->dirty_bits, 0xff, p->dirty_words * sizeof(uint64_t));
 			return;
 		}
 		*w |= bit;

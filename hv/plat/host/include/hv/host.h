@@ -49,6 +49,14 @@ uint64_t hv_host_plat_dirty_pages(const struct hv_plat *plat);
  * reset (true after an overflow). Lets checkers skip memory nobody wrote.
  */
 bool hv_host_plat_range_dirty(const struct hv_plat *plat, uint64_t ra, uint64_t len);
+/*
+ * The dirty-page bitmap itself, kept current until the platform is
+ * destroyed: bit n (word n / 64, bit n % 64) set = 4 KiB page n was written
+ * since the last reset (after an overflow every bit is set). Covers
+ * hv_host_plat_dirty_map_pages() pages.
+ */
+const uint64_t *hv_host_plat_dirty_map(const struct hv_plat *p);
+uint64_t hv_host_plat_dirty_map_pages(const struct hv_plat *p);
 /* Whether the dirty stack overflowed since the last reset (the reset then madvises the arena). */
 bool hv_host_plat_dirty_overflowed(const struct hv_plat *plat);
 
