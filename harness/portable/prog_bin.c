@@ -189,17 +189,17 @@ void lp_prog_normalize(struct lp_prog *p)
 void lp_prog_decode(const uint8_t *data, size_t len, struct lp_prog *p)
 {
 	struct reader r = { data, len, 0 };
-	uint8_t *z = (uint8_t *)p;
 	size_t i;
 
-	for (i = 0; i < sizeof(*p); i++) {
-		z[i] = 0;
-	}
+	/* Only what will be read is zeroed (the op table is 64 x 200 bytes; programs are short). */
+	p->cfg = (struct lp_config){ 0 };
+	p->nops = 0;
 	if (len >= 3 && data[0] == 'L' && data[1] == 'P' && data[2] == LP_VERSION) {
 		r.pos = 3;
 	}
 	config_decode(&r, &p->cfg);
 	while (more(&r) && p->nops < LP_MAX_OPS) {
+		p->op[p->nops] = (struct lp_op){ 0 };
 		op_decode(&r, &p->op[p->nops++]);
 	}
 	/* Actors name existing partitions: makes the text form say what actually runs. */

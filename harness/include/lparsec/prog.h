@@ -124,7 +124,7 @@ struct lp_prog {
 /* Width in bytes of a selector's value in the binary form. */
 unsigned lp_sel_width(unsigned sel);
 
-/* Decodes any byte string; never fails. */
+/* Decodes any byte string; never fails. Entries of p->op past p->nops are left as they were. */
 void lp_prog_decode(const uint8_t *data, size_t len, struct lp_prog *p);
 /* Canonical binary form into buf (cap >= LP_MAX_BIN is always enough); returns its length. */
 size_t lp_prog_encode(const struct lp_prog *p, uint8_t *buf, size_t cap);
