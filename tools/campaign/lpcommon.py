@@ -329,3 +329,10 @@ def known_titles(regressions_dir=None):
         if r["title"]:
             titles.add(r["title"])
     return titles
+
+
+# ---- coverage build (report) -------------------------------------------------
+
+def coverage_replay_binary(target):
+    """replay-<target> of the coverage preset (llvm source-based coverage, no sanitizers)."""
+    return os.path.join(build_dir("coverage"), "fuzz", f"replay-{target}")
