@@ -26,6 +26,7 @@ are run in halves until every failing input is isolated; those are listed as
 import argparse
 import datetime
 import glob
+import json
 import os
 import re
 import shutil
@@ -181,8 +182,6 @@ def summarize(export):
 def collect(out_dir, targets=None, log=None):
     """Builds the coverage preset, replays DIR/corpus/<target>, writes DIR/coverage/coverage.json.
     Returns the coverage dict. ToolError when nothing can be measured (no corpus, build or llvm failure)."""
-    import json
-
     log = log or (lambda msg: print(msg, file=sys.stderr))
     targets = [t for t in (targets or lp.TARGETS) if corpus_files(out_dir, t)]
     if not targets:
