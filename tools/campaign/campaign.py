@@ -1,0 +1,751 @@
+"""./lparsec campaign: fuzz every target with libFuzzer and AFL++, triage, minimise, report.
+
+The targets run one after another, each for its share of --minutes; within a
+target's slice the engines run side by side (or, with one job and both
+engines, one after the other). Everything the campaign knows is in --out
+(LAYOUT.md), written atomically, so that kill -9 and the same command again
+resumes with the remaining time and loses no finding.
+
+Only the standard library of Debian's /usr/bin/python3.
+"""
+
+import argparse
+import math
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import lpcommon  # noqa: E402
+import triage  # noqa: E402
+from lpcommon import ToolError  # noqa: E402
+
+PROG = "campaign"
+TICK_S = 2.0          # progress line
+SAMPLE_S = 5.0        # stats/*.csv, campaign.json, a triage pass
+LOG_LINE_S = 15.0     # progress when stderr is not a terminal
+STOP_GRACE_S = 5.0    # SIGTERM, then SIGKILL
+MAX_RESTARTS = 5      # an engine that keeps exiting early is given up for the phase
+CSV_HEADER = "elapsed_s,execs,execs_per_s,coverage,corpus,findings\n"
+SETPRIV = shutil.which("setpriv")
+
+EPILOG = """\
+Each target gets MINUTES/len(targets) of wall time. With both engines,
+libFuzzer runs -fork=ceil(J/2) and AFL++ floor(J/2) instances (one -M, the
+rest -S); with --jobs 1 they take turns (first half libFuzzer, second AFL++).
+Crash inputs are triaged while the campaign runs (replayed, grouped by title
+into DIR/findings/<slug>/, the first of each group reproduced with
+lparsec-repro --runs 3 and minimised into repro.txt and repro.bin); at the end
+of each target's slice its corpus is merged (libFuzzer -merge=1 of its
+corpus and the AFL++ queues). Interrupted (Ctrl-C, kill -9)? Run the same
+command again: it resumes with the remaining time.
+
+LPARSEC_BUILD_ROOT / LPARSEC_CMAKE_ARGS select another build (tests use a
+deliberately broken one). Exit status: 0 nothing new, 1 new findings (titles
+not already in corpora/regressions/), 2 a tool error (bad option, unwritable
+or corrupt output directory, failed build)."""
+
+
+# ---- options -------------------------------------------------------------------
+
+def parse_args(argv):
+    p = argparse.ArgumentParser(prog="./lparsec campaign", epilog=EPILOG,
+                                formatter_class=argparse.RawDescriptionHelpFormatter,
+                                description="Fuzz every target with libFuzzer and AFL++, triage and minimise "
+                                            "what they find, merge the corpora, write the report.")
+    p.add_argument("--minutes", type=float, default=10.0, metavar="N", help="total fuzzing time (default 10)")
+    p.add_argument("--jobs", type=int, default=os.cpu_count() or 1, metavar="J",
+                   help="engine processes at a time (default: the CPU count)")
+    p.add_argument("--engine", choices=["libfuzzer", "afl", "both"], default="both", help="default both")
+    p.add_argument("--targets", default=",".join(lpcommon.TARGETS), metavar="A,B",
+                   help="comma-separated (default: " + ",".join(lpcommon.TARGETS) + ")")
+    p.add_argument("--out", metavar="DIR", help="campaign directory (default: <build root>/campaign)")
+    p.add_argument("--promote", action="store_true",
+                   help="copy each new finding's repro.txt to corpora/regressions/<slug>.txt")
+    p.add_argument("--no-build", action="store_true", help="use the binaries already built")
+    a = p.parse_args(argv)
+    if not math.isfinite(a.minutes) or a.minutes <= 0:
+        p.error(f"--minutes must be a positive number, not {a.minutes}")
+    if a.jobs < 1:
+        p.error(f"--jobs must be at least 1, not {a.jobs}")
+    targets = [t.strip() for t in a.targets.split(",") if t.strip()]
+    bad = [t for t in targets if t not in lpcommon.TARGETS]
+    if not targets or bad or len(set(targets)) != len(targets):
+        p.error(f"--targets: '{a.targets}' is not a comma-separated list of distinct targets among "
+                + ", ".join(lpcommon.TARGETS))
+    a.targets = targets
+    a.engines = ["libfuzzer", "afl"] if a.engine == "both" else [a.engine]
+    a.out = os.path.abspath(a.out or os.path.join(lpcommon.build_root(), "campaign"))
+    # For tests: known titles and --promote against a copy of corpora/regressions/.
+    a.regressions = os.environ.get("LPARSEC_REGRESSIONS_DIR") or None
+    return a
+
+
+# ---- campaign.json -------------------------------------------------------------
+
+def new_state(a):
+    per = a.minutes * 60.0 / len(a.targets)
+    zero = {"execs": 0, "execs_per_s": 0, "coverage": 0, "corpus": 0}
+    return {"version": 1, "started": triage.utc_now(),
+            "config": {"minutes": a.minutes, "jobs": a.jobs, "engine": a.engine, "targets": a.targets},
+            "elapsed_s": 0.0,
+            "slices": {t: {"planned_s": per, "done_s": 0.0, "seeded": False, "merged": False} for t in a.targets},
+            "status": "running", "totals": {t: {e: dict(zero) for e in a.engines} for t in a.targets},
+            "new_findings": []}
+
+
+def load_state(path, a):
+    """The state of an interrupted campaign; ToolError if corrupt or started with other options."""
+    st = lpcommon.read_json(path, "campaign state")
+    try:
+        cfg, slices = st["config"], st["slices"]
+        ok = (st["version"] == 1 and isinstance(cfg, dict) and st["status"] in ("running", "triaging", "done")
+              and all(isinstance(slices[t]["done_s"], (int, float)) and isinstance(slices[t]["planned_s"], (int, float))
+                      for t in cfg["targets"]) and isinstance(st["totals"], dict))
+        float(st["elapsed_s"])
+    except (KeyError, TypeError, ValueError):
+        ok = False
+    if not ok:
+        raise ToolError(f"{path}: corrupt campaign state (fields missing or of the wrong type); "
+                        "remove the directory or use another --out")
+    mine = {"minutes": a.minutes, "engine": a.engine, "targets": a.targets}
+    theirs = {k: cfg.get(k) for k in mine}
+    if theirs != mine:
+        raise ToolError(f"{path}: this directory holds a campaign started with other options "
+                        f"({', '.join(f'--{k} {v}' for k, v in theirs.items())}); run it with the same "
+                        "options to resume it, or use another --out")
+    cfg["jobs"] = a.jobs  # resources may change between resumes; the time plan may not
+    for t in cfg["targets"]:
+        slices[t].setdefault("seeded", False)
+        slices[t].setdefault("merged", False)
+        st["totals"].setdefault(t, {})
+        for e in a.engines:
+            st["totals"][t].setdefault(e, {"execs": 0, "execs_per_s": 0, "coverage": 0, "corpus": 0})
+    return st
+
+
+# ---- engine processes ----------------------------------------------------------
+
+class Registry:
+    """Process groups of the engines, in DIR/engines.json, so that a campaign
+    resumed after kill -9 ends engines its dead predecessor left behind (the
+    engines die with us through setpriv --pdeathsig, but libFuzzer's fork-mode
+    jobs are grandchildren)."""
+
+    def __init__(self, out):
+        self.out, self.path, self.pgids = out, os.path.join(out, "engines.json"), set()
+
+    def _save(self):
+        lpcommon.atomic_write_json(self.path, sorted(self.pgids))
+
+    def add(self, pgid):
+        self.pgids.add(pgid)
+        self._save()
+
+    def remove(self, pgid):
+        self.pgids.discard(pgid)
+        self._save()
+
+    def kill_leftovers(self):
+        try:
+            old = lpcommon.read_json(self.path, "engine list")
+        except ToolError:
+            return  # missing, or torn: nothing we can trust to kill
+        for pid in os.listdir("/proc") if isinstance(old, list) else []:
+            try:
+                with open(f"/proc/{pid}/stat") as f:
+                    pgid = int(f.read().rsplit(")", 1)[1].split()[2])
+                with open(f"/proc/{pid}/cmdline", "rb") as f:
+                    cmdline = f.read().decode(errors="replace")
+            except (OSError, ValueError, IndexError):
+                continue
+            if pgid in old and self.out in cmdline:  # ours: its arguments name this campaign's directory
+                try:
+                    os.kill(int(pid), signal.SIGKILL)
+                except OSError:
+                    pass
+        self._save()
+
+
+def spawn(ctx, cmd, log_path, env=None):
+    """Starts an engine in its own process group, appending its output to log_path."""
+    prefix = [SETPRIV, "--pdeathsig", "KILL", "--"] if SETPRIV else []
+    os.makedirs(os.path.dirname(log_path), exist_ok=True)
+    try:
+        with open(log_path, "ab") as log:
+            proc = subprocess.Popen(prefix + cmd, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                                    env=env, start_new_session=True)
+    except OSError as e:
+        raise ToolError(f"cannot start {cmd[0]}: {e.strerror}") from e
+    ctx.registry.add(proc.pid)
+    return proc
+
+
+def stop_group(ctx, proc):
+    """SIGTERM to the whole group (engines write their final stats), SIGKILL after a grace period.
+    The group id stays ours while its leader is unreaped or any member lives."""
+    if proc is None:
+        return
+    for sig, wait in ((signal.SIGTERM, STOP_GRACE_S), (signal.SIGKILL, 0)):
+        try:
+            os.killpg(proc.pid, sig)
+        except OSError:
+            pass
+        deadline = time.monotonic() + wait
+        while proc.returncode is None and time.monotonic() < deadline:
+            try:
+                if os.waitid(os.P_PID, proc.pid, os.WEXITED | os.WNOHANG | os.WNOWAIT) is not None:
+                    break  # exited, not reaped yet: the SIGKILL still reaches what is left of its group
+            except ChildProcessError:
+                break
+            time.sleep(0.1)
+    proc.wait()
+    ctx.registry.remove(proc.pid)
+
+
+class Rate:
+    """execs/s over the last ~10 s, for engines that do not say it themselves."""
+
+    def __init__(self):
+        self.hist = []
+
+    def update(self, execs):
+        now = time.monotonic()
+        self.hist = [h for h in self.hist if now - h[0] <= 10.0] + [(now, execs)]
+        t0, e0 = self.hist[0]
+        return max(0, round((execs - e0) / (now - t0))) if now - t0 >= 1.0 else 0
+
+
+LF_STATUS = re.compile(r"^#(\d+):?\s+(?:[A-Z_a-z]+\s+)?cov: (\d+) ft: \d+ corp: (\d+)", re.M)
+
+
+class LibFuzzer:
+    """libFuzzer in fork mode: the jobs crash, time out or run out of memory and
+    the parent carries on (-ignore_*), growing DIR/corpus/<target>."""
+    name = "libfuzzer"
+
+    def __init__(self, ctx, target, procs):
+        self.ctx, self.target, self.procs, self.proc = ctx, target, procs, None
+        self.dir = os.path.join(ctx.out, "libfuzzer", target)
+        self.log = os.path.join(self.dir, "libfuzzer.log")
+        self.tmp = os.path.join(ctx.out, "tmp", "libfuzzer-" + target)  # fork-mode job dirs and logs
+        self.base = ctx.state["totals"][target]["libfuzzer"]["execs"]  # counts restart from 0 per process
+
+    def start(self, seconds):
+        shutil.rmtree(self.tmp, ignore_errors=True)
+        os.makedirs(self.tmp)
+        os.makedirs(self.dir, exist_ok=True)
+        self.offset = os.path.getsize(self.log) if os.path.exists(self.log) else 0
+        self.parent, self.rate = {"execs": 0, "cov": 0, "corp": 0}, Rate()
+        t = self.target
+        cmd = [lpcommon.libfuzzer_binary(t), f"-fork={self.procs}", "-ignore_crashes=1", "-ignore_timeouts=1",
+               "-ignore_ooms=1", f"-dict={lpcommon.dict_file(t)}", f"-max_len={lpcommon.max_len(t)}",
+               "-timeout=10", "-print_final_stats=1", f"-max_total_time={int(math.ceil(seconds)) + 5}",
+               f"-artifact_prefix={self.dir}/", self.ctx.corpus(t)]
+        self.proc = spawn(self.ctx, cmd, self.log, dict(os.environ, TMPDIR=self.tmp))
+
+    def alive(self):
+        return self.proc is not None and self.proc.poll() is None
+
+    def restart_dead(self, seconds):
+        if not self.alive():
+            self.stop()
+            self.start(seconds)
+
+    def log_paths(self):
+        return [self.log]
+
+    def stop(self):
+        stop_group(self.ctx, self.proc)
+        self.final = self.poll()
+        self.base, self.proc = self.final["execs"], None
+
+    def _read_log(self):
+        try:
+            with open(self.log, "rb") as f:
+                f.seek(self.offset)
+                data = f.read()
+        except OSError:
+            return
+        cut = data.rfind(b"\n") + 1  # a line still being written is read next time
+        self.offset += cut
+        for m in LF_STATUS.finditer(data[:cut].decode(errors="replace")):
+            self.parent = {"execs": int(m.group(1)), "cov": int(m.group(2)), "corp": int(m.group(3))}
+
+    def _jobs(self):
+        """(execs, cov) of the running fork-mode jobs: the parent only counts finished ones."""
+        execs, cov = 0, 0
+        for d in os.listdir(self.tmp) if os.path.isdir(self.tmp) else []:
+            jd = os.path.join(self.tmp, d)
+            for n in os.listdir(jd) if os.path.isdir(jd) else []:
+                if not n.endswith(".log"):
+                    continue
+                try:
+                    with open(os.path.join(jd, n), "rb") as f:
+                        f.seek(max(0, os.path.getsize(f.name) - 8192))
+                        last = LF_STATUS.findall(f.read().decode(errors="replace"))
+                except OSError:
+                    continue  # the job ended and the parent removed its log
+                if last:
+                    execs += int(last[-1][0])
+                    cov = max(cov, int(last[-1][1]))
+        return execs, cov
+
+    def poll(self):
+        if self.proc is None:
+            return dict(getattr(self, "final", None) or self.ctx.state["totals"][self.target]["libfuzzer"])
+        self._read_log()
+        job_execs, job_cov = self._jobs()
+        # The parent's count jumps when a job ends (and its log goes): never backwards.
+        execs = self.top = max(getattr(self, "top", 0), self.base + self.parent["execs"] + job_execs)
+        corpus = self.parent["corp"] or len(os.listdir(self.ctx.corpus(self.target)))
+        return {"execs": execs, "execs_per_s": self.rate.update(execs),
+                "coverage": self.parent["cov"] or job_cov, "corpus": corpus}
+
+    def crashes(self):
+        return len([n for n in os.listdir(self.dir) if n.startswith(triage.LIBFUZZER_PREFIXES)]) \
+            if os.path.isdir(self.dir) else 0
+
+
+class Afl:
+    """AFL++: one -M main and procs-1 -S sN instances on DIR/afl/<target>.
+    AFL++ writes fuzzer_stats only every minute: the live figures come from its
+    StatsD metrics (one UDP socket per instance on 127.0.0.1)."""
+    name = "afl"
+    KEYS = {"execs_done": "execs", "execs_per_sec": "execs_per_s", "edges_found": "coverage",
+            "corpus_count": "corpus"}
+
+    def __init__(self, ctx, target, procs):
+        self.ctx, self.target, self.procs = ctx, target, procs
+        self.sync = os.path.join(ctx.out, "afl", target)
+        self.inst = []  # [name, proc, socket, stats]
+
+    def _launch(self, i, seconds, sock=None):
+        """Instance i ("main" or "sN") for seconds; AFL_AUTORESUME makes an existing directory resume."""
+        name = "main" if i == 0 else f"s{i}"
+        if sock is None:
+            sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+            sock.bind(("127.0.0.1", 0))
+            sock.setblocking(False)
+        env = {k: v for k, v in os.environ.items() if k not in ("ASAN_OPTIONS", "UBSAN_OPTIONS")}
+        env.update(AFL_CUSTOM_MUTATOR_LIBRARY=lpcommon.afl_mutator(), AFL_NO_UI="1", AFL_SKIP_CPUFREQ="1",
+                   AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES="1", AFL_AUTORESUME="1",
+                   AFL_NO_AFFINITY="1",  # the cores are shared with libFuzzer and the triage
+                   AFL_STATSD="1", AFL_STATSD_HOST="127.0.0.1", AFL_STATSD_PORT=str(sock.getsockname()[1]))
+        t = self.target
+        cmd = ["afl-fuzz", "-V", str(max(1, int(math.ceil(seconds)))), "-M" if i == 0 else "-S", name,
+               "-i", self.ctx.corpus(t), "-o", self.sync, "-x", lpcommon.dict_file(t), "--", lpcommon.afl_binary(t)]
+        return [name, spawn(self.ctx, cmd, os.path.join(self.sync, name + ".log"), env), sock, {}]
+
+    def start(self, seconds):
+        os.makedirs(self.sync, exist_ok=True)
+        self.inst = [self._launch(i, seconds) for i in range(self.procs)]
+
+    def alive(self):
+        return all(i[1].poll() is None for i in self.inst)
+
+    def restart_dead(self, seconds):
+        for i, inst in enumerate(self.inst):
+            if inst[1].poll() is not None:
+                stop_group(self.ctx, inst[1])
+                self.inst[i] = self._launch(i, seconds, inst[2])
+
+    def log_paths(self):
+        return [os.path.join(self.sync, i[0] + ".log") for i in self.inst]
+
+    def stop(self):
+        for inst in self.inst:
+            stop_group(self.ctx, inst[1])
+        self.poll()  # fuzzer_stats written on exit
+        for inst in self.inst:
+            inst[2].close()
+        self.final, self.inst = self.poll(), []
+
+    def _instance_stats(self, inst):
+        while True:  # the newest StatsD datagram wins
+            try:
+                data = inst[2].recv(65536).decode(errors="replace")
+            except (BlockingIOError, OSError):
+                break
+            for m in re.finditer(r"fuzzing\.(\w+):([\d.]+)\|g", data):
+                if m.group(1) in self.KEYS:
+                    inst[3][self.KEYS[m.group(1)]] = float(m.group(2))
+        try:
+            with open(os.path.join(self.sync, inst[0], "fuzzer_stats")) as f:
+                for line in f:
+                    k, _, v = line.partition(":")
+                    if k.strip() in self.KEYS and self.KEYS[k.strip()] not in inst[3]:
+                        inst[3][self.KEYS[k.strip()]] = float(v.strip().rstrip("%") or 0)
+        except (OSError, ValueError):
+            pass
+        return inst[3]
+
+    def poll(self):
+        old = self.ctx.state["totals"][self.target]["afl"]
+        if not self.inst:
+            return dict(getattr(self, "final", old))
+        st = [self._instance_stats(i) for i in self.inst]
+        # AFL++ restores its counts when it resumes; a kill -9 may have lost the last minute of them.
+        return {"execs": max(old["execs"], int(sum(s.get("execs", 0) for s in st))),
+                "execs_per_s": round(sum(s.get("execs_per_s", 0) for s in st)),
+                "coverage": int(max([s.get("coverage", 0) for s in st] + [old["coverage"]])),
+                "corpus": int(max(s.get("corpus", 0) for s in st))}
+
+    def crashes(self):
+        return len([p for e, p in triage.crash_files(self.ctx.out, self.target) if e == "afl"])
+
+
+ENGINES = {"libfuzzer": LibFuzzer, "afl": Afl}
+
+
+def phases(a, planned):
+    """[(end of the phase in the slice's seconds, {engine: processes})] for one target."""
+    if len(a.engines) == 2 and a.jobs == 1:
+        return [(planned / 2, {"libfuzzer": 1}), (planned, {"afl": 1})]  # one core: take turns
+    if len(a.engines) == 2:
+        return [(planned, {"libfuzzer": (a.jobs + 1) // 2, "afl": a.jobs // 2})]
+    return [(planned, {a.engines[0]: a.jobs})]
+
+
+# ---- progress ------------------------------------------------------------------
+
+def clock(s):
+    s = int(s)
+    return f"{s // 3600}:{s // 60 % 60:02d}:{s % 60:02d}" if s >= 3600 else f"{s // 60}:{s % 60:02d}"
+
+
+class Progress:
+    """One line on stderr: rewritten in place on a terminal, a full line every
+    LOG_LINE_S seconds otherwise (CI logs)."""
+
+    def __init__(self):
+        self.tty = sys.stderr.isatty()
+        self.last, self.width = 0.0, 0
+
+    def show(self, line):
+        if self.tty:
+            cols = shutil.get_terminal_size((120, 20)).columns - 1
+            line = line[:cols]
+            sys.stderr.write("\r" + line.ljust(self.width))
+            self.width = len(line)
+        elif time.monotonic() - self.last >= LOG_LINE_S:
+            sys.stderr.write(line + "\n")
+            self.last = time.monotonic()
+        sys.stderr.flush()
+
+    def note(self, msg):
+        if self.tty and self.width:
+            sys.stderr.write("\r" + " " * self.width + "\r")
+            self.width = 0
+        print(f"{PROG}: {msg}", file=sys.stderr, flush=True)
+
+
+def fmt_rate(n):
+    return f"{n / 1000:.1f}k" if n >= 10000 else str(int(n))
+
+
+# ---- the campaign --------------------------------------------------------------
+
+class Campaign:
+    def __init__(self, a):
+        self.a, self.out = a, a.out
+        self.state_path = os.path.join(self.out, "campaign.json")
+        self.progress = Progress()
+        self.registry = Registry(self.out)
+        self.worker = None
+
+    # ---- state
+
+    def save(self):
+        st = self.state
+        st["elapsed_s"] = round(sum(s["done_s"] for s in st["slices"].values()), 1)
+        st["new_findings"] = self.triage.slugs()  # a campaign directory holds only its own groups
+        lpcommon.atomic_write_json(self.state_path, st)
+
+    def elapsed(self):
+        return sum(s["done_s"] for s in self.state["slices"].values())
+
+    def total_s(self):
+        return sum(s["planned_s"] for s in self.state["slices"].values())
+
+    def corpus(self, target):
+        return os.path.join(self.out, "corpus", target)
+
+    # ---- start: directory, state, binaries
+
+    def open(self):
+        lpcommon.check_writable_dir(self.out)
+        self.registry.kill_leftovers()
+        if os.path.exists(self.state_path):
+            self.state = load_state(self.state_path, self.a)
+            self.progress.note(f"resuming {self.out} at {clock(self.elapsed())} of {clock(self.total_s())} "
+                               f"({self.state['status']})")
+        else:
+            self.state = new_state(self.a)
+        self.triage = triage.Triage(self.out, self.elapsed, promote=self.a.promote,
+                                    regressions_dir=self.a.regressions)
+        triage.clean_tmp(self.out)
+        repair_csvs(os.path.join(self.out, "stats"))
+        self.save()
+
+    def prepare_binaries(self):
+        a = self.a
+        if not a.no_build:
+            self.progress.note("building what is missing (dev" + (", afl" if "afl" in a.engines else "") + ")")
+            lpcommon.build("dev", ["lparsec-fuzz", "lparsec-repro", "lparsec-fmt"])
+            if "afl" in a.engines:
+                lpcommon.build("afl", ["lparsec-fuzz"])
+        need = [lpcommon.repro_binary(), lpcommon.fmt_binary()]
+        for t in a.targets:
+            # libFuzzer's binary merges the corpora even when only AFL++ fuzzes.
+            need += [lpcommon.libfuzzer_binary(t), lpcommon.replay_binary(t), lpcommon.seed_dir("dev", t)]
+            if "afl" in a.engines:
+                need += [lpcommon.afl_binary(t), lpcommon.afl_mutator()]
+        missing = [p for p in need if not os.path.exists(p)]
+        if missing:
+            raise ToolError(f"missing {missing[0]}" + (f" and {len(missing) - 1} more" if len(missing) > 1 else "")
+                            + (" (run without --no-build)" if a.no_build else ""))
+        if "afl" in a.engines and not shutil.which("afl-fuzz"):
+            raise ToolError("afl-fuzz is not installed (./lparsec setup)")
+
+    # ---- corpus
+
+    def prepare_corpus(self, t):
+        """DIR/corpus/<t>, recovered from an interrupted merge or seeded from the build's seeds."""
+        corpus, parent = self.corpus(t), os.path.join(self.out, "corpus")
+        ready, old = os.path.join(parent, f".{t}.ready"), os.path.join(parent, f".{t}.old")
+        if not os.path.lexists(corpus):
+            for done in (ready, old):  # a merge was interrupted between its two renames
+                if os.path.isdir(done):
+                    os.rename(done, corpus)
+                    break
+        for stale in (ready, old, os.path.join(parent, f".{t}.new"), os.path.join(parent, f".{t}.seed")):
+            shutil.rmtree(stale, ignore_errors=True)
+        if os.path.lexists(corpus):
+            if not os.path.isdir(corpus):
+                raise ToolError(f"{corpus}: the corpus of {t} is not a directory")
+            return
+        seeds, tmp = lpcommon.seed_dir("dev", t), os.path.join(parent, f".{t}.seed")
+        os.makedirs(tmp)
+        for name in sorted(os.listdir(seeds)):
+            p = os.path.join(seeds, name)
+            if os.path.isfile(p):
+                shutil.copyfile(p, os.path.join(tmp, lpcommon.sha1_file(p)))
+        os.rename(tmp, corpus)
+
+    def merge_corpus(self, t):
+        """libFuzzer -merge=1 of the corpus and the AFL++ queues into a new directory
+        that replaces the corpus once complete (the old one stays until then)."""
+        parent = os.path.join(self.out, "corpus")
+        new, ready, old = (os.path.join(parent, f".{t}.{x}") for x in ("new", "ready", "old"))
+        shutil.rmtree(new, ignore_errors=True)
+        os.makedirs(new)
+        queues = sorted(q for q in (os.path.join(self.out, "afl", t, d, "queue")
+                                    for d in (os.listdir(os.path.join(self.out, "afl", t))
+                                              if os.path.isdir(os.path.join(self.out, "afl", t)) else []))
+                        if os.path.isdir(q))
+        work = os.path.join(self.out, "tmp", "merge-" + t)
+        os.makedirs(work, exist_ok=True)
+        cmd = [lpcommon.libfuzzer_binary(t), "-merge=1", f"-max_len={lpcommon.max_len(t)}", "-timeout=10",
+               f"-artifact_prefix={work}/", new, self.corpus(t)] + queues
+        proc = spawn(self, cmd, os.path.join(self.out, "libfuzzer", t, "merge.log"), dict(os.environ, TMPDIR=work))
+        try:
+            rc = proc.wait(timeout=max(120.0, self.state["slices"][t]["planned_s"]))
+        except subprocess.TimeoutExpired:
+            rc = "timeout"
+        finally:
+            stop_group(self, proc)
+        if rc != 0 or not os.listdir(new):
+            shutil.rmtree(new, ignore_errors=True)
+            self.progress.note(f"{t}: corpus merge failed ({rc}; see libfuzzer/{t}/merge.log); corpus kept as it was")
+            return
+        before = len(os.listdir(self.corpus(t))) + sum(len(os.listdir(q)) for q in queues)
+        os.rename(new, ready)
+        os.rename(self.corpus(t), old)
+        os.rename(ready, self.corpus(t))
+        shutil.rmtree(old, ignore_errors=True)
+        self.progress.note(f"{t}: corpus merged: {before} inputs -> {len(os.listdir(self.corpus(t)))}")
+
+    # ---- fuzzing
+
+    def run_target(self, idx, t):
+        sl = self.state["slices"][t]
+        self.prepare_corpus(t)
+        if not sl["seeded"]:
+            self.triage.triage_seeds(t, lpcommon.seed_dir("dev", t))
+            sl["seeded"] = True
+            self.save()
+        for end, procs in phases(self.a, sl["planned_s"]):
+            if end - sl["done_s"] >= 1.0:  # less than a second is not worth starting engines
+                engines = [ENGINES[e](self, t, n) for e, n in procs.items()]
+                self.run_phase(idx, t, engines, end)
+            sl["done_s"] = max(sl["done_s"], end)
+        self.save()
+        if not sl["merged"]:
+            self.merge_corpus(t)
+            sl["merged"] = True
+            self.save()
+
+    def run_phase(self, idx, t, engines, end):
+        sl = self.state["slices"][t]
+        begin, t0 = sl["done_s"], time.monotonic()
+        restarts, next_sample = {e.name: 0 for e in engines}, 0.0
+        try:
+            for e in engines:
+                e.start(end - begin)
+            while True:
+                now = time.monotonic()
+                sl["done_s"] = min(end, begin + now - t0)
+                stats = {e.name: e.poll() for e in engines}
+                self.show(idx, t, stats)
+                if now >= next_sample:
+                    self.sample(t, engines, stats)
+                    next_sample = now + SAMPLE_S
+                if sl["done_s"] >= end:
+                    break
+                left = end - sl["done_s"]
+                for e in engines:
+                    if e.alive() or left <= 2.0 or restarts[e.name] > MAX_RESTARTS:
+                        continue
+                    restarts[e.name] += 1
+                    if restarts[e.name] > MAX_RESTARTS:  # the other engine, if any, carries on
+                        self.progress.note(f"{t}: {e.name} keeps exiting early; given up for this target "
+                                           f"(see {', '.join(e.log_paths())})")
+                        continue
+                    self.progress.note(f"{t}: {e.name} exited early; restarting it for {clock(left)}")
+                    e.restart_dead(left)
+                time.sleep(min(TICK_S, left))
+        finally:
+            for e in engines:
+                e.stop()
+        self.sample(t, engines, {e.name: e.poll() for e in engines})
+
+    def sample(self, t, engines, stats):
+        """One line per engine in stats/<t>-<engine>.csv, the totals, campaign.json, a triage pass."""
+        if self.worker.error:
+            raise self.worker.error
+        el = self.elapsed()
+        for e in engines:
+            s = stats[e.name]
+            self.state["totals"][t][e.name] = s
+            line = f"{el:.1f},{s['execs']},{s['execs_per_s']},{s['coverage']},{s['corpus']},{e.crashes()}\n"
+            append_csv(os.path.join(self.out, "stats", f"{t}-{e.name}.csv"), line)
+        self.save()
+        self.worker.wake.set()
+
+    def show(self, idx, t, stats):
+        parts = [f"{PROG} {clock(self.elapsed())}/{clock(self.total_s())}",
+                 f"{t} ({idx + 1}/{len(self.a.targets)})"]
+        for name, s in stats.items():
+            cov = "cov" if name == "libfuzzer" else "edges"
+            parts.append(f"{name} {fmt_rate(s['execs_per_s'])} exec/s {cov} {s['coverage']}")
+        parts.append(f"findings {len(self.triage.slugs())}")
+        self.progress.show(" | ".join(parts))
+
+    # ---- the whole run
+
+    def run(self):
+        self.open()
+        if self.state["status"] == "done":
+            self.progress.note(f"{self.out} holds a finished campaign; showing its result "
+                               "(use another --out for a new campaign)")
+            return self.finish()
+        self.prepare_binaries()
+        self.worker = triage.Worker(self.triage, self.a.targets)
+        self.worker.start()
+        if self.state["status"] == "running":
+            for idx, t in enumerate(self.a.targets):
+                self.run_target(idx, t)
+            self.state["status"] = "triaging"
+            self.save()
+        self.progress.note("fuzzing done; finishing the triage")
+        self.worker.finish()
+        if self.worker.error:
+            raise self.worker.error
+        self.triage.run_pass(self.a.targets, final=True)
+        self.state["status"] = "done"
+        self.save()
+        return self.finish()
+
+    def finish(self):
+        """Report, summary, exit status."""
+        findings = self.triage.findings()
+        new = [f for f in findings if not f["known"]]
+        report_error = make_report(self.out, self.progress)
+        print(f"{PROG}: {self.out}: {clock(self.elapsed())} of fuzzing, {len(findings)} finding group(s): "
+              f"{len(new)} new, {len(findings) - len(new)} known, {sum(1 for f in findings if f['flaky'])} flaky")
+        for f in findings:
+            tag = "known" if f["known"] else "NEW"
+            print(f"  [{tag}{', flaky' if f['flaky'] else ''}] {f['title']}\n"
+                  f"      {f['count']} input(s), first by {f['engine']} on {f['target']}, reproduced "
+                  f"{f['reproduced']}, {f['ops_before']} -> {f['ops_after']} ops; {f['repro_command']}")
+        for t, per in self.state["totals"].items():
+            for e, s in per.items():
+                print(f"  {t} {e}: {s['execs']} execs, {s['execs_per_s']} exec/s at the end, "
+                      f"coverage {s['coverage']}, corpus {s['corpus']}")
+        if report_error:
+            raise ToolError(report_error)
+        return lpcommon.EXIT_FINDINGS if new else lpcommon.EXIT_CLEAN
+
+
+def make_report(out, progress):
+    """report.generate(out) if the report generator exists; an error message or None."""
+    if not os.path.exists(os.path.join(os.path.dirname(os.path.abspath(__file__)), "report.py")):
+        progress.note("no report generator (tools/campaign/report.py) yet: no report written")
+        return None
+    try:
+        import report
+        report.generate(out)
+    except ToolError as e:
+        return f"report: {e}"
+    except Exception as e:  # the campaign's results stand; say what failed without a traceback
+        return f"the report generator failed: {type(e).__name__}: {e}"
+    print(f"{PROG}: report: {os.path.join(out, 'report.html')} (also report.json, summary.md)")
+    return None
+
+
+# ---- stats/*.csv ---------------------------------------------------------------
+
+def append_csv(path, line):
+    """Appends one sample (one write() on an O_APPEND file: a kill leaves at most a torn
+    last line, which repair_csvs() removes on the next start)."""
+    try:
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+        try:
+            if os.fstat(fd).st_size == 0:
+                line = CSV_HEADER + line
+            os.write(fd, line.encode())
+        finally:
+            os.close(fd)
+    except OSError as e:
+        raise ToolError(f"cannot write {path}: {e.strerror}") from e
+
+
+def repair_csvs(stats_dir):
+    for name in os.listdir(stats_dir) if os.path.isdir(stats_dir) else []:
+        path = os.path.join(stats_dir, name)
+        with open(path, "rb") as f:
+            data = f.read()
+        if data and not data.endswith(b"\n"):
+            lpcommon.atomic_write(path, data[:data.rfind(b"\n") + 1])
+
+
+def on_signal(signum, frame):
+    raise KeyboardInterrupt  # the finally clauses stop the engines
+
+
+def main():
+    a = parse_args(sys.argv[1:])
+    signal.signal(signal.SIGTERM, on_signal)
+    signal.signal(signal.SIGHUP, on_signal)
+    return Campaign(a).run()
+
+
+if __name__ == "__main__":
+    lpcommon.main_wrapper(PROG, main)
