@@ -24,6 +24,7 @@ import glob
 import hashlib
 import json
 import os
+import pathlib
 import re
 import shutil
 import subprocess
@@ -101,6 +102,16 @@ class Step:
 
 def tail(text, lines=40):
     return "\n".join((text or "").splitlines()[-lines:])
+
+
+def parallel_map(fn, items, jobs):
+    """fn over items on `jobs` threads, in order. On Ctrl-C no queued item starts
+    (the running children got the SIGINT too and end on their own)."""
+    pool = concurrent.futures.ThreadPoolExecutor(max(1, min(jobs, len(items))))
+    try:
+        return list(pool.map(fn, items))
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
 
 
 def read_text(path):
@@ -355,8 +366,7 @@ def check_program(path, findings):
 
 def step_corpora(opts, findings):
     t0 = time.monotonic()
-    with concurrent.futures.ThreadPoolExecutor(opts.jobs) as pool:
-        cases = list(pool.map(lambda p: check_program(p, findings), corpora_files(opts)))
+    cases = parallel_map(lambda p: check_program(p, findings), corpora_files(opts), opts.jobs)
     return Step("corpora", cases, time.monotonic() - t0)
 
 
@@ -432,7 +442,8 @@ def fuzz_target(opts, findings, target):
         crash = new_artifact(artifacts, seen)
         if crash is None:
             if rc != 0:
-                case.status, case.message, case.detail = "fail", f"libFuzzer exited {rc} without a crash input", tail(log)
+                why = "did not stop in time" if rc == -1 else f"exited {rc} without a crash input"
+                case.status, case.message, case.detail = "fail", f"libFuzzer {why}", tail(log)
             break
         g = triage(target, crash, log, findings)
         if g["known"] and not opts.strict:
@@ -452,8 +463,7 @@ def fuzz_target(opts, findings, target):
 
 def step_fuzz(opts, findings):
     t0 = time.monotonic()
-    with concurrent.futures.ThreadPoolExecutor(min(opts.jobs, len(opts.targets))) as pool:
-        cases = list(pool.map(lambda t: fuzz_target(opts, findings, t), opts.targets))
+    cases = parallel_map(lambda t: fuzz_target(opts, findings, t), opts.targets, opts.jobs)
     return Step("fuzz", cases, time.monotonic() - t0)
 
 
@@ -561,7 +571,7 @@ def sarif(findings, out):
         "runs": [{
             "tool": {"driver": {"name": "lparsec-gate", "rules": rules}},
             # Locations are relative to the output directory, wherever CI keeps it.
-            "originalUriBaseIds": {"GATEOUT": {"uri": "file://" + out.rstrip("/") + "/"}},
+            "originalUriBaseIds": {"GATEOUT": {"uri": pathlib.Path(out).as_uri() + "/"}},
             "results": results,
         }],
     }
