@@ -34,6 +34,7 @@ import time
 import xml.etree.ElementTree as ET
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+sys.dont_write_bytecode = True  # no __pycache__ beside the sources in the work tree
 import lpcommon as lp  # noqa: E402
 from lpcommon import ToolError  # noqa: E402
 
@@ -399,15 +400,22 @@ def run_libfuzzer(target, corpus, artifacts, seconds, log_path):
     return rc, read_text(log_path)
 
 
-def new_artifact(artifacts, seen):
-    """The newest crash/timeout/oom/leak input libFuzzer wrote that was not triaged yet."""
+def new_artifact(artifacts):
+    """The crash/timeout/oom/leak input libFuzzer wrote in its last run, or None."""
     found = [p for p in glob.glob(os.path.join(artifacts, "*"))
-             if re.match(r"(crash|timeout|oom|leak)-", os.path.basename(p)) and p not in seen]
-    if not found:
-        return None
-    newest = max(found, key=os.path.getmtime)
-    seen.add(newest)
-    return newest
+             if re.match(r"(crash|timeout|oom|leak)-", os.path.basename(p))]
+    return max(found, key=os.path.getmtime) if found else None
+
+
+def set_aside(crash, run):
+    """Moves a triaged input out of libFuzzer's way (artifacts are named by their
+    contents, so the same input found again after a restart must show up as new);
+    returns its new path."""
+    d = os.path.join(os.path.dirname(crash), "triaged")
+    os.makedirs(d, exist_ok=True)
+    moved = os.path.join(d, f"run{run}-{os.path.basename(crash)}")
+    os.replace(crash, moved)
+    return moved
 
 
 def drop_input(corpus, crash):
@@ -433,19 +441,20 @@ def fuzz_target(opts, findings, target):
     t0 = time.monotonic()
     deadline = t0 + opts.fuzz_seconds
     work, corpus, artifacts = fresh_fuzz_dirs(opts, target)
-    seen, notes = set(), []
+    notes = []
     for run in range(MAX_FUZZ_RUNS):
         left = round(deadline - time.monotonic())
         if run > 0 and left < 1:
             break
         rc, log = run_libfuzzer(target, corpus, artifacts, max(1, left), os.path.join(work, f"libfuzzer-{run}.log"))
-        crash = new_artifact(artifacts, seen)
+        crash = new_artifact(artifacts)
         if crash is None:
             if rc != 0:
                 why = "did not stop in time" if rc == -1 else f"exited {rc} without a crash input"
                 case.status, case.message, case.detail = "fail", f"libFuzzer {why}", tail(log)
             break
         g = triage(target, crash, log, findings)
+        crash = set_aside(crash, run)
         if g["known"] and not opts.strict:
             note = f"known finding (in {opts.regressions}): {g['title']} -> {g['location']}"
             if note not in notes:  # the same known bug is often hit again after a restart
@@ -456,6 +465,9 @@ def fuzz_target(opts, findings, target):
         case.message = f"{'known' if g['known'] else 'new'} finding: {g['title']}"
         case.detail = f"reproducer: {os.path.join(opts.out, g['location'])}\n\n{tail(log, 30)}"
         break
+    else:  # every run ended on a known finding
+        notes.append(f"stopped after {MAX_FUZZ_RUNS} runs ended by known findings, "
+                     f"{max(0, round(deadline - time.monotonic()))} s before the time was up")
     case.out = "\n".join(notes)
     case.time = time.monotonic() - t0
     return case
