@@ -223,6 +223,16 @@ def title_from_log(text):
     if m:
         path = os.path.relpath(m.group(1), ROOT) if os.path.isabs(m.group(1)) else m.group(1)
         return f"UBSan {_clean_message(m.group(3))} at {path}:{m.group(2)}"
+    m = re.search(r"ERROR: LeakSanitizer: detected memory leaks", text)
+    if m:
+        frames = []
+        for line in text[m.end():].splitlines():
+            f = FRAME_RE.match(line)
+            if f and not _RUNTIME_FRAME.match(f.group(1)) and not f.group(1).startswith(("malloc", "calloc", "realloc")):
+                frames.append(f.group(1))
+            if len(frames) == 3:
+                break
+        return "LSan memory leak" + (" in " + " < ".join(frames) if frames else "")
     if "ERROR: libFuzzer: timeout" in text:
         return "timeout"
     if "ERROR: libFuzzer: out-of-memory" in text or "ERROR: libFuzzer: malloc" in text:
