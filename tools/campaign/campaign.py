@@ -20,6 +20,7 @@ import subprocess
 import sys
 import time
 
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import lpcommon  # noqa: E402
 import triage  # noqa: E402
@@ -116,8 +117,9 @@ def load_state(path, a):
     mine = {"minutes": a.minutes, "engine": a.engine, "targets": a.targets}
     theirs = {k: cfg.get(k) for k in mine}
     if theirs != mine:
+        shown = ", ".join(f"--{k} {','.join(v) if isinstance(v, list) else v}" for k, v in theirs.items())
         raise ToolError(f"{path}: this directory holds a campaign started with other options "
-                        f"({', '.join(f'--{k} {v}' for k, v in theirs.items())}); run it with the same "
+                        f"({shown}); run it with the same "
                         "options to resume it, or use another --out")
     cfg["jobs"] = a.jobs  # resources may change between resumes; the time plan may not
     for t in cfg["targets"]:
@@ -222,6 +224,7 @@ class Rate:
 
 
 LF_STATUS = re.compile(r"^#(\d+):?\s+(?:[A-Z_a-z]+\s+)?cov: (\d+) ft: \d+ corp: (\d+)", re.M)
+LF_RATE = re.compile(r"exec/s: (\d+)")
 
 
 class LibFuzzer:
@@ -278,8 +281,10 @@ class LibFuzzer:
             self.parent = {"execs": int(m.group(1)), "cov": int(m.group(2)), "corp": int(m.group(3))}
 
     def _jobs(self):
-        """(execs, cov) of the running fork-mode jobs: the parent only counts finished ones."""
-        execs, cov = 0, 0
+        """(execs, cov, execs/s) of the running fork-mode jobs: the parent counts only
+        finished ones. A job prints its count at new coverage and at powers of two, so
+        its own exec/s says the current speed better than differences of counts."""
+        execs, cov, rate = 0, 0, 0
         for d in os.listdir(self.tmp) if os.path.isdir(self.tmp) else []:
             jd = os.path.join(self.tmp, d)
             for n in os.listdir(jd) if os.path.isdir(jd) else []:
@@ -288,23 +293,27 @@ class LibFuzzer:
                 try:
                     with open(os.path.join(jd, n), "rb") as f:
                         f.seek(max(0, os.path.getsize(f.name) - 8192))
-                        last = LF_STATUS.findall(f.read().decode(errors="replace"))
+                        tail = f.read().decode(errors="replace")
                 except OSError:
                     continue  # the job ended and the parent removed its log
+                last = list(LF_STATUS.finditer(tail))
                 if last:
-                    execs += int(last[-1][0])
-                    cov = max(cov, int(last[-1][1]))
-        return execs, cov
+                    execs += int(last[-1].group(1))
+                    cov = max(cov, int(last[-1].group(2)))
+                    r = LF_RATE.search(tail, last[-1].start())
+                    rate += int(r.group(1)) if r else 0
+        return execs, cov, rate
 
     def poll(self):
         if self.proc is None:
             return dict(getattr(self, "final", None) or self.ctx.state["totals"][self.target]["libfuzzer"])
         self._read_log()
-        job_execs, job_cov = self._jobs()
+        job_execs, job_cov, job_rate = self._jobs()
         # The parent's count jumps when a job ends (and its log goes): never backwards.
         execs = self.top = max(getattr(self, "top", 0), self.base + self.parent["execs"] + job_execs)
         corpus = self.parent["corp"] or len(os.listdir(self.ctx.corpus(self.target)))
-        return {"execs": execs, "execs_per_s": self.rate.update(execs),
+        rate = self.rate.update(execs)
+        return {"execs": execs, "execs_per_s": job_rate or rate,
                 "coverage": self.parent["cov"] or job_cov, "corpus": corpus}
 
     def crashes(self):
@@ -317,8 +326,7 @@ class Afl:
     AFL++ writes fuzzer_stats only every minute: the live figures come from its
     StatsD metrics (one UDP socket per instance on 127.0.0.1)."""
     name = "afl"
-    KEYS = {"execs_done": "execs", "execs_per_sec": "execs_per_s", "edges_found": "coverage",
-            "corpus_count": "corpus"}
+    KEYS = {"execs_done": "execs", "edges_found": "coverage", "corpus_count": "corpus"}
 
     def __init__(self, ctx, target, procs):
         self.ctx, self.target, self.procs = ctx, target, procs
@@ -344,6 +352,7 @@ class Afl:
 
     def start(self, seconds):
         os.makedirs(self.sync, exist_ok=True)
+        self.rate = Rate()
         self.inst = [self._launch(i, seconds) for i in range(self.procs)]
 
     def alive(self):
@@ -391,8 +400,9 @@ class Afl:
             return dict(getattr(self, "final", old))
         st = [self._instance_stats(i) for i in self.inst]
         # AFL++ restores its counts when it resumes; a kill -9 may have lost the last minute of them.
-        return {"execs": max(old["execs"], int(sum(s.get("execs", 0) for s in st))),
-                "execs_per_s": round(sum(s.get("execs_per_s", 0) for s in st)),
+        execs = max(old["execs"], int(sum(s.get("execs", 0) for s in st)))
+        # Not AFL++'s execs_per_sec: right after a resume it divides all execs by the new run time.
+        return {"execs": execs, "execs_per_s": self.rate.update(execs),
                 "coverage": int(max([s.get("coverage", 0) for s in st] + [old["coverage"]])),
                 "corpus": int(max(s.get("corpus", 0) for s in st))}
 
@@ -631,11 +641,12 @@ class Campaign:
             raise self.worker.error
         el = self.elapsed()
         for e in engines:
+            self.state["totals"][t][e.name] = stats[e.name]
+        self.save()  # first: a resumed campaign then never writes an elapsed_s below one already in a .csv
+        for e in engines:
             s = stats[e.name]
-            self.state["totals"][t][e.name] = s
             line = f"{el:.1f},{s['execs']},{s['execs_per_s']},{s['coverage']},{s['corpus']},{e.crashes()}\n"
             append_csv(os.path.join(self.out, "stats", f"{t}-{e.name}.csv"), line)
-        self.save()
         self.worker.wake.set()
 
     def show(self, idx, t, stats):

@@ -20,6 +20,7 @@ read-modify-write of finding.json and triaged.json.
 
 import datetime
 import glob
+import hashlib
 import math
 import os
 import re
@@ -42,6 +43,10 @@ HEADER_WORDS = ("lparsec", "config", "part")
 
 def utc_now():
     return datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _sha1(data):
+    return hashlib.sha1(data).hexdigest()
 
 
 def kind_of(title):
@@ -297,18 +302,27 @@ class Triage:
 
     def triage_file(self, target, engine, path):
         """Replays one crash input and files it in its group (or as unreproducible)."""
-        try:
-            sha = self.sha_of.get(path) or lpcommon.sha1_file(path)
-        except OSError:
-            return  # the engine removed it (AFL++ renaming crashes/ on resume): seen again under the new name
-        self.sha_of[path] = sha
+        sha = self.sha_of.get(path)
         if sha in self.triaged:
             return
-        r = None
-        for _ in range(1 if engine == "seed" else 3):  # two more chances before an input is called flaky
-            r = lpcommon.replay_input(target, path, timeout=REPLAY_TIMEOUT)
-            if r["crashed"]:
-                break
+        try:  # one read: AFL++ renames crashes/ when it resumes, the engines write while we look
+            with open(path, "rb") as f:
+                data = f.read()
+        except OSError:
+            return  # gone: seen again under its new name
+        sha = self.sha_of[path] = _sha1(data)
+        if sha in self.triaged:
+            return
+        tmp = os.path.join(self.out, "tmp")
+        os.makedirs(tmp, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=tmp, prefix="input-") as copy:
+            copy.write(data)
+            copy.flush()
+            r = None
+            for _ in range(1 if engine == "seed" else 3):  # two more chances before an input is called flaky
+                r = lpcommon.replay_input(target, copy.name, timeout=REPLAY_TIMEOUT)
+                if r["crashed"]:
+                    break
         if r["crashed"]:
             title, flaky = r["title"] or "crash (no violation or sanitizer report)", False
         elif engine == "seed":
@@ -319,10 +333,10 @@ class Triage:
             if title is None:
                 self.triaged[sha] = "unreproducible"
             else:
-                self.triaged[sha] = self._add_input(title, target, engine, path, sha, flaky)
+                self.triaged[sha] = self._add_input(title, target, engine, data, sha, flaky)
             lpcommon.atomic_write_json(self.triaged_path, self.triaged)
 
-    def _add_input(self, title, target, engine, path, sha, flaky):
+    def _add_input(self, title, target, engine, data, sha, flaky):
         slug = lpcommon.slug(title)
         gdir = self.group_dir(slug)
         if os.path.exists(os.path.join(gdir, "finding.json")):
@@ -338,8 +352,7 @@ class Triage:
                  "repro_command": "./lparsec repro " + os.path.join(gdir, "repro.txt"), "promoted": None}
         f["count"] += 1
         if len(f["inputs"]) < MAX_INPUTS:
-            with open(path, "rb") as src:
-                lpcommon.atomic_write(os.path.join(gdir, "inputs", sha + ".bin"), src.read())
+            lpcommon.atomic_write(os.path.join(gdir, "inputs", sha + ".bin"), data)
             f["inputs"].append(sha)
         self.write_finding(slug, f)
         return slug
