@@ -346,3 +346,27 @@ def known_titles(regressions_dir=None):
 def coverage_replay_binary(target):
     """replay-<target> of the coverage preset (llvm source-based coverage, no sanitizers)."""
     return os.path.join(build_dir("coverage"), "fuzz", f"replay-{target}")
+
+
+# ---- time series (stats/*.csv: appended by campaign, read by report) ----------
+
+def append_line(path, line, header=""):
+    """Appends one line (header first when the file is new) with a single write() on an
+    O_APPEND file: a killed writer leaves at most a torn last line (drop_torn_line)."""
+    try:
+        os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+        try:
+            os.write(fd, ((header if os.fstat(fd).st_size == 0 else "") + line).encode())
+        finally:
+            os.close(fd)
+    except OSError as e:
+        raise ToolError(f"cannot write {path}: {e.strerror}") from e
+
+
+def drop_torn_line(path):
+    """Cuts a last line that a killed writer left without its newline."""
+    with open(path, "rb") as f:
+        data = f.read()
+    if data and not data.endswith(b"\n"):
+        atomic_write(path, data[:data.rfind(b"\n") + 1])
