@@ -10,6 +10,7 @@ Only the standard library of Debian's /usr/bin/python3.
 """
 
 import argparse
+import glob
 import math
 import os
 import re
@@ -89,14 +90,16 @@ def parse_args(argv):
 
 # ---- campaign.json -------------------------------------------------------------
 
+ZERO = {"execs": 0, "execs_per_s": 0, "coverage": 0, "corpus": 0}
+
+
 def new_state(a):
     per = a.minutes * 60.0 / len(a.targets)
-    zero = {"execs": 0, "execs_per_s": 0, "coverage": 0, "corpus": 0}
     return {"version": 1, "started": triage.utc_now(),
             "config": {"minutes": a.minutes, "jobs": a.jobs, "engine": a.engine, "targets": a.targets},
             "elapsed_s": 0.0,
             "slices": {t: {"planned_s": per, "done_s": 0.0, "seeded": False, "merged": False} for t in a.targets},
-            "status": "running", "totals": {t: {e: dict(zero) for e in a.engines} for t in a.targets},
+            "status": "running", "totals": {t: {e: dict(ZERO) for e in a.engines} for t in a.targets},
             "new_findings": []}
 
 
@@ -125,9 +128,8 @@ def load_state(path, a):
     for t in cfg["targets"]:
         slices[t].setdefault("seeded", False)
         slices[t].setdefault("merged", False)
-        st["totals"].setdefault(t, {})
         for e in a.engines:
-            st["totals"][t].setdefault(e, {"execs": 0, "execs_per_s": 0, "coverage": 0, "corpus": 0})
+            st["totals"].setdefault(t, {}).setdefault(e, dict(ZERO))
     return st
 
 
@@ -142,16 +144,9 @@ class Registry:
     def __init__(self, out):
         self.out, self.path, self.pgids = out, os.path.join(out, "engines.json"), set()
 
-    def _save(self):
+    def update(self, add=None, remove=None):
+        self.pgids = (self.pgids | {add} if add else self.pgids) - {remove}
         lpcommon.atomic_write_json(self.path, sorted(self.pgids))
-
-    def add(self, pgid):
-        self.pgids.add(pgid)
-        self._save()
-
-    def remove(self, pgid):
-        self.pgids.discard(pgid)
-        self._save()
 
     def kill_leftovers(self):
         try:
@@ -171,7 +166,7 @@ class Registry:
                     os.kill(int(pid), signal.SIGKILL)
                 except OSError:
                     pass
-        self._save()
+        self.update()
 
 
 def spawn(ctx, cmd, log_path, env=None):
@@ -184,7 +179,7 @@ def spawn(ctx, cmd, log_path, env=None):
                                     env=env, start_new_session=True)
     except OSError as e:
         raise ToolError(f"cannot start {cmd[0]}: {e.strerror}") from e
-    ctx.registry.add(proc.pid)
+    ctx.registry.update(add=proc.pid)
     return proc
 
 
@@ -207,7 +202,7 @@ def stop_group(ctx, proc):
                 break
             time.sleep(0.1)
     proc.wait()
-    ctx.registry.remove(proc.pid)
+    ctx.registry.update(remove=proc.pid)
 
 
 class Rate:
@@ -500,7 +495,9 @@ class Campaign:
         self.triage = triage.Triage(self.out, self.elapsed, promote=self.a.promote,
                                     regressions_dir=self.a.regressions)
         triage.clean_tmp(self.out)
-        repair_csvs(os.path.join(self.out, "stats"))
+        stats = os.path.join(self.out, "stats")
+        for name in os.listdir(stats) if os.path.isdir(stats) else []:
+            lpcommon.drop_torn_line(os.path.join(stats, name))  # a kill -9 mid-append
         self.save()
 
     def prepare_binaries(self):
@@ -555,10 +552,7 @@ class Campaign:
         new, ready, old = (os.path.join(parent, f".{t}.{x}") for x in ("new", "ready", "old"))
         shutil.rmtree(new, ignore_errors=True)
         os.makedirs(new)
-        queues = sorted(q for q in (os.path.join(self.out, "afl", t, d, "queue")
-                                    for d in (os.listdir(os.path.join(self.out, "afl", t))
-                                              if os.path.isdir(os.path.join(self.out, "afl", t)) else []))
-                        if os.path.isdir(q))
+        queues = sorted(glob.glob(os.path.join(self.out, "afl", t, "*", "queue")))
         work = os.path.join(self.out, "tmp", "merge-" + t)
         os.makedirs(work, exist_ok=True)
         cmd = [lpcommon.libfuzzer_binary(t), "-merge=1", f"-max_len={lpcommon.max_len(t)}", "-timeout=10",
@@ -646,7 +640,7 @@ class Campaign:
         for e in engines:
             s = stats[e.name]
             line = f"{el:.1f},{s['execs']},{s['execs_per_s']},{s['coverage']},{s['corpus']},{e.crashes()}\n"
-            append_csv(os.path.join(self.out, "stats", f"{t}-{e.name}.csv"), line)
+            lpcommon.append_line(os.path.join(self.out, "stats", f"{t}-{e.name}.csv"), line, CSV_HEADER)
         self.worker.wake.set()
 
     def show(self, idx, t, stats):
@@ -666,6 +660,9 @@ class Campaign:
             self.progress.note(f"{self.out} holds a finished campaign; showing its result "
                                "(use another --out for a new campaign)")
             return self.finish()
+        for t in self.a.targets:  # before the build: a user error should not wait for it
+            if os.path.lexists(self.corpus(t)) and not os.path.isdir(self.corpus(t)):
+                raise ToolError(f"{self.corpus(t)}: the corpus of {t} is not a directory")
         self.prepare_binaries()
         self.worker = triage.Worker(self.triage, self.a.targets)
         self.worker.start()
@@ -718,33 +715,6 @@ def make_report(out, progress):
         return f"the report generator failed: {type(e).__name__}: {e}"
     print(f"{PROG}: report: {os.path.join(out, 'report.html')} (also report.json, summary.md)")
     return None
-
-
-# ---- stats/*.csv ---------------------------------------------------------------
-
-def append_csv(path, line):
-    """Appends one sample (one write() on an O_APPEND file: a kill leaves at most a torn
-    last line, which repair_csvs() removes on the next start)."""
-    try:
-        os.makedirs(os.path.dirname(path), exist_ok=True)
-        fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
-        try:
-            if os.fstat(fd).st_size == 0:
-                line = CSV_HEADER + line
-            os.write(fd, line.encode())
-        finally:
-            os.close(fd)
-    except OSError as e:
-        raise ToolError(f"cannot write {path}: {e.strerror}") from e
-
-
-def repair_csvs(stats_dir):
-    for name in os.listdir(stats_dir) if os.path.isdir(stats_dir) else []:
-        path = os.path.join(stats_dir, name)
-        with open(path, "rb") as f:
-            data = f.read()
-        if data and not data.endswith(b"\n"):
-            lpcommon.atomic_write(path, data[:data.rfind(b"\n") + 1])
 
 
 def on_signal(signum, frame):
