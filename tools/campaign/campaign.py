@@ -306,7 +306,7 @@ class LibFuzzer:
         job_execs, job_cov, job_rate = self._jobs()
         # The parent's count jumps when a job ends (and its log goes): never backwards.
         execs = self.top = max(getattr(self, "top", 0), self.base + self.parent["execs"] + job_execs)
-        corpus = self.parent["corp"] or len(os.listdir(self.ctx.corpus(self.target)))
+        corpus = len(os.listdir(self.ctx.corpus(self.target)))  # fork mode adds each job's new inputs there
         rate = self.rate.update(execs)
         return {"execs": execs, "execs_per_s": job_rate or rate,
                 "coverage": self.parent["cov"] or job_cov, "corpus": corpus}
@@ -725,7 +725,10 @@ def main():
     a = parse_args(sys.argv[1:])
     signal.signal(signal.SIGTERM, on_signal)
     signal.signal(signal.SIGHUP, on_signal)
-    return Campaign(a).run()
+    try:
+        return Campaign(a).run()
+    except OSError as e:  # a full or vanished disk under the campaign: a clear message, not a traceback
+        raise ToolError(f"{e.filename or 'output directory'}: {e.strerror}") from e
 
 
 if __name__ == "__main__":

@@ -77,23 +77,27 @@ echo 'not json' >"$tmp/fj/findings/x/finding.json"
 expect_error "$tmp/fj/findings/x/finding.json: corrupt finding \(not JSON" --out "$tmp/fj"
 echo '{"title": 3}' >"$tmp/fj/findings/x/finding.json"
 expect_error "$tmp/fj/findings/x/finding.json: corrupt finding \(title" --out "$tmp/fj"
+mkdir "$tmp/tj"
+echo '{"0123": ' >"$tmp/tj/triaged.json"
+expect_error "$tmp/tj/triaged.json: corrupt triage record \(not JSON" --out "$tmp/tj"
 
 # ---- missing binaries with --no-build (an empty build root)
 LPARSEC_BUILD_ROOT=$tmp/nobuild expect_error "missing $tmp/nobuild/dev/lparsec-repro .*\(run without --no-build\)" \
 	--no-build --out "$tmp/nb"
 
-# ---- the corpus of a target is a file (this builds the planted variant if no test did yet)
+# ---- the corpus of a target is a file (found before any build)
 mkdir -p "$tmp/cf/corpus"
 echo x >"$tmp/cf/corpus/hpt"
 expect_error "$tmp/cf/corpus/hpt: the corpus of hpt is not a directory" --minutes 0.05 --targets hpt --out "$tmp/cf"
 
 # ---- garbage corpus files are inputs like any other: empty, random, oversized, text
+# (this builds the planted variant if no test did yet)
 mkdir -p "$tmp/g/corpus/hpt"
 : >"$tmp/g/corpus/hpt/empty"
 head -c 4096 /dev/urandom >"$tmp/g/corpus/hpt/random"
 head -c 100000 /dev/zero | tr '\0' '\377' >"$tmp/g/corpus/hpt/ones"
 cp corpora/hpt/02_hostile.txt "$tmp/g/corpus/hpt/text"
-cmd=(./lparsec campaign --minutes 0.1 --targets hpt --engine both --jobs 1 --no-build --out "$tmp/g")
+cmd=(./lparsec campaign --minutes 0.1 --targets hpt --engine both --jobs 1 --out "$tmp/g")
 rc=0
 "${cmd[@]}" >"$tmp/out" 2>"$tmp/err" || rc=$?
 # exit 1: the planted build's seeds are findings; the garbage changed nothing to that
@@ -108,5 +112,5 @@ rc=0
 [ $rc -eq 1 ] || fail "finished campaign run again: exit $rc"
 grep -q "holds a finished campaign" "$tmp/err" || fail "finished campaign run again: $(cat "$tmp/err")"
 expect_error "holds a campaign started with other options \(--minutes 0.1, --engine both, --targets hpt\)" \
-	--minutes 0.2 --targets hpt --engine both --jobs 1 --no-build --out "$tmp/g"
+	--minutes 0.2 --targets hpt --engine both --jobs 1 --out "$tmp/g"
 echo "PASS"
