@@ -398,8 +398,9 @@ class Triage:
         lines += [f"# Found by ./lparsec campaign: {f['title']}",
                   f"# target {f['target']}, engine {f['engine']}, first seen {f['first_seen']}"]
         if not f["invariant"]:
+            replay = lpcommon.replay_binary(f["target"])
             lines.append("# (not an invariant violation: lparsec-repro may not show it; replay the .bin "
-                         f"with build/dev/fuzz/replay-{f['target']})")
+                         f"with {os.path.relpath(replay, lpcommon.ROOT) if replay.startswith(lpcommon.ROOT) else replay})")
         text = "\n".join(lines) + "\n" + join_program(header, ops)
         gdir = self.group_dir(slug)
         tmp_txt = os.path.join(work, "repro.txt")
@@ -411,8 +412,9 @@ class Triage:
         lpcommon.atomic_write(os.path.join(gdir, "repro.txt"), text)
 
     def _promote(self, slug, f):
-        """corpora/regressions/<slug>.txt for a new title (--promote), else the earlier answer."""
-        if not self.promote or f.get("promoted") or f["known"]:
+        """corpora/regressions/<slug>.txt for a new title (--promote), else the earlier answer.
+        Not a flaky one: corpora.verdicts replays every regression and expects its verdict."""
+        if not self.promote or f.get("promoted") or f["known"] or f.get("flaky"):
             return f.get("promoted")
         dst = os.path.join(self.regressions_dir, slug + ".txt")
         if os.path.exists(dst):
