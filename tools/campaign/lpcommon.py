@@ -180,7 +180,8 @@ def check_writable_dir(path):
 
 # ---- titles ------------------------------------------------------------------
 
-VIOLATION_RE = re.compile(r"VIOLATION (I\d+) after op (\d+): (.*)")
+# "after op N" (repro and the fuzz targets) or "in the final sweep" (repro, after the last operation).
+VIOLATION_RE = re.compile(r"VIOLATION (I\d+) (?:after op (\d+)|in the final sweep): (.*)")
 # Values the checker appends to its messages ("a=0x10 b=0x380000") and other numbers.
 _DETAIL_RE = re.compile(r"\s+[a-z]+=0x[0-9a-f]+|\b0x[0-9a-fA-F]+\b|\b\d+\b")
 ASAN_RE = re.compile(r"ERROR: AddressSanitizer: ([\w-]+)")
@@ -273,7 +274,7 @@ def run_repro(path, runs=1, backdoor=False, timeout=120):
         "rc": rc,
         "title": title,
         "inv": m.group(1) if m else None,
-        "op": int(m.group(2)) if m else None,
+        "op": int(m.group(2)) if m and m.group(2) else None,
         "flaky": "FLAKY" in out,
         "output": out,
     }

@@ -167,7 +167,7 @@ class Judge:
             return False  # the candidate no longer parses: it does not fire anything
         r = lpcommon.replay_input(self.target, self._path("bin"), timeout=REPLAY_TIMEOUT)
         m = lpcommon.VIOLATION_RE.search(r["output"])
-        self.last_op = int(m.group(2)) if m else None
+        self.last_op = int(m.group(2)) if m and m.group(2) else None
         return r["crashed"] and r["title"] == self.title
 
     def choose_mode(self, text):
