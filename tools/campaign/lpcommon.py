@@ -128,6 +128,10 @@ def atomic_write(path, data):
     except OSError as e:
         raise ToolError(f"cannot write in {d}: {e.strerror}") from e
     try:
+        # mkstemp makes the file 0600; reports and reproducers are for everyone the umask allows.
+        umask = os.umask(0)
+        os.umask(umask)
+        os.fchmod(fd, 0o666 & ~umask)
         with os.fdopen(fd, "wb") as f:
             f.write(data)
             f.flush()

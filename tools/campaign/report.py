@@ -754,7 +754,7 @@ def render_md(model):
     c, tot = model["campaign"], model["totals"]
     fnd = tot["findings"]
     name = os.path.basename(c["dir"].rstrip("/")) or c["dir"]
-    out = [f"## lparsec campaign {md(name)}", ""]
+    out = [f"## lparsec campaign report — {md_code(name)}", ""]
     cov = tot["coverage"]
     cov_txt = (f"{fmt_pct(cov['lines'].get('percent'))} of hv/core lines, "
                f"{fmt_pct((cov.get('functions') or {}).get('percent'))} of functions") if cov and cov.get("lines") \
