@@ -14,18 +14,20 @@ from report_format import engine_name
 
 ENGINE_COLORS = {"libfuzzer": "#1f6fb4", "afl": "#e0701b"}
 OTHER_COLORS = ["#2a9d3a", "#9b3fb5", "#b5343f", "#666666"]
+MINUTES_FROM_S = 300  # a campaign this long or longer is plotted in minutes
 
 
 def _gp_str(s):
     return '"' + str(s).replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
-def gnuplot_svg(title, ylabel, series, xmax_s):
-    """series: [(engine, xs_seconds, ys)]. Returns (svg, None) or (None, why)."""
+def gnuplot_svg(title, ylabel, series, xspan_s, minutes):
+    """series: [(engine, xs_seconds, ys)], drawn over xspan_s = (first, last) seconds of campaign time.
+    Returns (svg, None) or (None, why)."""
     gp = shutil.which("gnuplot")
     if not gp:
         return None, "gnuplot is not installed (Debian package gnuplot-nox): no plots"
-    minutes = xmax_s >= 300
+    lo, hi = (f"{(x / 60.0 if minutes else x):.6g}" for x in xspan_s)
     lines = [
         'set terminal svg size 560,300 dynamic noenhanced font "sans,10" background "#ffffff"',
         f"set title {_gp_str(title)}",
@@ -35,7 +37,9 @@ def gnuplot_svg(title, ylabel, series, xmax_s):
         "set grid lc rgb '#dddddd'",
         "set border 3",
         "set tics nomirror",
-        "set xrange [0:*]",
+        # A target that ran in a later slice is plotted over its own samples, not from time 0.
+        # One sample is an empty range, which gnuplot refuses when given but widens when it scales.
+        f"set xrange [{lo}:{hi if hi != lo else '*'}]",
         "set yrange [0:*]",
     ]
     ymax = max([y for _e, _xs, ys in series for y in ys if y is not None] or [0])
@@ -78,15 +82,17 @@ def make_plots(out_dir, model, warnings):
     plots, said = {}, set()
     xmax = max([max(r["series"]["elapsed_s"]) for per in model["targets"].values() for r in per.values()
                 if r["series"].get("elapsed_s")] or [0])
+    minutes = xmax >= MINUTES_FROM_S  # by the whole campaign's length: one unit on every plot of the page
     for ti, (t, per) in enumerate(model["targets"].items()):
         with_data = [(e, r) for e, r in per.items() if r["series"].get("elapsed_s")]
         if not with_data:
             continue
+        times = [x for _e, r in with_data for x in r["series"]["elapsed_s"]]
         for kind, key, ylabel in (("execs_per_s", "execs_per_s", "execs/s"),
                                   ("coverage", "coverage", "coverage (libFuzzer cov / AFL++ edges)")):
             series = [(e, r["series"]["elapsed_s"], r["series"][key]) for e, r in with_data]
             title = f"{t}: {'execs/s' if kind == 'execs_per_s' else 'coverage'} over time"
-            svg, why = gnuplot_svg(title, ylabel, series, xmax)
+            svg, why = gnuplot_svg(title, ylabel, series, (min(times), max(times)), minutes)
             if svg is None:
                 if why not in said:
                     said.add(why)
