@@ -97,12 +97,28 @@ EOF
 		"$LPARSEC_BUILD_ROOT/dev/lparsec-repro" "$g/repro.bin" >/dev/null 2>&1 || rc=$?
 		[ $rc -eq 1 ] || fail "lparsec-repro $g/repro.bin exited $rc"
 	done
-	if [ -f tools/campaign/report.py ]; then
-		local f
-		for f in report.html report.json summary.md; do
-			[ -s "$dir/$f" ] || fail "$dir/$f missing"
-		done
-	fi
+	# The report shows both findings, with their titles and the commands that replay them.
+	local f
+	for f in report.html report.json summary.md; do
+		[ -s "$dir/$f" ] || fail "$dir/$f missing"
+	done
+	/usr/bin/python3 - "$dir" "$RETARGET" "$WRITEPROT" <<'EOF'
+import html, json, os, sys
+out, *titles = sys.argv[1:]
+r = json.load(open(os.path.join(out, "report.json")))
+got = sorted(f["title"] for f in r["findings"])
+if got != sorted(titles):
+    sys.exit(f"FAIL: report.json findings {got}")
+page = open(os.path.join(out, "report.html")).read()
+summary = open(os.path.join(out, "summary.md")).read()
+for t in titles:
+    if html.escape(t, quote=False) not in page:
+        sys.exit(f"FAIL: report.html does not show {t!r}")
+    if t.split(":")[1].strip().split()[0] not in summary:
+        sys.exit(f"FAIL: summary.md does not show {t!r}")
+if page.count("./lparsec repro") < 2:
+    sys.exit("FAIL: report.html lacks the replay commands")
+EOF
 }
 
 # ---- libFuzzer, with --promote
