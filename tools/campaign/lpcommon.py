@@ -67,10 +67,17 @@ def build(preset, targets=None, quiet=True):
     for cmd in (cfg, bld):
         r = subprocess.run(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
         if r.returncode != 0:
-            tail = "\n".join(r.stdout.splitlines()[-30:])
-            raise ToolError(f"build failed: {' '.join(cmd)}\n{tail}")
+            raise ToolError(f"build failed: {' '.join(cmd)}\n{build_errors(r.stdout)}")
         if not quiet:
             sys.stderr.write(r.stdout)
+
+
+def build_errors(log):
+    """What a failed build said that matters: the compiler's and lparsec-fmt's error lines (a
+    malformed seed in corpora/ names its file, line and column), else the last 30 lines."""
+    lines = log.splitlines()
+    errors = [l for l in lines if re.search(r"^lparsec-fmt: |\berror\b|^CMake Error", l)]
+    return "\n".join(errors[:30] if errors else lines[-30:])
 
 
 def repro_binary():
