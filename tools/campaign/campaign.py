@@ -331,11 +331,11 @@ class Campaign:
                 sl["done_s"] = min(end, begin + now - t0)
                 stats = {e.name: e.poll() for e in engines}
                 self.show(idx, t, stats)
+                if sl["done_s"] >= end:
+                    break  # the last sample is taken once the engines stopped, with their final counts
                 if now >= next_sample:
                     self.sample(t, engines, stats)
                     next_sample = now + SAMPLE_S
-                if sl["done_s"] >= end:
-                    break
                 left = end - sl["done_s"]
                 for e in engines:
                     if e.alive() or left <= 2.0 or restarts[e.name] > MAX_RESTARTS:
