@@ -66,6 +66,33 @@ TEST(host_dirty_overflow_falls_back_to_madvise)
 	hv_host_plat_destroy(p);
 }
 
+/* The bitmap the checker reads inline says what range_dirty says, also after an overflow. */
+TEST(host_dirty_map_matches_range_queries)
+{
+	uint64_t size = (uint64_t)(HV_HOST_DIRTY_MAX + 64) * 4096;
+	struct hv_plat *p = hv_host_plat_create(size);
+	const uint64_t *map = hv_host_plat_dirty_map(p);
+
+	CHECK_EQ(hv_host_plat_dirty_map_pages(p), HV_HOST_DIRTY_MAX + 64);
+	plat_mem_dirty(p, hv_ra(0x41ff8), 16); /* pages 0x41 and 0x42 */
+	CHECK_EQ(map[1], 3ull << 1);           /* bits 65 and 66 */
+	CHECK_EQ(map[0], 0);
+	CHECK(hv_host_plat_range_dirty(p, 0x42000, 1));
+	CHECK(!hv_host_plat_range_dirty(p, 0x43000, 0x100000));
+	CHECK(!hv_host_plat_range_dirty(p, 0, 0x41000));
+	hv_host_plat_reset(p);
+	CHECK_EQ(map[1], 0);
+	plat_mem_dirty(p, hv_ra(0), size); /* overflow: every page counts as dirty until the reset */
+	CHECK(hv_host_plat_dirty_overflowed(p));
+	CHECK_EQ(map[0], ~0ull);
+	CHECK_EQ(map[(HV_HOST_DIRTY_MAX + 63) / 64], ~0ull);
+	CHECK(hv_host_plat_range_dirty(p, size - 4096, 4096));
+	hv_host_plat_reset(p);
+	CHECK_EQ(map[0], 0);
+	CHECK(!hv_host_plat_range_dirty(p, 0, size));
+	hv_host_plat_destroy(p);
+}
+
 static unsigned entry_hits, lpid_hits, io_hits;
 static uint64_t last_rb;
 
