@@ -31,13 +31,6 @@ static void hook_flush_lpid(void *ctx, struct hv_plat *p, uint32_t lpid)
 	lp_exec_on_tlb_flush_lpid(ctx, p, lpid);
 }
 
-/* The sweeps read only memory the platforms saw written since their last reset. */
-static bool touched(void *ctx, unsigned machine, uint64_t ra, uint64_t len)
-{
-	(void)ctx;
-	return hv_host_plat_range_dirty(plat[machine & 1], ra, len);
-}
-
 void lp_fuzz_init(void)
 {
 	static const struct hv_host_hooks hooks = { hook_flush_entry, hook_flush_lpid, NULL };
@@ -60,7 +53,7 @@ void lp_fuzz_init(void)
 		}
 		hv_host_plat_set_hooks(plat[i], &hooks, exec_state);
 	}
-	exec_state->touched = touched;
+	/* The sweeps read only memory the platforms saw written since their last reset. */
 	exec_state->touched_map[0] = hv_host_plat_dirty_map(plat[0]);
 	exec_state->touched_map[1] = hv_host_plat_dirty_map(plat[1]);
 	exec_state->touched_map_pages = hv_host_plat_dirty_map_pages(plat[0]);

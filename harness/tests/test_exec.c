@@ -237,22 +237,30 @@ TEST(runs_are_deterministic)
 	}
 }
 
-TEST(random_programs_run_clean_on_the_core)
+/* Decodes up to 600 xorshift bytes from *s into p (what a fuzzer's first inputs look like). */
+static void random_program(uint64_t *s, struct lp_prog *p)
 {
 	uint8_t bytes[600];
+	unsigned i, len;
+
+	*s ^= *s << 13, *s ^= *s >> 7, *s ^= *s << 17;
+	len = (unsigned)(*s % sizeof(bytes));
+	for (i = 0; i < len; i++) {
+		*s ^= *s << 13, *s ^= *s >> 7, *s ^= *s << 17;
+		bytes[i] = (uint8_t)*s;
+	}
+	lp_prog_decode(bytes, len, p);
+}
+
+TEST(random_programs_run_clean_on_the_core)
+{
 	struct lp_prog p;
 	uint64_t s = 0xC0FFEE;
-	unsigned i, k, len;
+	unsigned k;
 	enum lp_inv inv;
 
 	for (k = 0; k < 1500; k++) {
-		s ^= s << 13, s ^= s >> 7, s ^= s << 17;
-		len = (unsigned)(s % sizeof(bytes));
-		for (i = 0; i < len; i++) {
-			s ^= s << 13, s ^= s >> 7, s ^= s << 17;
-			bytes[i] = (uint8_t)s;
-		}
-		lp_prog_decode(bytes, len, &p);
+		random_program(&s, &p);
 		inv = run(&p, false);
 		if (inv != LP_INV_NONE) {
 			testlib_fail_eq(__FILE__, __LINE__, "violation", X->viol.msg, inv, k);
@@ -279,21 +287,16 @@ TEST(touched_map_queries)
 TEST(dirty_map_and_hook_agree)
 {
 	static struct lp_op_result with_map[LP_MAX_OPS];
-	uint8_t bytes[600];
 	struct lp_prog p;
 	uint64_t s = 0xD1A7;
-	unsigned i, k, len;
+	unsigned k;
 	enum lp_inv a, b;
 
 	for (k = 0; k < 300; k++) {
-		s ^= s << 13, s ^= s >> 7, s ^= s << 17;
-		len = (unsigned)(s % sizeof(bytes));
-		for (i = 0; i < len; i++) {
-			s ^= s << 13, s ^= s >> 7, s ^= s << 17;
-			bytes[i] = (uint8_t)s;
+		random_program(&s, &p);
+		if (!X) {
+			run(&p, false); /* creates X and the platforms */
 		}
-		lp_prog_decode(bytes, len, &p);
-		run(&p, false); /* creates X and the platforms on the first call */
 		X->touched_map[0] = hv_host_plat_dirty_map(plats[0]);
 		X->touched_map[1] = hv_host_plat_dirty_map(plats[1]);
 		X->touched_map_pages = hv_host_plat_dirty_map_pages(plats[0]);
