@@ -173,6 +173,24 @@ static inline bool written(const struct lp_exec *x, unsigned mach, uint64_t ra, 
 	return thorough(x) || lp_touched(x, mach, ra, len);
 }
 
+/*
+ * First 4 KiB page in [pg, end) that written() would look at, or end: the
+ * sweeps jump straight from one written page to the next (a 256 KiB HPT is
+ * one word of the dirty bitmap).
+ */
+static inline uint64_t next_written_page(const struct lp_exec *x, unsigned mach, uint64_t pg, uint64_t end)
+{
+	const uint64_t *map = x->touched_map[mach & 1];
+
+	if (!map || thorough(x)) {
+		while (pg < end && !written(x, mach, pg << 12, PAGE_4K)) {
+			pg++;
+		}
+		return pg;
+	}
+	return lp_map_next(map, x->touched_map_pages, pg, end);
+}
+
 static inline bool bit_get(const uint64_t *map, uint32_t i)
 {
 	return i < LP_INV_MAX_LMBS && ((map[i / 64] >> (i % 64)) & 1);
@@ -208,13 +226,11 @@ static inline bool mem_zero(const uint8_t *p, uint64_t len)
 static inline bool lmb_zero(const struct lp_exec *x, unsigned mach, uint32_t lmb)
 {
 	const struct hv_machine *m = &x->m[mach];
-	uint64_t ra = (uint64_t)lmb << lmb_shift(m), off;
+	uint64_t ra = (uint64_t)lmb << lmb_shift(m);
+	uint64_t pg = ra >> 12, end = (ra + m->cfg.lmb_size) >> 12;
 
-	if (!written(x, mach, ra, m->cfg.lmb_size)) {
-		return true;
-	}
-	for (off = 0; off < m->cfg.lmb_size; off += PAGE_4K) {
-		if (written(x, mach, ra + off, PAGE_4K) && !mem_zero(m->mem + ra + off, PAGE_4K)) {
+	for (pg = next_written_page(x, mach, pg, end); pg < end; pg = next_written_page(x, mach, pg + 1, end)) {
+		if (!mem_zero(m->mem + (pg << 12), PAGE_4K)) {
 			return false;
 		}
 	}
@@ -259,6 +275,33 @@ static inline void chk_init(struct chk *c, struct lp_exec *x, uint32_t opi, stru
 	c->hw_valid = 0;
 	c->hashing = false;
 	c->hash = 0;
+}
+
+/*
+ * Offset of the first 512-byte block of [base, base + len) at or after off
+ * (both multiples of 512) that is not all zero, or len. Pages nobody wrote
+ * since the reset are skipped without being read; base need not be
+ * page-aligned (a block straddling into a written page is read).
+ */
+static inline uint64_t next_nonzero_block(const struct chk *c, uint64_t base, uint64_t off, uint64_t len)
+{
+	uint64_t end_pg = (base + len + PAGE_4K - 1) >> 12;
+
+	while (off < len) {
+		uint64_t ra = base + off, pg = next_written_page(c->x, c->mach, ra >> 12, end_pg);
+
+		if (pg >= end_pg) {
+			return len;
+		}
+		if ((pg << 12) > ra) {
+			off = ((pg << 12) - base) & ~511ull; /* the block reaching into that page */
+		}
+		if (!mem_zero(c->m->mem + base + off, 512)) {
+			return off;
+		}
+		off += 512;
+	}
+	return len;
 }
 
 static inline enum lp_inv chk_fail(const struct chk *c, enum lp_inv inv, const char *msg, uint64_t a, uint64_t b)

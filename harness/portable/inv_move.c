@@ -29,29 +29,18 @@ static uint64_t hash_memory(const struct chk *c, const struct hv_partition *p, c
 
 	for (l = 0; l < n; l++) {
 		uint32_t e = p->lmap[l];
-		const uint8_t *base;
-		uint64_t off;
+		uint64_t base, off;
 
 		if (!e || e - 1 >= c->nlmb || !((s->hash_mask >> l) & 1)) {
 			continue;
 		}
 		h = mix(h, 0x4C4D4200ull | l);
-		if (!written(c->x, c->mach, (uint64_t)(e - 1) << c->shift, size)) {
-			continue; /* never written: all zero */
-		}
-		base = c->m->mem + ((uint64_t)(e - 1) << c->shift);
-		for (off = 0; off < size; off += 512) {
+		base = (uint64_t)(e - 1) << c->shift;
+		for (off = next_nonzero_block(c, base, 0, size); off < size; off = next_nonzero_block(c, base, off + 512, size)) {
 			unsigned j;
 
-			if (off % PAGE_4K == 0 && !written(c->x, c->mach, ((uint64_t)(e - 1) << c->shift) + off, PAGE_4K)) {
-				off += PAGE_4K - 512; /* an unwritten page is zero: nothing to hash */
-				continue;
-			}
-			if (mem_zero(base + off, 512)) {
-				continue;
-			}
 			for (j = 0; j < 64; j++) {
-				uint64_t w = ld64n(base + off + 8 * j), la = ((uint64_t)l << c->shift) + off + 8 * j;
+				uint64_t w = ld64n(c->m->mem + base + off + 8 * j), la = ((uint64_t)l << c->shift) + off + 8 * j;
 
 				if (w && !excluded(s, la)) {
 					h = mix(mix(h, la), w);
@@ -69,23 +58,20 @@ static uint64_t hash_memory(const struct chk *c, const struct hv_partition *p, c
  */
 static uint64_t hash_hpt(const struct chk *c, const struct hv_partition *p)
 {
-	uint64_t h = FNV_OFFSET, n = hpt_entries(c->m, p), g, ptex;
+	uint64_t h = FNV_OFFSET, n = hpt_entries(c->m, p), bytes = (n & ~31ull) * HPTE_BYTES, off, ptex;
 	const uint8_t *hpt = c->m->mem + p->hpt.v;
 
-	for (g = 0; g < n; g += 32) {
-		uint64_t end = g + 32 < n ? g + 32 : n;
-
-		if (g % 256 == 0 && end == g + 32 && !written(c->x, c->mach, p->hpt.v + g * HPTE_BYTES, 256 * HPTE_BYTES)) {
-			g += 256 - 32; /* an unwritten page of the HPT: no valid entry */
-			continue;
-		}
-		if (end == g + 32 && mem_zero(hpt + g * HPTE_BYTES, 32 * HPTE_BYTES)) {
-			continue;
-		}
-		for (ptex = g; ptex < end; ptex++) {
+	for (off = next_nonzero_block(c, p->hpt.v, 0, bytes); off < bytes;
+	     off = next_nonzero_block(c, p->hpt.v, off + 512, bytes)) {
+		for (ptex = off / HPTE_BYTES; ptex < (off + 512) / HPTE_BYTES; ptex++) {
 			if (ld64n(hpt + ptex * HPTE_BYTES) & NATIVE_V) {
 				h = hash_entry(h, p, ptex);
 			}
+		}
+	}
+	for (ptex = n & ~31ull; ptex < n; ptex++) {
+		if (ld64n(hpt + ptex * HPTE_BYTES) & NATIVE_V) {
+			h = hash_entry(h, p, ptex);
 		}
 	}
 	return h;
@@ -217,6 +203,21 @@ static uint64_t departed_set(const struct lp_exec *x, const struct lp_inv_snap *
 	return logical;
 }
 
+/* One departed LMB i of machine mach: back in the free pool, and (thorough) zero. */
+static enum lp_inv check_departed_lmb(struct lp_exec *x, uint32_t opi, unsigned mach, uint32_t i, enum lp_inv inv)
+{
+	const struct hv_machine *m = &x->m[mach];
+
+	if (m->lmb[i].state != HV_LMB_FREE) {
+		return lp_violate(x, inv, opi, "LMB that left the partition is not back in the free pool", i,
+				  m->lmb[i].state);
+	}
+	if (thorough(x) && !lmb_zero(x, mach, i)) {
+		return lp_violate(x, inv, opi, "LMB that left the partition was not scrubbed", i, 0);
+	}
+	return LP_INV_NONE;
+}
+
 /*
  * Every departed LMB is back in the free pool. That it reads zero is checked
  * here when thorough; otherwise before anyone else could see it: MEM_ADD
@@ -227,19 +228,20 @@ static uint64_t departed_set(const struct lp_exec *x, const struct lp_inv_snap *
 static enum lp_inv check_departed_lmbs(struct lp_exec *x, uint32_t opi, unsigned mach, const uint64_t *dep,
 				       enum lp_inv inv)
 {
-	struct hv_machine *m = &x->m[mach];
-	uint32_t n = lmb_total(m), i;
+	uint32_t n = lmb_total(&x->m[mach]), w;
 
-	for (i = 0; i < n && i < LP_INV_MAX_LMBS; i++) {
-		if (!bit_get(dep, i)) {
-			continue;
-		}
-		if (m->lmb[i].state != HV_LMB_FREE) {
-			return lp_violate(x, inv, opi, "LMB that left the partition is not back in the free pool", i,
-					  m->lmb[i].state);
-		}
-		if (thorough(x) && !lmb_zero(x, mach, i)) {
-			return lp_violate(x, inv, opi, "LMB that left the partition was not scrubbed", i, 0);
+	for (w = 0; w < LP_INV_LMB_WORDS; w++) {
+		uint64_t bits;
+
+		for (bits = dep[w]; bits; bits &= bits - 1) { /* the departed LMBs only: a few of hundreds */
+			uint32_t i = w * 64 + (uint32_t)__builtin_ctzll(bits);
+
+			if (i >= n) {
+				return LP_INV_NONE;
+			}
+			if (check_departed_lmb(x, opi, mach, i, inv) != LP_INV_NONE) {
+				return (enum lp_inv)x->viol.inv;
+			}
 		}
 	}
 	return LP_INV_NONE;

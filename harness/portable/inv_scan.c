@@ -176,39 +176,33 @@ static enum lp_inv check_meta_departed(struct chk *c, const struct hv_partition 
 }
 
 /*
- * Every hardware HPTE of p: 4 KiB pages nobody wrote and 512-byte blocks
- * that read all zero are skipped at once.
+ * Every hardware HPTE of p, then (with_meta) every guest-view entry: only
+ * the 512-byte blocks (32 HPTEs, 16 guest-view entries) that are not all
+ * zero, found through the pages written since the reset.
  */
 enum lp_inv lp_inv_scan_hpt(struct chk *c, struct hv_partition *p, unsigned slot, bool with_meta)
 {
-	uint64_t n = hpt_entries(c->m, p), g, ptex;
-	const uint8_t *hpt = c->m->mem + p->hpt.v;
-	bool page = true;
+	uint64_t n = hpt_entries(c->m, p), bytes = (n & ~31ull) * HPTE_BYTES, off, ptex;
+	uint64_t meta = (uint64_t)((const uint8_t *)p->meta - c->m->mem), meta_bytes = (n & ~31ull) * sizeof(*p->meta);
 
 	c->hw_valid = 0;
-	for (g = 0; g + 32 <= n; g += 32) {
-		if (g % 256 == 0) {
-			page = written(c->x, c->mach, p->hpt.v + g * HPTE_BYTES, 256 * HPTE_BYTES);
-		}
-		if (page && !mem_zero(hpt + g * HPTE_BYTES, 32 * HPTE_BYTES)) {
-			for (ptex = g; ptex < g + 32; ptex++) {
-				if (lp_inv_check_hw_hpte(c, p, slot, ptex) != LP_INV_NONE) {
-					return (enum lp_inv)c->x->viol.inv;
-				}
-			}
-		}
-		if (with_meta &&
-		    written(c->x, c->mach, (uint64_t)((const uint8_t *)&p->meta[g] - c->m->mem),
-			    32 * sizeof(struct hv_hpte_meta)) &&
-		    !mem_zero((const uint8_t *)&p->meta[g], 32 * sizeof(struct hv_hpte_meta))) {
-			for (ptex = g; ptex < g + 32; ptex++) {
-				if (check_meta_departed(c, p, ptex) != LP_INV_NONE) {
-					return (enum lp_inv)c->x->viol.inv;
-				}
+	for (off = next_nonzero_block(c, p->hpt.v, 0, bytes); off < bytes;
+	     off = next_nonzero_block(c, p->hpt.v, off + 512, bytes)) {
+		for (ptex = off / HPTE_BYTES; ptex < (off + 512) / HPTE_BYTES; ptex++) {
+			if (lp_inv_check_hw_hpte(c, p, slot, ptex) != LP_INV_NONE) {
+				return (enum lp_inv)c->x->viol.inv;
 			}
 		}
 	}
-	for (ptex = g; ptex < n; ptex++) { /* an HPT is a multiple of 32 entries; just in case */
+	for (off = with_meta ? next_nonzero_block(c, meta, 0, meta_bytes) : meta_bytes; off < meta_bytes;
+	     off = next_nonzero_block(c, meta, off + 512, meta_bytes)) {
+		for (ptex = off / sizeof(*p->meta); ptex < (off + 512) / sizeof(*p->meta); ptex++) {
+			if (check_meta_departed(c, p, ptex) != LP_INV_NONE) {
+				return (enum lp_inv)c->x->viol.inv;
+			}
+		}
+	}
+	for (ptex = n & ~31ull; ptex < n; ptex++) { /* an HPT is a multiple of 32 entries; just in case */
 		if (lp_inv_check_hw_hpte(c, p, slot, ptex) != LP_INV_NONE ||
 		    (with_meta && check_meta_departed(c, p, ptex) != LP_INV_NONE)) {
 			return (enum lp_inv)c->x->viol.inv;

@@ -281,6 +281,15 @@ TEST(touched_map_queries)
 	CHECK(lp_map_any(map, 192, 128, 129));
 	CHECK(!lp_map_any(map, 192, 130, 191));
 	CHECK(lp_map_any(map, 192, 130, 192));
+	/* lp_map_next: the first set page at or after pg, end when none before it. */
+	CHECK_EQ(lp_map_next(map, 192, 0, 192), 127);
+	CHECK_EQ(lp_map_next(map, 192, 127, 192), 127);
+	CHECK_EQ(lp_map_next(map, 192, 128, 192), 129);
+	CHECK_EQ(lp_map_next(map, 192, 0, 127), 127);
+	CHECK_EQ(lp_map_next(map, 192, 0, 100), 100);
+	CHECK_EQ(lp_map_next(map, 192, 130, 191), 191);
+	CHECK_EQ(lp_map_next(map, 192, 130, 200), 192);
+	CHECK_EQ(lp_map_next(map, 192, 5, 5), 5);
 }
 
 /* The fast sweeps read the platform's dirty bitmap inline or ask the hook: same results. */

@@ -142,6 +142,25 @@ static inline bool lp_map_any(const uint64_t *map, uint64_t npages, uint64_t fir
 	return false;
 }
 
+/* First page in [pg, end) whose bit of map is set, or end. Pages past npages count as set. */
+static inline uint64_t lp_map_next(const uint64_t *map, uint64_t npages, uint64_t pg, uint64_t end)
+{
+	while (pg < end) {
+		uint64_t word;
+
+		if (pg >= npages) {
+			return pg;
+		}
+		word = map[pg >> 6] >> (pg & 63);
+		if (word) {
+			pg += (uint64_t)__builtin_ctzll(word);
+			return pg < end ? pg : end;
+		}
+		pg += 64 - (pg & 63); /* the rest of this word is clear */
+	}
+	return end;
+}
+
 /* Whether the sweeps must look at [ra, ra + len) of machine. */
 static inline bool lp_touched(const struct lp_exec *x, unsigned machine, uint64_t ra, uint64_t len)
 {
