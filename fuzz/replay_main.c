@@ -8,8 +8,13 @@
  * `--repeat N` is the per-input speed benchmark: the inputs are read into
  * memory first, then run N times over, and the executions per second of
  * the target alone (no engine, no file system) are printed.
+ *
+ * `--name-inputs` prints "replay: input PATH" on stderr before each input
+ * runs: the campaign's sanitizer sweep replays whole corpora in one process
+ * and needs to know which input a crash belongs to.
  */
 #include <dirent.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,12 +33,13 @@ int LLVMFuzzerInitialize(int *argc, char ***argv);
 struct input {
 	uint8_t *data;
 	size_t len;
+	char *path;
 };
 
 static struct input *inputs;
 static size_t ninputs, cap_inputs;
 
-static int add_input(uint8_t *data, size_t len)
+static int add_input(uint8_t *data, size_t len, const char *path)
 {
 	if (ninputs == cap_inputs) {
 		size_t cap = cap_inputs ? 2 * cap_inputs : 256;
@@ -48,6 +54,11 @@ static int add_input(uint8_t *data, size_t len)
 	}
 	inputs[ninputs].data = data;
 	inputs[ninputs].len = len;
+	inputs[ninputs].path = strdup(path);
+	if (!inputs[ninputs].path) {
+		fprintf(stderr, "replay: out of memory\n");
+		return 2;
+	}
 	ninputs++;
 	return 0;
 }
@@ -77,7 +88,11 @@ static int read_file(const char *path)
 		return 2;
 	}
 	memcpy(copy, read_buf, len);
-	return add_input(copy, len);
+	if (add_input(copy, len, path) != 0) {
+		free(copy);
+		return 2;
+	}
+	return 0;
 }
 
 static int by_name(const void *a, const void *b)
@@ -151,15 +166,17 @@ static double now_seconds(void)
 
 static int usage(FILE *out, const char *argv0, int rc)
 {
-	fprintf(out, "usage: %s [--repeat N] FILE|DIR...\n"
+	fprintf(out, "usage: %s [--repeat N] [--name-inputs] FILE|DIR...\n"
 		"Runs each input through the fuzz target without an engine; a violation aborts.\n"
-		"--repeat N  run all inputs N times (read into memory first) and print execs/s\n", argv0);
+		"--repeat N      run all inputs N times (read into memory first) and print execs/s\n"
+		"--name-inputs   print \"replay: input PATH\" on stderr before each input runs\n", argv0);
 	return rc;
 }
 
 int main(int argc, char **argv)
 {
 	unsigned long repeat = 0, pass;
+	bool name_inputs = false;
 	double t0, secs;
 	size_t i;
 	int a = 1, rc = 0;
@@ -176,6 +193,10 @@ int main(int argc, char **argv)
 			return 2;
 		}
 		a = 3;
+	}
+	if (a < argc && !strcmp(argv[a], "--name-inputs")) {
+		name_inputs = true;
+		a++;
 	}
 	if (a >= argc) {
 		return usage(stderr, argv[0], 2);
@@ -200,6 +221,10 @@ int main(int argc, char **argv)
 	t0 = now_seconds();
 	for (pass = 0; pass < (repeat ? repeat : 1); pass++) {
 		for (i = 0; i < ninputs; i++) {
+			if (name_inputs) {
+				fprintf(stderr, "replay: input %s\n", inputs[i].path);
+				fflush(stderr);
+			}
 			LLVMFuzzerTestOneInput(inputs[i].data, inputs[i].len);
 		}
 	}
@@ -214,6 +239,7 @@ int main(int argc, char **argv)
 	}
 	for (i = 0; i < ninputs; i++) {
 		free(inputs[i].data);
+		free(inputs[i].path);
 	}
 	free(inputs);
 	return 0;

@@ -44,6 +44,14 @@ of each target's slice its corpus is merged (libFuzzer -merge=1 of its
 corpus and the AFL++ queues). Interrupted (Ctrl-C, kill -9)? Run the same
 command again: it resumes with the remaining time.
 
+--builds: the invariants are checked after every operation in every build;
+ASan/UBSan cost 3-6x the executions. mixed (the default) fuzzes with
+libFuzzer on the build without sanitizers (preset fuzz-fast) and with AFL++
+on ASan/UBSan; fast runs both without (fuzz-fast, afl-fast); sanitized both
+with (dev, afl). Whenever a build without sanitizers ran, the target's corpus
+and AFL++ queues are replayed under ASan/UBSan before the merge (the
+sanitizer sweep): a memory error those builds ran past becomes a finding.
+
 LPARSEC_BUILD_ROOT / LPARSEC_CMAKE_ARGS select another build (tests use a
 deliberately broken one). Exit status: 0 nothing new, 1 new findings (titles
 not already in corpora/regressions/), 2 a tool error (bad option, unwritable
@@ -66,6 +74,9 @@ def parse_args(argv):
     p.add_argument("--out", metavar="DIR", help="campaign directory (default: <build root>/campaign)")
     p.add_argument("--promote", action="store_true",
                    help="copy each new finding's repro.txt to corpora/regressions/<slug>.txt")
+    p.add_argument("--builds", choices=["mixed", "sanitized", "fast"], default="mixed",
+                   help="mixed (default): libFuzzer on the build without sanitizers, AFL++ on ASan/UBSan; "
+                        "sanitized: both on ASan/UBSan; fast: neither")
     p.add_argument("--no-build", action="store_true", help="use the binaries already built")
     a = p.parse_args(argv)
     if not math.isfinite(a.minutes) or a.minutes <= 0:
@@ -79,6 +90,9 @@ def parse_args(argv):
                 + ", ".join(lpcommon.TARGETS))
     a.targets = targets
     a.engines = ["libfuzzer", "afl"] if a.engine == "both" else [a.engine]
+    # Which engines run the build without sanitizers (what they find is replayed
+    # under ASan/UBSan, and so is their corpus before each merge: the sweep).
+    a.fast = {"libfuzzer": a.builds in ("mixed", "fast"), "afl": a.builds == "fast"}
     a.out = os.path.abspath(a.out or os.path.join(lpcommon.build_root(), "campaign"))
     # For tests: known titles and --promote against a copy of corpora/regressions/.
     a.regressions = os.environ.get("LPARSEC_REGRESSIONS_DIR") or None
@@ -93,7 +107,8 @@ ZERO = {"execs": 0, "execs_per_s": 0, "coverage": 0, "corpus": 0}
 def new_state(a):
     per = a.minutes * 60.0 / len(a.targets)
     return {"version": 1, "started": triage.utc_now(),
-            "config": {"minutes": a.minutes, "jobs": a.jobs, "engine": a.engine, "targets": a.targets},
+            "config": {"minutes": a.minutes, "jobs": a.jobs, "engine": a.engine, "targets": a.targets,
+                       "builds": a.builds},
             "elapsed_s": 0.0,
             "slices": {t: {"planned_s": per, "done_s": 0.0, "seeded": False, "merged": False} for t in a.targets},
             "status": "running", "totals": {t: {e: dict(ZERO) for e in a.engines} for t in a.targets},
@@ -122,6 +137,7 @@ def load_state(path, a):
                         f"({shown}); run it with the same "
                         "options to resume it, or use another --out")
     cfg["jobs"] = a.jobs  # resources may change between resumes; the time plan may not
+    cfg["builds"] = a.builds  # so may the builds (each input is replayed under ASan/UBSan anyway)
     for t in cfg["targets"]:
         slices[t].setdefault("seeded", False)
         slices[t].setdefault("merged", False)
@@ -226,17 +242,21 @@ class Campaign:
 
     def prepare_binaries(self):
         a = self.a
+        presets = ["dev"] + [lpcommon.LIBFUZZER_PRESETS[True]] * ("libfuzzer" in a.engines and a.fast["libfuzzer"])
+        presets += [lpcommon.AFL_PRESETS[a.fast["afl"]]] * ("afl" in a.engines)
         if not a.no_build:
-            self.progress.note("building what is missing (dev" + (", afl" if "afl" in a.engines else "") + ")")
+            self.progress.note(f"building what is missing ({', '.join(presets)})")
             lpcommon.build("dev", ["lparsec-fuzz", "lparsec-repro", "lparsec-fmt"])
-            if "afl" in a.engines:
-                lpcommon.build("afl", ["lparsec-fuzz"])
+            for preset in presets[1:]:
+                lpcommon.build(preset, ["lparsec-fuzz"])
         need = [lpcommon.repro_binary(), lpcommon.fmt_binary()]
         for t in a.targets:
-            # libFuzzer's binary merges the corpora even when only AFL++ fuzzes.
+            # The ASan/UBSan libFuzzer binary merges the corpora even when only AFL++ fuzzes.
             need += [lpcommon.libfuzzer_binary(t), lpcommon.replay_binary(t), lpcommon.seed_dir("dev", t)]
+            if "libfuzzer" in a.engines:
+                need.append(lpcommon.libfuzzer_binary(t, a.fast["libfuzzer"]))
             if "afl" in a.engines:
-                need += [lpcommon.afl_binary(t), lpcommon.afl_mutator()]
+                need += [lpcommon.afl_binary(t, a.fast["afl"]), lpcommon.afl_mutator(a.fast["afl"])]
         missing = [p for p in need if not os.path.exists(p)]
         if missing:
             raise ToolError(f"missing {missing[0]}" + (f" and {len(missing) - 1} more" if len(missing) > 1 else "")
@@ -268,6 +288,15 @@ class Campaign:
             if os.path.isfile(p):
                 shutil.copyfile(p, os.path.join(tmp, lpcommon.sha1_file(p)))
         os.rename(tmp, corpus)
+
+    def sanitizer_sweep(self, t):
+        """Replays the corpus and the AFL++ queues under ASan/UBSan before the merge
+        (which would drop an input that crashes): memory errors a build without
+        sanitizers ran past become findings like any crash."""
+        queues = sorted(glob.glob(os.path.join(self.out, "afl", t, "*", "queue")))
+        found = self.triage.sweep(t, [self.corpus(t)] + queues)
+        self.progress.note(f"{t}: sanitizer sweep: " + (f"{len(found)} input(s) fail under ASan/UBSan"
+                                                        if found else "clean"))
 
     def merge_corpus(self, t):
         """libFuzzer -merge=1 of the corpus and the AFL++ queues into a new directory
@@ -315,6 +344,8 @@ class Campaign:
             sl["done_s"] = max(sl["done_s"], end)
         self.save()
         if not sl["merged"]:
+            if any(self.a.fast[e] for e in self.a.engines):
+                self.sanitizer_sweep(t)
             self.merge_corpus(t)
             sl["merged"] = True
             self.save()

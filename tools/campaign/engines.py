@@ -134,10 +134,10 @@ class LibFuzzer:
         self.offset = os.path.getsize(self.log) if os.path.exists(self.log) else 0
         self.parent, self.rate = {"execs": 0, "cov": 0, "corp": 0}, Rate()
         t = self.target
-        cmd = [lpcommon.libfuzzer_binary(t), f"-fork={self.procs}", "-ignore_crashes=1", "-ignore_timeouts=1",
-               "-ignore_ooms=1", f"-dict={lpcommon.dict_file(t)}", f"-max_len={lpcommon.max_len(t)}",
-               "-timeout=10", "-print_final_stats=1", f"-max_total_time={int(math.ceil(seconds)) + 5}",
-               f"-artifact_prefix={self.dir}/", self.ctx.corpus(t)]
+        cmd = [lpcommon.libfuzzer_binary(t, self.ctx.a.fast["libfuzzer"]), f"-fork={self.procs}",
+               "-ignore_crashes=1", "-ignore_timeouts=1", "-ignore_ooms=1", f"-dict={lpcommon.dict_file(t)}",
+               f"-max_len={lpcommon.max_len(t)}", "-timeout=10", "-print_final_stats=1",
+               f"-max_total_time={int(math.ceil(seconds)) + 5}", f"-artifact_prefix={self.dir}/", self.ctx.corpus(t)]
         self.proc = spawn(self.ctx, cmd, self.log, dict(os.environ, TMPDIR=self.tmp))
 
     def alive(self):
@@ -229,13 +229,15 @@ class Afl:
             sock.bind(("127.0.0.1", 0))
             sock.setblocking(False)
         env = {k: v for k, v in os.environ.items() if k not in ("ASAN_OPTIONS", "UBSAN_OPTIONS")}
-        env.update(AFL_CUSTOM_MUTATOR_LIBRARY=lpcommon.afl_mutator(), AFL_NO_UI="1", AFL_SKIP_CPUFREQ="1",
+        fast = self.ctx.a.fast["afl"]
+        env.update(AFL_CUSTOM_MUTATOR_LIBRARY=lpcommon.afl_mutator(fast), AFL_NO_UI="1", AFL_SKIP_CPUFREQ="1",
                    AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES="1", AFL_AUTORESUME="1",
                    AFL_NO_AFFINITY="1",  # the cores are shared with libFuzzer and the triage
                    AFL_STATSD="1", AFL_STATSD_HOST="127.0.0.1", AFL_STATSD_PORT=str(sock.getsockname()[1]))
         t = self.target
         cmd = ["afl-fuzz", "-V", str(max(1, int(math.ceil(seconds)))), "-M" if i == 0 else "-S", name,
-               "-i", self.ctx.corpus(t), "-o", self.sync, "-x", lpcommon.dict_file(t), "--", lpcommon.afl_binary(t)]
+               "-i", self.ctx.corpus(t), "-o", self.sync, "-x", lpcommon.dict_file(t), "--",
+               lpcommon.afl_binary(t, fast)]
         return [name, spawn(self.ctx, cmd, os.path.join(self.sync, name + ".log"), env), sock, {}]
 
     def start(self, seconds):

@@ -88,20 +88,27 @@ def fmt_binary():
     return os.path.join(build_dir("dev"), "lparsec-fmt")
 
 
-def libfuzzer_binary(target):
-    return os.path.join(build_dir("dev"), "fuzz", f"fuzz-{target}")
+# The presets of the fuzz binaries (CMakePresets.json): with ASan/UBSan, and
+# without sanitizers (fast: several times the executions per second).
+LIBFUZZER_PRESETS = {False: "dev", True: "fuzz-fast"}
+AFL_PRESETS = {False: "afl", True: "afl-fast"}
+
+
+def libfuzzer_binary(target, fast=False):
+    return os.path.join(build_dir(LIBFUZZER_PRESETS[fast]), "fuzz", f"fuzz-{target}")
 
 
 def replay_binary(target):
+    """The ASan/UBSan build without an engine: triage and the sanitizer sweep."""
     return os.path.join(build_dir("dev"), "fuzz", f"replay-{target}")
 
 
-def afl_binary(target):
-    return os.path.join(build_dir("afl"), "fuzz", f"afl-{target}")
+def afl_binary(target, fast=False):
+    return os.path.join(build_dir(AFL_PRESETS[fast]), "fuzz", f"afl-{target}")
 
 
-def afl_mutator():
-    return os.path.join(build_dir("afl"), "fuzz", "lparsec-afl-mutator.so")
+def afl_mutator(fast=False):
+    return os.path.join(build_dir(AFL_PRESETS[fast]), "fuzz", "lparsec-afl-mutator.so")
 
 
 def seed_dir(preset, target):

@@ -36,6 +36,7 @@ from lpcommon import ToolError
 MAX_INPUTS = 5             # raw inputs kept per group
 MINIMISE_BUDGET = 300      # repro/replay runs one minimisation may spend
 REPLAY_TIMEOUT = 30        # seconds; libFuzzer's own -timeout is 10
+SWEEP_BATCH = 2000         # inputs per replay process in the sanitizer sweep
 SETTLE_S = 2.0             # an engine may still be writing a crash file younger than this
 LIBFUZZER_PREFIXES = ("crash-", "timeout-", "oom-", "leak-")
 HEADER_WORDS = ("lparsec", "config", "part")
@@ -76,6 +77,12 @@ def crash_files(out, target):
         if os.path.isdir(d):
             found += [("afl", os.path.join(d, n)) for n in sorted(os.listdir(d)) if n.startswith("id:")]
     return found
+
+
+def _last_named_input(stderr):
+    """The input replay-<target> --name-inputs started last (the one that failed), or None."""
+    names = [line[len("replay: input "):] for line in stderr.splitlines() if line.startswith("replay: input ")]
+    return names[-1] if names else None
 
 
 def engine_log_title(out, target, engine, path):
@@ -319,14 +326,16 @@ class Triage:
             copy.write(data)
             copy.flush()
             r = None
-            for _ in range(1 if engine == "seed" else 3):  # two more chances before an input is called flaky
+            # Two more chances before an engine's input is called flaky; seeds and
+            # swept corpus inputs are not crash inputs: one clean run clears them.
+            for _ in range(1 if engine in ("seed", "sweep") else 3):
                 r = lpcommon.replay_input(target, copy.name, timeout=REPLAY_TIMEOUT)
                 if r["crashed"]:
                     break
         if r["crashed"]:
             title, flaky = r["title"] or "crash (no violation or sanitizer report)", False
-        elif engine == "seed":
-            return  # a seed that runs clean is simply a seed
+        elif engine in ("seed", "sweep"):
+            return  # a seed (corpus input) that runs clean is simply a seed
         else:
             title, flaky = engine_log_title(self.out, target, engine, path), True
         with self.lock:
@@ -431,6 +440,39 @@ class Triage:
             p = os.path.join(seed_dir, name)
             if os.path.isfile(p):
                 self.triage_file(target, "seed", p)
+
+    def sweep(self, target, dirs):
+        """Replays every input of dirs in one ASan/UBSan process (replay-<target>
+        --name-inputs); an input that fails is triaged like a crash input and the
+        replay goes on after it. Returns the paths that failed."""
+        paths = sorted(os.path.join(d, n) for d in dirs if os.path.isdir(d) for n in os.listdir(d)
+                       if not n.startswith(".") and os.path.isfile(os.path.join(d, n)))
+        failed = []
+        env = dict(os.environ, ASAN_OPTIONS="detect_leaks=1:abort_on_error=0",
+                   UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1")
+        while paths:
+            batch = paths[:SWEEP_BATCH]  # bounded command lines
+            try:
+                r = subprocess.run([lpcommon.replay_binary(target), "--name-inputs"] + batch,
+                                   stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env, text=True,
+                                   errors="replace", timeout=REPLAY_TIMEOUT * 10)
+                bad = None if r.returncode == 0 else _last_named_input(r.stderr)
+            except subprocess.TimeoutExpired as e:
+                bad = _last_named_input(e.stderr.decode(errors="replace") if isinstance(e.stderr, bytes)
+                                        else e.stderr or "")
+                if bad is None:
+                    raise ToolError(f"sanitizer sweep of {target}: replay-{target} hung before its first input")
+            else:
+                if r.returncode != 0 and bad is None:
+                    raise ToolError(f"sanitizer sweep of {target}: replay-{target} failed (exit {r.returncode}) "
+                                    "before its first input: " + r.stderr.strip()[-300:])
+            if bad is None:
+                paths = paths[len(batch):]
+                continue
+            failed.append(bad)
+            self.triage_file(target, "sweep", bad)
+            paths = paths[paths.index(bad) + 1:]
+        return failed
 
     def run_pass(self, targets, final=False, stop=None):
         """Triages every new crash input, then finishes every unfinished group.

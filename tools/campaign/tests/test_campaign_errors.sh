@@ -40,6 +40,7 @@ expect_error "--minutes must be a positive number" --minutes 0 --out "$tmp/o"
 expect_error "--minutes must be a positive number" --minutes nan --out "$tmp/o"
 expect_error "--jobs must be at least 1" --jobs 0 --out "$tmp/o"
 expect_error "argument --engine: invalid choice: 'honggfuzz'" --engine honggfuzz --out "$tmp/o"
+expect_error "argument --builds: invalid choice: 'turbo'" --builds turbo --out "$tmp/o"
 expect_error "--targets: 'hpt,nope' is not a comma-separated list" --targets hpt,nope --out "$tmp/o"
 expect_error "--targets: 'hpt,hpt' is not" --targets hpt,hpt --out "$tmp/o"
 expect_error "unrecognized arguments: --frobnicate" --frobnicate
