@@ -45,7 +45,7 @@ corpus and the AFL++ queues). Interrupted (Ctrl-C, kill -9)? Run the same
 command again: it resumes with the remaining time.
 
 --builds: the invariants are checked after every operation in every build;
-ASan/UBSan cost 3-6x the executions. mixed (the default) fuzzes with
+ASan/UBSan cost 3-4x the executions. mixed (the default) fuzzes with
 libFuzzer on the build without sanitizers (preset fuzz-fast) and with AFL++
 on ASan/UBSan; fast runs both without (fuzz-fast, afl-fast); sanitized both
 with (dev, afl). Whenever a build without sanitizers ran, the target's corpus
