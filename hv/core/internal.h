@@ -37,9 +37,10 @@ void hv_real_scrub(struct hv_machine *m, hv_raddr_t ra, uint64_t len);
 void hv_real_copy_to_zeroed(struct hv_machine *dst_m, hv_raddr_t dst, struct hv_machine *src_m, hv_raddr_t src,
 			    uint64_t len);
 void hv_real_st64(struct hv_machine *m, hv_raddr_t ra, uint64_t v);
-uint64_t hv_real_ld64(struct hv_machine *m, hv_raddr_t ra);
 void hv_real_st32(struct hv_machine *m, hv_raddr_t ra, uint32_t v);
-uint32_t hv_real_ld32(struct hv_machine *m, hv_raddr_t ra);
+/* Loads need no dirty tracking: inline (the TCE and HPT walks read every entry through these). */
+static inline uint64_t hv_real_ld64(struct hv_machine *m, hv_raddr_t ra) { return hv_ld_be64(hv_real_ptr(m, ra)); }
+static inline uint32_t hv_real_ld32(struct hv_machine *m, hv_raddr_t ra) { return hv_ld_be32(hv_real_ptr(m, ra)); }
 void hv_real_st8(struct hv_machine *m, hv_raddr_t ra, uint8_t v);
 /* Marks a hypervisor-private structure about to be written (pointer into real memory). */
 void hv_private_dirty(struct hv_machine *m, const void *p, uint64_t len);

@@ -77,20 +77,10 @@ void hv_real_st64(struct hv_machine *m, hv_raddr_t ra, uint64_t v)
 	hv_st_be64(hv_real_ptr(m, ra), v);
 }
 
-uint64_t hv_real_ld64(struct hv_machine *m, hv_raddr_t ra)
-{
-	return hv_ld_be64(hv_real_ptr(m, ra));
-}
-
 void hv_real_st32(struct hv_machine *m, hv_raddr_t ra, uint32_t v)
 {
 	plat_mem_dirty(m->plat, ra, 4);
 	hv_st_be32(hv_real_ptr(m, ra), v);
-}
-
-uint32_t hv_real_ld32(struct hv_machine *m, hv_raddr_t ra)
-{
-	return hv_ld_be32(hv_real_ptr(m, ra));
 }
 
 void hv_real_st8(struct hv_machine *m, hv_raddr_t ra, uint8_t v)
