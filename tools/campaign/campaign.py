@@ -35,8 +35,10 @@ CSV_HEADER = "elapsed_s,execs,execs_per_s,coverage,corpus,findings\n"
 
 EPILOG = """\
 Each target gets MINUTES/len(targets) of wall time. With both engines,
-libFuzzer runs -fork=ceil(J/2) and AFL++ floor(J/2) instances (one -M, the
-rest -S); with --jobs 1 they take turns (first half libFuzzer, second AFL++).
+libFuzzer runs ceil(J/2) processes and AFL++ floor(J/2) instances (one -M,
+the rest -S); with --jobs 1 they take turns (first half libFuzzer, second
+AFL++). One libFuzzer process runs in-process until its first finding, then
+in fork mode (-fork, -ignore_crashes), which several always use.
 Crash inputs are triaged while the campaign runs (replayed, grouped by title
 into DIR/findings/<slug>/, the first of each group reproduced with
 lparsec-repro --runs 3 and minimised into repro.txt and repro.bin); at the end
@@ -376,7 +378,9 @@ class Campaign:
                         self.progress.note(f"{t}: {e.name} keeps exiting early; given up for this target "
                                            f"(see {', '.join(e.log_paths())})")
                         continue
-                    self.progress.note(f"{t}: {e.name} exited early; restarting it for {clock(left)}")
+                    what = "stopped at a finding; going on in fork mode" if getattr(e, "fork", True) is False \
+                        else "exited early; restarting it"
+                    self.progress.note(f"{t}: {e.name} {what} for {clock(left)}")
                     e.restart_dead(left)
                 time.sleep(min(TICK_S, left))
         finally:

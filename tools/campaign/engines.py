@@ -113,11 +113,16 @@ class Rate:
 
 LF_STATUS = re.compile(r"^#(\d+):?\s+(?:[A-Z_a-z]+\s+)?cov: (\d+) ft: \d+ corp: (\d+)", re.M)
 LF_RATE = re.compile(r"exec/s: (\d+)")
+LF_FINAL_EXECS = re.compile(r"^stat::number_of_executed_units: (\d+)", re.M)
 
 
 class LibFuzzer:
-    """libFuzzer in fork mode: the jobs crash, time out or run out of memory and
-    the parent carries on (-ignore_*), growing DIR/corpus/<target>."""
+    """libFuzzer growing DIR/corpus/<target>. One process runs in-process until
+    its first crash, timeout or out-of-memory; after that, and always with
+    several processes, in fork mode, where jobs die and the parent carries on
+    (-ignore_*). Fork mode restarts its jobs every few seconds early on and
+    replays a corpus subset each time: on a target that does not crash, the
+    in-process engine runs up to twice the executions."""
     name = "libfuzzer"
 
     def __init__(self, ctx, target, procs):
@@ -126,18 +131,21 @@ class LibFuzzer:
         self.log = os.path.join(self.dir, "libfuzzer.log")
         self.tmp = os.path.join(ctx.out, "tmp", "libfuzzer-" + target)  # fork-mode job dirs and logs
         self.base = ctx.state["totals"][target]["libfuzzer"]["execs"]  # counts restart from 0 per process
+        self.fork = procs > 1
 
     def start(self, seconds):
         shutil.rmtree(self.tmp, ignore_errors=True)
         os.makedirs(self.tmp)
         os.makedirs(self.dir, exist_ok=True)
         self.offset = os.path.getsize(self.log) if os.path.exists(self.log) else 0
-        self.parent, self.rate = {"execs": 0, "cov": 0, "corp": 0}, Rate()
+        self.parent, self.rate = {"execs": 0, "cov": 0, "corp": 0, "rate": 0}, Rate()
         t = self.target
-        cmd = [lpcommon.libfuzzer_binary(t, self.ctx.a.fast["libfuzzer"]), f"-fork={self.procs}",
-               "-ignore_crashes=1", "-ignore_timeouts=1", "-ignore_ooms=1", f"-dict={lpcommon.dict_file(t)}",
-               f"-max_len={lpcommon.max_len(t)}", "-timeout=10", "-print_final_stats=1",
-               f"-max_total_time={int(math.ceil(seconds)) + 5}", f"-artifact_prefix={self.dir}/", self.ctx.corpus(t)]
+        mode = [f"-fork={self.procs}", "-ignore_crashes=1", "-ignore_timeouts=1", "-ignore_ooms=1"] \
+            if self.fork else []
+        cmd = [lpcommon.libfuzzer_binary(t, self.ctx.a.fast["libfuzzer"])] + mode + [
+               f"-dict={lpcommon.dict_file(t)}", f"-max_len={lpcommon.max_len(t)}", "-timeout=10",
+               "-print_final_stats=1", f"-max_total_time={int(math.ceil(seconds)) + 5}",
+               f"-artifact_prefix={self.dir}/", self.ctx.corpus(t)]
         self.proc = spawn(self.ctx, cmd, self.log, dict(os.environ, TMPDIR=self.tmp))
 
     def alive(self):
@@ -145,6 +153,9 @@ class LibFuzzer:
 
     def restart_dead(self, seconds):
         if not self.alive():
+            # An in-process engine that stopped early found something (or hung, or
+            # ran out of memory): from now on fork mode, which carries on past it.
+            self.fork = True
             self.stop()
             self.start(seconds)
 
@@ -165,8 +176,15 @@ class LibFuzzer:
             return
         cut = data.rfind(b"\n") + 1  # a line still being written is read next time
         self.offset += cut
-        for m in LF_STATUS.finditer(data[:cut].decode(errors="replace")):
-            self.parent = {"execs": int(m.group(1)), "cov": int(m.group(2)), "corp": int(m.group(3))}
+        text = data[:cut].decode(errors="replace")
+        for m in LF_STATUS.finditer(text):
+            eol = text.find("\n", m.start())
+            r = LF_RATE.search(text, m.start(), eol if eol >= 0 else len(text))
+            self.parent = {"execs": int(m.group(1)), "cov": int(m.group(2)), "corp": int(m.group(3)),
+                           "rate": int(r.group(1)) if r else 0}
+        final = list(LF_FINAL_EXECS.finditer(text))  # in-process: the exact count at the end
+        if final and not self.fork:
+            self.parent["execs"] = max(self.parent["execs"], int(final[-1].group(1)))
 
     def _jobs(self):
         """(execs, cov, execs/s) of the running fork-mode jobs: the parent counts only
@@ -201,6 +219,8 @@ class LibFuzzer:
         execs = self.top = max(getattr(self, "top", 0), self.base + self.parent["execs"] + job_execs)
         corpus = len(os.listdir(self.ctx.corpus(self.target)))  # fork mode adds each job's new inputs there
         rate = self.rate.update(execs)
+        if not self.fork:  # in-process, counts are printed at new coverage and powers of two only
+            rate = self.parent["rate"] or rate
         return {"execs": execs, "execs_per_s": job_rate or rate,
                 "coverage": self.parent["cov"] or job_cov, "corpus": corpus}
 
