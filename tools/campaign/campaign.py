@@ -244,8 +244,11 @@ class Campaign:
 
     def prepare_binaries(self):
         a = self.a
-        presets = ["dev"] + [lpcommon.LIBFUZZER_PRESETS[True]] * ("libfuzzer" in a.engines and a.fast["libfuzzer"])
-        presets += [lpcommon.AFL_PRESETS[a.fast["afl"]]] * ("afl" in a.engines)
+        presets = ["dev"]  # the ASan/UBSan libFuzzer build: triage, sweep, merge, and libFuzzer unless fast
+        if "libfuzzer" in a.engines and a.fast["libfuzzer"]:
+            presets.append(lpcommon.LIBFUZZER_PRESETS[True])
+        if "afl" in a.engines:
+            presets.append(lpcommon.AFL_PRESETS[a.fast["afl"]])
         if not a.no_build:
             self.progress.note(f"building what is missing ({', '.join(presets)})")
             lpcommon.build("dev", ["lparsec-fuzz", "lparsec-repro", "lparsec-fmt"])
@@ -378,9 +381,7 @@ class Campaign:
                         self.progress.note(f"{t}: {e.name} keeps exiting early; given up for this target "
                                            f"(see {', '.join(e.log_paths())})")
                         continue
-                    what = "stopped at a finding; going on in fork mode" if getattr(e, "fork", True) is False \
-                        else "exited early; restarting it"
-                    self.progress.note(f"{t}: {e.name} {what} for {clock(left)}")
+                    self.progress.note(f"{t}: {e.name} {e.early_exit_note()} for {clock(left)}")
                     e.restart_dead(left)
                 time.sleep(min(TICK_S, left))
         finally:

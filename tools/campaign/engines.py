@@ -151,6 +151,9 @@ class LibFuzzer:
     def alive(self):
         return self.proc is not None and self.proc.poll() is None
 
+    def early_exit_note(self):
+        return "exited early; restarting it" if self.fork else "stopped at a finding; going on in fork mode"
+
     def restart_dead(self, seconds):
         if not self.alive():
             # An in-process engine that stopped early found something (or hung, or
@@ -267,6 +270,9 @@ class Afl:
 
     def alive(self):
         return all(i[1].poll() is None for i in self.inst)
+
+    def early_exit_note(self):
+        return "exited early; restarting it"
 
     def restart_dead(self, seconds):
         for i, inst in enumerate(self.inst):

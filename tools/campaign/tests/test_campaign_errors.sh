@@ -13,15 +13,10 @@ cd "$ROOT"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
-export LPARSEC_BUILD_ROOT=$ROOT/build/planted # shared with the other campaign tests
-export LPARSEC_CMAKE_ARGS="-DLPARSEC_PLANTED_BUG=ON -DHV_TESTS=OFF"
+. "$(dirname "${BASH_SOURCE[0]}")/planted.sh"
+use_planted_build
 export LPARSEC_REGRESSIONS_DIR=$tmp/regressions
 mkdir "$LPARSEC_REGRESSIONS_DIR"
-
-fail() {
-	echo "FAIL: $*" >&2
-	exit 1
-}
 
 # expect_error PATTERN ARGS...: ./lparsec campaign ARGS exits 2 and its stderr matches PATTERN.
 expect_error() {

@@ -12,10 +12,8 @@ cd "$ROOT"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
-# One planted build shared by the campaign tests (build/ is git-ignored):
-# built by the first campaign that needs it, incrementally afterwards.
-export LPARSEC_BUILD_ROOT=$ROOT/build/planted
-export LPARSEC_CMAKE_ARGS="-DLPARSEC_PLANTED_BUG=ON -DHV_TESTS=OFF"
+. "$(dirname "${BASH_SOURCE[0]}")/planted.sh"
+use_planted_build
 # Known titles and --promote work on a copy of corpora/regressions/, which
 # also knows one of the two titles (the seed that violates it, with its verdict).
 regs=$tmp/regressions
@@ -25,11 +23,6 @@ export LPARSEC_REGRESSIONS_DIR=$regs
 
 RETARGET="I9: stale translation survived: its HPTE was removed or retargeted"
 WRITEPROT="I9: stale writable translation survived a write protection"
-
-fail() {
-	echo "FAIL: $*" >&2
-	exit 1
-}
 
 # check_campaign DIR ENGINE RETARGET_KNOWN: the findings of a finished campaign on the planted build.
 check_campaign() {

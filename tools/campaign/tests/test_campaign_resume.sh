@@ -17,15 +17,10 @@ cleanup() {
 }
 trap cleanup EXIT
 
-export LPARSEC_BUILD_ROOT=$ROOT/build/planted # shared with the other campaign tests
-export LPARSEC_CMAKE_ARGS="-DLPARSEC_PLANTED_BUG=ON -DHV_TESTS=OFF"
+. "$(dirname "${BASH_SOURCE[0]}")/planted.sh"
+use_planted_build
 export LPARSEC_REGRESSIONS_DIR=$tmp/regressions # nothing known: every finding is new
 mkdir "$LPARSEC_REGRESSIONS_DIR"
-
-fail() {
-	echo "FAIL: $*" >&2
-	exit 1
-}
 
 elapsed() { # the campaign's elapsed_s, whole seconds (0 before campaign.json exists)
 	/usr/bin/python3 -c 'import json, sys; print(int(json.load(open(sys.argv[1]))["elapsed_s"]))' \

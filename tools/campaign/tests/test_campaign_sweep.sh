@@ -13,15 +13,10 @@ cd "$ROOT"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
-export LPARSEC_BUILD_ROOT=$ROOT/build/planted
-export LPARSEC_CMAKE_ARGS="-DLPARSEC_PLANTED_BUG=ON -DHV_TESTS=OFF"
+. "$(dirname "${BASH_SOURCE[0]}")/planted.sh"
+use_planted_build
 export LPARSEC_REGRESSIONS_DIR=$tmp/regressions
 mkdir "$LPARSEC_REGRESSIONS_DIR"
-
-fail() {
-	echo "FAIL: $*" >&2
-	exit 1
-}
 
 /usr/bin/python3 - "$tmp" <<'EOF'
 import os, shutil, subprocess, sys

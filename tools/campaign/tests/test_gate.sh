@@ -23,10 +23,11 @@ cd "$root"
 
 # The normal build, whatever the caller's environment asks for.
 normal() { env -u LPARSEC_CMAKE_ARGS "$@"; }
-# The broken build, shared with the other campaign tests (same arguments).
-planted_root=$root/build/planted
+# The broken build, shared with the other campaign tests (planted.sh).
+LPARSEC_ROOT=$root . "$(dirname "${BASH_SOURCE[0]}")/planted.sh"
+planted_root=$PLANTED_BUILD_ROOT
 planted() {
-	env LPARSEC_BUILD_ROOT="$planted_root" LPARSEC_CMAKE_ARGS="-DLPARSEC_PLANTED_BUG=ON -DHV_TESTS=OFF" "$@"
+	env LPARSEC_BUILD_ROOT="$planted_root" LPARSEC_CMAKE_ARGS="$PLANTED_CMAKE_ARGS" "$@"
 }
 
 # expect_rc WANT LOG CMD...: runs CMD with its output in LOG, checks its exit status.
