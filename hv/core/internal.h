@@ -58,8 +58,12 @@ uint32_t hv_lmb_find_free(struct hv_machine *m);
 int hv_lmb_pick_free(struct hv_machine *m, uint32_t *real_lmb);
 /* Revokes every reference slot holds to real LMB (HPTEs, TCEs, registrations). */
 void hv_lmb_revoke_refs(struct hv_machine *m, uint32_t slot, uint32_t real);
+/* Only the HPTEs mapping real LMB (each invalidated with its tlbie). */
+void hv_lmb_revoke_hptes(struct hv_machine *m, uint32_t real);
 /* Zeroes a real LMB and marks it free (its owner's logical map is the caller's business). */
 void hv_lmb_scrub_free(struct hv_machine *m, uint32_t real);
+/* Writes a new vCPU's boot state (hv_regs_boot_state) into its save area, which must read zero. */
+void hv_regs_boot_store(struct hv_machine *m, hv_raddr_t save, uint32_t vcpu);
 /* Makes free real LMB `real` slot's logical LMB `logical`. */
 void hv_lmb_assign(struct hv_machine *m, uint32_t slot, uint32_t logical, uint32_t real);
 /* Scrubs a real LMB, unmaps it from its owner and returns it to the free pool. */
@@ -103,10 +107,12 @@ void hv_rmap_visit_lmb(struct hv_machine *m, uint32_t lmb, hv_hpte_visit_fn fn, 
 /* Only the HPTEs linked on lmb (whose real base lies in it): each valid HPTE is linked exactly once. */
 void hv_rmap_visit_linked(struct hv_machine *m, uint32_t lmb, hv_hpte_visit_fn fn, void *ctx);
 
-/* ---- TCE (tce.c) ---- */
+/* ---- TCE (tce_window.c) ---- */
 hv_raddr_t hv_tce_real_slot(const struct hv_window *w, uint64_t idx);
 hv_raddr_t hv_tce_shadow_slot(const struct hv_window *w, uint64_t idx);
 bool hv_tce_tables_maybe_written(struct hv_machine *m, const struct hv_window *w);
+/* First entry at or after idx whose real or logical value is not zero, or w->entries. */
+uint64_t hv_tce_next_used(struct hv_machine *m, const struct hv_window *w, uint64_t idx);
 /* Writes TCE idx of w: real value for the adapter, logical for the partition; flushes the IOTLB. */
 void hv_tce_store(struct hv_machine *m, struct hv_window *w, uint64_t idx, uint64_t real, uint64_t logical);
 /* Clears every TCE of slot's windows pointing into real LMB lmb (flushing the IOTLB). */

@@ -101,9 +101,14 @@ static void revoke_hpte(struct hv_machine *m, uint32_t slot, uint64_t ptex, void
  * HPTEs through the reverse map (each invalidated with a tlbie), TCEs of its
  * windows (IOTLB flushed) and VPA/DTL/SLB-shadow registrations inside it.
  */
-void hv_lmb_revoke_refs(struct hv_machine *m, uint32_t slot, uint32_t real)
+void hv_lmb_revoke_hptes(struct hv_machine *m, uint32_t real)
 {
 	hv_rmap_visit_lmb(m, real, revoke_hpte, 0);
+}
+
+void hv_lmb_revoke_refs(struct hv_machine *m, uint32_t slot, uint32_t real)
+{
+	hv_lmb_revoke_hptes(m, real);
 	hv_tce_revoke_lmb(m, slot, real);
 	hv_vpa_revoke_lmb(m, slot, real);
 }

@@ -170,7 +170,7 @@ int hv_partition_create(struct hv_machine *m, uint32_t hpt_order, bool shared_pr
 int hv_partition_destroy(struct hv_machine *m, uint32_t slot)
 {
 	struct hv_partition *p = hv_part(m, slot);
-	uint32_t i;
+	uint32_t i, left, real;
 	uint64_t ptex;
 
 	if (!p) {
@@ -194,17 +194,24 @@ int hv_partition_destroy(struct hv_machine *m, uint32_t slot)
 			hv_window_unassign(m, slot, m->win[i].liobn);
 		}
 	}
-	for (i = 0; i < m->cfg.logical_lmbs_max && p->lmb_count; i++) {
-		if (p->lmap[i]) {
-			hv_dlpar_mem_remove(m, slot, i);
+	/*
+	 * Memory in bulk, in the DLPAR order (unmap every reference, flush,
+	 * zero, free) but with one flush for all of it: with the vCPUs and the
+	 * windows gone, HPTEs are the only references left.
+	 */
+	for (i = 0, left = p->lmb_count; i < m->cfg.logical_lmbs_max && left; i++) {
+		real = hv_lmap_get(p, m, i);
+		if (real != HV_NIL) {
+			hv_lmb_revoke_hptes(m, real);
+			left--;
 		}
 	}
 	/*
-	 * Every valid HPTE maps owned memory (I1), so the removals above emptied
-	 * the HPT. If the guest-view count says otherwise, sweep the whole table
-	 * so the next partition of this slot inherits nothing. (A hardware word
-	 * with no guest view at all would be a core bug of its own: the I1/I2
-	 * oracles scan the hardware words.)
+	 * Every valid HPTE maps owned memory (I1), so the revocations above
+	 * emptied the HPT. If the guest-view count says otherwise, sweep the
+	 * whole table so the next partition of this slot inherits nothing. (A
+	 * hardware word with no guest view at all would be a core bug of its
+	 * own: the I1/I2 oracles scan the hardware words.)
 	 */
 	for (ptex = 0; p->hpte_valid && ptex < p->nhpte; ptex++) {
 		if (hv_hpte_hw_dw0(m, p, ptex) || hv_hpte_hw_dw1(m, p, ptex) || p->meta[ptex].gdw0 ||
@@ -214,6 +221,12 @@ int hv_partition_destroy(struct hv_machine *m, uint32_t slot)
 	}
 	pate_write(m, p->lpid, 0);
 	plat_tlb_flush_lpid(m->plat, p->lpid);
+	for (i = 0; i < m->cfg.logical_lmbs_max && p->lmb_count; i++) {
+		real = hv_lmap_get(p, m, i);
+		if (real != HV_NIL) {
+			hv_lmb_release(m, real);
+		}
+	}
 	p->active = false;
 	p->hpt_order = 0;
 	p->nhpte = 0;

@@ -218,14 +218,11 @@ static void migrate_windows(struct hv_machine *src, uint32_t slot, struct hv_mac
 		if (!hv_tce_tables_maybe_written(src, w)) {
 			continue; /* never written, hence all zero, like the new window */
 		}
-		for (e = 0; e < w->entries; e++) {
+		for (e = hv_tce_next_used(src, w, 0); e < w->entries; e = hv_tce_next_used(src, w, e + 1)) {
 			uint64_t logical = hv_real_ld64(src, hv_tce_shadow_slot(w, e));
 			uint64_t real = hv_real_ld64(src, hv_tce_real_slot(w, e));
 			hv_raddr_t ra;
 
-			if (!logical && !real) {
-				continue;
-			}
 			if ((real & TCE_RW) &&
 			    hv_translate(dst, dp, hv_la(logical & ~(TCE_PAGE_SIZE - 1)), TCE_PAGE_SIZE, &ra)) {
 				real = ra.v | (real & TCE_RW);

@@ -87,10 +87,18 @@ int hv_reg_lookup(const char *name)
 	return -1;
 }
 
+/* As RTAS start-cpu leaves a thread: 64-bit, machine checks on, relocation off; every other register zero. */
+#define BOOT_MSR (MSR_SF | MSR_ME)
+
 void hv_regs_boot_state(struct hv_regs *regs, uint32_t vcpu)
 {
 	(void)vcpu;
 	hv_memset(regs, 0, sizeof(*regs));
-	/* As RTAS start-cpu leaves a thread: 64-bit, machine checks on, relocation off. */
-	regs->r[HV_REG_MSR] = MSR_SF | MSR_ME;
+	regs->r[HV_REG_MSR] = BOOT_MSR;
+}
+
+void hv_regs_boot_store(struct hv_machine *m, hv_raddr_t save, uint32_t vcpu)
+{
+	(void)vcpu;
+	hv_real_st64(m, hv_ra_add(save, 8ull * HV_REG_MSR), BOOT_MSR);
 }

@@ -16,26 +16,6 @@ static void regs_store(struct hv_machine *m, hv_raddr_t save, const struct hv_re
 	}
 }
 
-/*
- * regs_store into a save area that may still read zero: when the platform
- * says nobody wrote it since its reset, only the non-zero registers are
- * stored (a boot state is one MSR among ~280 registers).
- */
-static void regs_store_over_zero(struct hv_machine *m, hv_raddr_t save, const struct hv_regs *regs)
-{
-	unsigned i;
-
-	if (plat_mem_maybe_written(m->plat, save, HV_SAVE_AREA_BYTES)) {
-		regs_store(m, save, regs);
-		return;
-	}
-	for (i = 0; i < HV_REG_COUNT; i++) {
-		if (regs->r[i]) {
-			hv_real_st64(m, hv_ra_add(save, 8ull * i), regs->r[i]);
-		}
-	}
-}
-
 static void regs_load(struct hv_machine *m, hv_raddr_t save, struct hv_regs *regs)
 {
 	const uint8_t *p = hv_real_ptr(m, save);
@@ -113,7 +93,6 @@ int hv_preempt(struct hv_machine *m, uint32_t thread)
 int hv_dlpar_cpu_add(struct hv_machine *m, uint32_t slot, uint32_t vcpu)
 {
 	struct hv_partition *p = hv_part(m, slot);
-	struct hv_regs boot;
 	struct hv_vcpu *v;
 
 	if (!p || vcpu >= m->cfg.max_vcpus) {
@@ -123,8 +102,8 @@ int hv_dlpar_cpu_add(struct hv_machine *m, uint32_t slot, uint32_t vcpu)
 	if (v->state != HV_VCPU_ABSENT) {
 		return HV_EEXIST;
 	}
-	hv_regs_boot_state(&boot, vcpu);
-	regs_store_over_zero(m, v->save, &boot);
+	/* An absent vCPU's save area reads zero (power-on, or hv_dlpar_cpu_remove scrubbed it). */
+	hv_regs_boot_store(m, v->save, vcpu);
 	v->state = HV_VCPU_STOPPED;
 	/*
 	 * Not running yet, so the dispatch count starts odd: every dispatch then
