@@ -129,14 +129,15 @@ int lp_fuzz_run(const uint8_t *data, size_t size, lp_fuzz_filter filter)
 	lp_prog_decode(data, size, &prog);
 	if (filter) {
 		filter(&prog);
+		lp_prog_normalize(&prog); /* a changed kind keeps fields the new kind does not have */
 	}
+	/* Decoded programs are normalized already; this keeps them so. */
 	for (i = 0; i < prog.nops; i++) {
 		if (prog.op[i].kind == LP_OP_BACKDOOR) {
 			prog.op[i].a = LP_BD_NONE;
 			prog.op[i].value = 0;
 		}
 	}
-	lp_prog_normalize(&prog);
 #ifdef LP_FUZZ_HAVE_TEXT
 	if (print_programs) {
 		/* Before running: a sanitizer crash mid-program must still leave the program behind. */

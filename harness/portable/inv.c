@@ -125,7 +125,17 @@ enum lp_inv lp_inv_after_op(struct lp_exec *x, uint32_t opi)
 	if (rc != LP_INV_NONE) {
 		return rc;
 	}
-	return lp_inv_check_tlb(x, opi);
+	/*
+	 * I9 after what fills the emulated TLB (LOAD, STORE) and what can make
+	 * its entries stale: hcalls (H_REMOVE, H_PROTECT, ...) and the
+	 * management operations that unmap or move memory. The others write
+	 * neither (the final sweep checks the TLB once more).
+	 */
+	if (op->kind == LP_OP_HCALL || op->kind == LP_OP_LOAD || op->kind == LP_OP_STORE ||
+	    op->kind == LP_OP_MEM_REMOVE || op->kind == LP_OP_RELOCATE || op->kind == LP_OP_MIGRATE) {
+		return lp_inv_check_tlb(x, opi);
+	}
+	return LP_INV_NONE;
 }
 
 /*

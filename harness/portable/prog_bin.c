@@ -39,6 +39,15 @@ static uint64_t rd(struct reader *r, unsigned width)
 	uint64_t v = 0;
 	unsigned i;
 
+	if (r->pos + 8 <= r->len) {
+		/* Inside the input: one little-endian doubleword (a single load on most hosts), then the width. */
+		const uint8_t *b = r->p + r->pos;
+
+		v = (uint64_t)b[0] | (uint64_t)b[1] << 8 | (uint64_t)b[2] << 16 | (uint64_t)b[3] << 24 |
+		    (uint64_t)b[4] << 32 | (uint64_t)b[5] << 40 | (uint64_t)b[6] << 48 | (uint64_t)b[7] << 56;
+		r->pos += width;
+		return width >= 8 ? v : v & ((1ull << (8 * width)) - 1);
+	}
 	for (i = 0; i < width; i++) {
 		uint64_t b = r->pos < r->len ? r->p[r->pos] : 0;
 
