@@ -480,11 +480,3 @@ void lp_ref_mgmt(struct lp_ref *r, const struct lp_op *op, int core_rc)
 		break; /* relocation, migration, dispatch, preemption: the logical view does not change */
 	}
 }
-
-uint64_t lp_ref_tce_view(const struct lp_ref *r, unsigned part, unsigned w, uint64_t idx)
-{
-	if (part >= LP_MAX_PARTS || w >= LP_MAX_WINDOWS || idx >= LP_WINDOW_ENTRIES || !r->part[part].win_on[w]) {
-		return 0;
-	}
-	return r->part[part].tce[w][idx];
-}

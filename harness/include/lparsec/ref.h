@@ -98,6 +98,12 @@ void lp_ref_note_access(struct lp_ref *r, unsigned part, uint64_t ptex, bool wri
 /* The model's guest view of HPTE ptex of part (false: the model says it is not valid). */
 bool lp_ref_hpte_view(const struct lp_ref *r, unsigned part, uint64_t ptex, uint64_t *dw0, uint64_t *dw1);
 /* The model's logical value of TCE idx of window w of part (0 when not set). */
-uint64_t lp_ref_tce_view(const struct lp_ref *r, unsigned part, unsigned w, uint64_t idx);
+static inline uint64_t lp_ref_tce_view(const struct lp_ref *r, unsigned part, unsigned w, uint64_t idx)
+{
+	if (part >= LP_MAX_PARTS || w >= LP_MAX_WINDOWS || idx >= LP_WINDOW_ENTRIES || !r->part[part].win_on[w]) {
+		return 0;
+	}
+	return r->part[part].tce[w][idx];
+}
 
 #endif /* LPARSEC_REF_H */
