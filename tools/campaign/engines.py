@@ -142,8 +142,10 @@ class LibFuzzer:
         t = self.target
         mode = [f"-fork={self.procs}", "-ignore_crashes=1", "-ignore_timeouts=1", "-ignore_ooms=1"] \
             if self.fork else []
+        # -reload=0: nothing else writes the corpus while libFuzzer runs (AFL++'s queues are merged
+        # after the slice); the default rescans the directory every second as it grows.
         cmd = [lpcommon.libfuzzer_binary(t, self.ctx.a.fast["libfuzzer"])] + mode + [
-               f"-dict={lpcommon.dict_file(t)}", f"-max_len={lpcommon.max_len(t)}", "-timeout=10",
+               f"-dict={lpcommon.dict_file(t)}", f"-max_len={lpcommon.max_len(t)}", "-timeout=10", "-reload=0",
                "-print_final_stats=1", f"-max_total_time={int(math.ceil(seconds)) + 5}",
                f"-artifact_prefix={self.dir}/", self.ctx.corpus(t)]
         self.proc = spawn(self.ctx, cmd, self.log, dict(os.environ, TMPDIR=self.tmp))
