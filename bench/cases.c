@@ -210,6 +210,72 @@ static uint64_t bench_reset(struct bctx *b, const struct bcase *c, uint64_t iter
 	return t0;
 }
 
+/*
+ * Live partition mobility back and forth between two machines: one
+ * partition of 4 LMBs (8 pages of them written), 4 vCPUs, 16 HPTEs and 8
+ * TCEs of a 512-entry window. Each iteration is one hv_partition_migrate
+ * (copy, rewrite, flush, destroy the source); the partition's view is
+ * checked once at the end.
+ */
+static uint64_t bench_migrate(struct bctx *b, const struct bcase *c, uint64_t iters)
+{
+	static struct hv_machine second; /* large: not on the stack */
+	struct hv_plat *plat2 = hv_host_plat_create(c->mem_size);
+	struct hv_machine *from = &b->m, *to = &second, *swap;
+	struct hv_config cfg;
+	uint32_t slot, k;
+	uint64_t t0, i;
+	hv_raddr_t ra;
+
+	if (!plat2) {
+		bench_die("cannot map a second platform of %llu bytes", (unsigned long long)c->mem_size);
+	}
+	bench_machine(b, 4, TCE_WINDOW);
+	hv_config_default(&cfg);
+	if (hv_machine_init(&second, &cfg, plat2) != HV_OK) {
+		bench_die("hv_machine_init (second machine)");
+	}
+	for (k = 1; k < 4; k++) {
+		bench_check("hv_dlpar_cpu_add", hv_dlpar_cpu_add(from, b->slot, k), HV_OK);
+	}
+	for (k = 0; k < 16; k++) {
+		uint64_t la = (k % 4) * LMB_BYTES + ((k / 4) << 12);
+
+		bench_check("H_ENTER", bench_hcall(from, H_ENTER, 0, k * 8 * 37 % 16384, bench_pteh(k + 1, k << 12), bench_ptel(la)),
+			    H_SUCCESS);
+		if (k < 8) {
+			bench_check("H_PUT_TCE", bench_hcall(from, H_PUT_TCE, BENCH_LIOBN, k << 12, la | TCE_RW, 0), H_SUCCESS);
+			if (!hv_translate(from, hv_part(from, b->slot), hv_la(la), 4096, &ra)) {
+				bench_die("logical 0x%llx is not partition memory", (unsigned long long)la);
+			}
+			plat_mem_dirty(b->plat, ra, 4096);
+			for (i = 0; i < 4096; i += 8) {
+				hv_st_be64(from->mem + ra.v + i, la + i + 1);
+			}
+		}
+	}
+	slot = b->slot;
+	t0 = bench_now_ns();
+	for (i = 0; i < iters; i++) {
+		bench_check("hv_partition_migrate", hv_partition_migrate(from, slot, to, &slot), HV_OK);
+		swap = from;
+		from = to;
+		to = swap;
+	}
+	t0 = bench_now_ns() - t0;
+	/* Still the same partition: 16 HPTEs, TCE 3 as set, page 1 of LMB 1 as written. */
+	bench_check("hv_dispatch (verify)", hv_dispatch(from, BENCH_THREAD, slot, 0), HV_OK);
+	bench_check("H_GET_TCE (verify)", bench_hcall(from, H_GET_TCE, BENCH_LIOBN, 3ull << 12, 0, 0), H_SUCCESS);
+	if (hv_part(from, slot)->hpte_valid != 16 || bench_out(from, 0) != ((3 * LMB_BYTES) | TCE_RW) ||
+	    !hv_translate(from, hv_part(from, slot), hv_la(LMB_BYTES + 4096), 8, &ra) ||
+	    hv_ld_be64(from->mem + ra.v) != LMB_BYTES + 4096 + 1) {
+		bench_die("the migrated partition changed (%llu valid HPTEs, TCE 3 = 0x%llx)",
+			  (unsigned long long)hv_part(from, slot)->hpte_valid, (unsigned long long)bench_out(from, 0));
+	}
+	hv_host_plat_destroy(plat2);
+	return t0;
+}
+
 #define MEM64M (64 * BENCH_MIB)
 
 const struct bcase bench_cases[] = {
@@ -221,6 +287,7 @@ const struct bcase bench_cases[] = {
 	{ "DLPAR remove LMB, 0 mappings", bench_dlpar_remove, 0, MEM64M, BENCH_ID_NONE },
 	{ "DLPAR remove LMB, 64 mappings", bench_dlpar_remove, 64, MEM64M, BENCH_ID_NONE },
 	{ "DLPAR remove LMB, 512 mappings", bench_dlpar_remove, 512, MEM64M, BENCH_ID_NONE },
+	{ "LPM migrate (4 LMB, 4 vCPU, 16 HPTE, 8 TCE)", bench_migrate, 0, MEM64M, BENCH_ID_NONE },
 	{ "reset + input, 64 MiB", bench_reset, 0, MEM64M, BENCH_ID_RESET_SMALL },
 	{ "reset + input, 1 GiB", bench_reset, 0, 1 * BENCH_GIB, BENCH_ID_NONE },
 	{ "reset + input, 4 GiB", bench_reset, 0, 4 * BENCH_GIB, BENCH_ID_RESET_LARGE },

@@ -106,6 +106,47 @@ TEST(window_unassign_clears_and_flushes)
 	teardown();
 }
 
+/*
+ * The window walks test 16 entries at a time: entries on both sides of a
+ * group boundary, a logical-only (poisoned) entry and the last entry of a
+ * window whose size is not a multiple of 16 are all found and cleared.
+ */
+TEST(window_walks_find_entries_at_group_edges)
+{
+	struct fx *f = setup();
+	uint32_t s = fx_partition(f, 2);
+	struct hv_window *w;
+	hv_raddr_t table, shadow;
+	const uint64_t lmb = f->m.cfg.lmb_size;
+
+	CHECK_EQ(hv_window_assign(&f->m, s, LIOBN_VIO, 0, 40), HV_OK);
+	w = win(s, LIOBN_VIO);
+	table = w->table;
+	shadow = w->shadow;
+	CHECK_RC(HC(f, s, H_PUT_TCE, LIOBN_VIO, 15 * PG, (lmb + 0x1000) | TCE_READ), H_SUCCESS);
+	CHECK_RC(HC(f, s, H_PUT_TCE, LIOBN_VIO, 16 * PG, (lmb + 0x2000) | TCE_RW), H_SUCCESS);
+	CHECK_RC(HC(f, s, H_PUT_TCE, LIOBN_VIO, 33 * PG, lmb + 0x3000), H_SUCCESS); /* poison: logical only */
+	CHECK_RC(HC(f, s, H_PUT_TCE, LIOBN_VIO, 39 * PG, 0x4000 | TCE_WRITE), H_SUCCESS);
+	CHECK_EQ(real_tce(w, 33), 0);
+	CHECK_EQ(shadow_tce(w, 33), lmb + 0x3000);
+	/* Removing logical LMB 1 revokes the two entries into it (15, 16), keeps the rest. */
+	CHECK_EQ(hv_dlpar_mem_remove(&f->m, s, 1), HV_OK);
+	CHECK_EQ(iotlb(), 2);
+	CHECK_EQ(real_tce(w, 15), 0);
+	CHECK_EQ(real_tce(w, 16), 0);
+	CHECK_EQ(shadow_tce(w, 15), 0);
+	CHECK_EQ(shadow_tce(w, 16), 0);
+	CHECK_EQ(shadow_tce(w, 33), lmb + 0x3000);
+	CHECK_EQ(shadow_tce(w, 39), 0x4000 | TCE_WRITE);
+	/* Unassigning clears the poisoned entry and flushes only the last one, which granted access. */
+	CHECK_EQ(hv_window_unassign(&f->m, s, LIOBN_VIO), HV_OK);
+	CHECK_EQ(iotlb(), 3);
+	CHECK_EQ(last_flush_ioba, 39 * PG);
+	CHECK(fx_real_is_zero(f, table, 40 * 8));
+	CHECK(fx_real_is_zero(f, shadow, 40 * 8));
+	teardown();
+}
+
 /* I4: after the LMB a TCE points into leaves the partition, the TCE is gone and the device cannot reach it. */
 TEST(dlpar_remove_revokes_tces)
 {
