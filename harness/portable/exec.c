@@ -306,6 +306,9 @@ static void run_mgmt(struct lp_exec *x, uint32_t opi, const struct lp_op *op)
 		break;
 	case LP_OP_CPU_ADD:
 		rc = hv_dlpar_cpu_add(m, slot, op->vcpu);
+		if (rc == HV_OK) {
+			x->saved_valid[op->part][op->vcpu] = false; /* a new vCPU: boot state, nothing saved */
+		}
 		break;
 	case LP_OP_CPU_REMOVE:
 		rc = hv_dlpar_cpu_remove(m, slot, op->vcpu);

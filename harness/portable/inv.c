@@ -93,10 +93,13 @@ enum lp_inv lp_inv_after_op(struct lp_exec *x, uint32_t opi)
 			break;
 		case LP_OP_CPU_ADD:
 		case LP_OP_CPU_REMOVE:
-			/* What these change: vCPUs and their registrations. */
+			/* What these change: vCPUs, their registrations and (add) the new vCPU's save area. */
 			if (loc->alive && mach_ok(m) && part_at(m, loc->slot)) {
 				chk_init(&c, x, opi, m);
 				rc = lp_inv_check_areas(&c, part_at(m, loc->slot));
+			}
+			if (rc == LP_INV_NONE && op->kind == LP_OP_CPU_ADD) {
+				rc = lp_inv_after_cpu_add(x, opi, op);
 			}
 			break;
 		case LP_OP_WIN_ASSIGN:

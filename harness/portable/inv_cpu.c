@@ -96,6 +96,31 @@ enum lp_inv lp_inv_after_dispatch(struct lp_exec *x, uint32_t opi, const struct 
 	return lp_violate(x, LP_INV_I5, opi, "dispatch succeeded but the vCPU runs on no thread", op->part, op->vcpu);
 }
 
+/*
+ * A vCPU just added starts from the boot state, whatever its save area held
+ * before: the core writes only the boot state's non-zero registers into an
+ * absent vCPU's area, trusting that removal scrubbed it.
+ */
+enum lp_inv lp_inv_after_cpu_add(struct lp_exec *x, uint32_t opi, const struct lp_op *op)
+{
+	const struct lp_part_loc *loc = &x->loc[op->part];
+	struct hv_machine *m = &x->m[loc->machine & 1];
+	struct hv_partition *p = loc->alive && mach_ok(m) ? part_at(m, loc->slot) : 0;
+	struct hv_regs r;
+	unsigned i;
+
+	if (!p || x->res[opi].rc != HV_OK || op->vcpu >= LP_MAX_VCPUS || op->vcpu >= m->cfg.max_vcpus) {
+		return LP_INV_NONE;
+	}
+	if (p->vcpu[op->vcpu].save.v + HV_SAVE_AREA_BYTES > m->mem_size) {
+		return lp_violate(x, LP_INV_I5, opi, "save area outside memory", op->part, op->vcpu);
+	}
+	for (i = 0; i < HV_REG_COUNT; i++) {
+		r.r[i] = hv_ld_be64(m->mem + p->vcpu[op->vcpu].save.v + 8ull * i);
+	}
+	return check_thread_regs(x, opi, &r, op->part, op->vcpu, "is not the boot state in a new vCPU's save area");
+}
+
 /* An idle thread keeps nothing of the vCPU that left it. */
 enum lp_inv lp_inv_check_idle_threads(struct lp_exec *x, uint32_t opi, unsigned mach)
 {

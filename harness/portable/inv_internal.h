@@ -341,6 +341,7 @@ enum lp_inv lp_inv_after_move(struct lp_exec *x, uint32_t opi, const struct lp_o
 
 /* inv_cpu.c: I5 (register files, idle threads, save areas) and I9 (the emulated TLB). */
 enum lp_inv lp_inv_after_dispatch(struct lp_exec *x, uint32_t opi, const struct lp_op *op);
+enum lp_inv lp_inv_after_cpu_add(struct lp_exec *x, uint32_t opi, const struct lp_op *op);
 enum lp_inv lp_inv_check_idle_threads(struct lp_exec *x, uint32_t opi, unsigned mach);
 enum lp_inv lp_inv_check_save_areas(struct lp_exec *x, uint32_t opi);
 enum lp_inv lp_inv_check_tlb(struct lp_exec *x, uint32_t opi);

@@ -355,6 +355,32 @@ TEST(i5_dispatch_restores_saved_or_boot_state_exactly)
 	teardown();
 }
 
+TEST(i5_new_vcpu_inherits_nothing)
+{
+	hv_raddr_t save;
+	uint32_t i;
+
+	setup();
+	/* vCPU 1 of partition 0 was never present: its save area reads zero. */
+	CHECK_EQ(hv_dlpar_cpu_add(&E.f.m, E.s0, 1), HV_OK);
+	i = op(LP_OP_CPU_ADD, 0, 0, HV_OK);
+	E.prog.op[i].vcpu = 1;
+	CHECK_EQ(after(i), LP_INV_NONE);
+	/* Removed, and a register left behind in its save area (a core that forgot to scrub it). */
+	CHECK_EQ(hv_dlpar_cpu_remove(&E.f.m, E.s0, 1), HV_OK);
+	save = E.f.m.part[E.s0].vcpu[1].save;
+	hv_st_be64(E.f.m.mem + save.v + 8 * (HV_REG_GPR + 9), 0xC0FFEE);
+	CHECK_EQ(hv_dlpar_cpu_add(&E.f.m, E.s0, 1), HV_OK);
+	i = op(LP_OP_CPU_ADD, 0, 0, HV_OK);
+	E.prog.op[i].vcpu = 1;
+	CHECK_EQ(after(i), LP_INV_I5);
+	CHECK(strstr(E.x->viol.msg, "r9") != NULL);
+	/* A failed add is not judged. */
+	E.x->res[i].rc = HV_EEXIST;
+	CHECK_EQ(after(i), LP_INV_NONE);
+	teardown();
+}
+
 TEST(i5_preempted_thread_keeps_nothing)
 {
 	uint32_t i;
