@@ -11,6 +11,7 @@ Only the standard library of Debian's /usr/bin/python3.
 
 import argparse
 import glob
+import hashlib
 import math
 import os
 import shutil
@@ -223,6 +224,24 @@ class Campaign:
     def corpus(self, target):
         return os.path.join(self.out, "corpus", target)
 
+    def growth(self, target, create=True):
+        """Where libFuzzer writes the inputs it adds to the corpus during a slice:
+        a directory in RAM (lpcommon.ram_dir) named after the campaign, so a
+        campaign resumed after a kill finds it again; None to write the corpus
+        itself. The merge at the end of the slice takes its inputs into the
+        corpus and removes it; a violation's input never goes there
+        (-artifact_prefix)."""
+        key = hashlib.sha1(os.path.realpath(self.out).encode()).hexdigest()[:12]
+        path = os.path.join(lpcommon.RAM_ROOT, f"lparsec-{key}-{target}")
+        if os.path.isdir(path):
+            return path
+        return lpcommon.ram_dir(f"{key}-{target}") if create else None
+
+    def corpus_dirs(self, target):
+        """The corpus and, if there is one, its growth in RAM."""
+        g = self.growth(target, create=False)
+        return [self.corpus(target)] + ([g] if g else [])
+
     # ---- start: directory, state, binaries
 
     def open(self):
@@ -299,7 +318,7 @@ class Campaign:
         (which would drop an input that crashes): memory errors a build without
         sanitizers ran past become findings like any crash."""
         queues = sorted(glob.glob(os.path.join(self.out, "afl", t, "*", "queue")))
-        found = self.triage.sweep(t, [self.corpus(t)] + queues)
+        found = self.triage.sweep(t, self.corpus_dirs(t) + queues)
         self.progress.note(f"{t}: sanitizer sweep: " + (f"{len(found)} input(s) fail under ASan/UBSan"
                                                         if found else "clean"))
 
@@ -313,6 +332,8 @@ class Campaign:
         queues = sorted(glob.glob(os.path.join(self.out, "afl", t, "*", "queue")))
         work = os.path.join(self.out, "tmp", "merge-" + t)
         os.makedirs(work, exist_ok=True)
+        growth = self.growth(t, create=False)
+        queues = ([growth] if growth else []) + queues
         cmd = [lpcommon.libfuzzer_binary(t), "-merge=1", f"-max_len={lpcommon.max_len(t)}", "-timeout=10",
                f"-artifact_prefix={work}/", new, self.corpus(t)] + queues
         proc = spawn(self, cmd, os.path.join(self.out, "libfuzzer", t, "merge.log"), dict(os.environ, TMPDIR=work))
@@ -324,14 +345,29 @@ class Campaign:
             stop_group(self, proc)
         if rc != 0 or not os.listdir(new):
             shutil.rmtree(new, ignore_errors=True)
-            self.progress.note(f"{t}: corpus merge failed ({rc}; see libfuzzer/{t}/merge.log); corpus kept as it was")
+            if growth:
+                self.keep_growth(t, growth)
+            self.progress.note(f"{t}: corpus merge failed ({rc}; see libfuzzer/{t}/merge.log); corpus kept as it was"
+                               + (" plus libFuzzer's new inputs" if growth else ""))
             return
         before = len(os.listdir(self.corpus(t))) + sum(len(os.listdir(q)) for q in queues)
         os.rename(new, ready)
         os.rename(self.corpus(t), old)
         os.rename(ready, self.corpus(t))
         shutil.rmtree(old, ignore_errors=True)
+        if growth:
+            shutil.rmtree(growth, ignore_errors=True)
         self.progress.note(f"{t}: corpus merged: {before} inputs -> {len(os.listdir(self.corpus(t)))}")
+
+    def keep_growth(self, t, growth):
+        """Without a merge, the inputs grown in RAM join the corpus as they are
+        (libFuzzer names them by their SHA-1), each written whole before its rename."""
+        for name in os.listdir(growth):
+            src, dst = os.path.join(growth, name), os.path.join(self.corpus(t), name)
+            if os.path.isfile(src) and not os.path.exists(dst):
+                with open(src, "rb") as f:
+                    lpcommon.atomic_write(dst, f.read())
+        shutil.rmtree(growth, ignore_errors=True)
 
     # ---- fuzzing
 

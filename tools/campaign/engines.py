@@ -147,8 +147,14 @@ class LibFuzzer:
         cmd = [lpcommon.libfuzzer_binary(t, self.ctx.a.fast["libfuzzer"])] + mode + [
                f"-dict={lpcommon.dict_file(t)}", f"-max_len={lpcommon.max_len(t)}", "-timeout=10", "-reload=0",
                "-print_final_stats=1", f"-max_total_time={int(math.ceil(seconds)) + 5}",
-               f"-artifact_prefix={self.dir}/", self.ctx.corpus(t)]
+               f"-artifact_prefix={self.dir}/"] + self.corpus_args()
         self.proc = spawn(self.ctx, cmd, self.log, dict(os.environ, TMPDIR=self.tmp))
+
+    def corpus_args(self):
+        """libFuzzer adds inputs to the first directory and reads them all: its
+        growth in RAM first when there is RAM for it (Campaign.growth)."""
+        growth = self.ctx.growth(self.target)
+        return ([growth] if growth else []) + [self.ctx.corpus(self.target)]
 
     def alive(self):
         return self.proc is not None and self.proc.poll() is None
@@ -222,7 +228,8 @@ class LibFuzzer:
         job_execs, job_cov, job_rate = self._jobs()
         # The parent's count jumps when a job ends (and its log goes): never backwards.
         execs = self.top = max(getattr(self, "top", 0), self.base + self.parent["execs"] + job_execs)
-        corpus = len(os.listdir(self.ctx.corpus(self.target)))  # fork mode adds each job's new inputs there
+        # fork mode adds each job's new inputs to the first corpus directory too
+        corpus = sum(len(os.listdir(d)) for d in self.ctx.corpus_dirs(self.target) if os.path.isdir(d))
         rate = self.rate.update(execs)
         if not self.fork:  # in-process, counts are printed at new coverage and powers of two only
             rate = self.parent["rate"] or rate

@@ -196,6 +196,27 @@ def check_writable_dir(path):
         raise ToolError(f"output directory {path} is not writable: {e.strerror}") from e
 
 
+RAM_ROOT = "/dev/shm"
+RAM_MIN_FREE = 256 << 20
+
+
+def ram_dir(name):
+    """RAM_ROOT/lparsec-<name> (created), or None when RAM_ROOT (a tmpfs on Debian)
+    is missing, not writable or has less than RAM_MIN_FREE bytes free. libFuzzer
+    writes every new and every reduced input as a file and deletes the one it
+    replaced, thousands a minute: on ext4 that churn took ~20 % of a run (perf:
+    inode allocation), in RAM next to nothing."""
+    try:
+        st = os.statvfs(RAM_ROOT)
+        if st.f_bavail * st.f_frsize < RAM_MIN_FREE or not os.access(RAM_ROOT, os.W_OK):
+            return None
+        path = os.path.join(RAM_ROOT, "lparsec-" + name)
+        os.makedirs(path, exist_ok=True)
+        return path
+    except OSError:
+        return None
+
+
 # ---- titles ------------------------------------------------------------------
 
 # "after op N" (repro and the fuzz targets) or "in the final sweep" (repro, after the last operation).

@@ -46,6 +46,17 @@ wait "$pid" 2>/dev/null || true
 pid=
 echo "killed at elapsed_s $killed_at"
 
+# libFuzzer's new inputs grow in RAM until the slice's merge (lpcommon.ram_dir):
+# the killed run left them there, and the resumed run merges them and cleans up.
+growth=$(/usr/bin/python3 -c 'import hashlib, os, sys
+print("/dev/shm/lparsec-" + hashlib.sha1(os.path.realpath(sys.argv[1]).encode()).hexdigest()[:12] + "-hpt")' "$tmp/c")
+grown=0
+if [ -d "$growth" ]; then
+	grown=$(find "$growth" -type f | wc -l)
+	[ "$grown" -gt 0 ] || fail "libFuzzer's corpus growth in $growth is empty after its 18 s"
+	echo "libFuzzer grew $grown inputs in $growth"
+fi
+
 # What the killed run had: every group and every input kept in it.
 before=$(cd "$tmp/c/findings" && find . -name '*.bin' -path '*/inputs/*' | sort)
 [ -n "$before" ] || fail "no finding input before the kill"
@@ -56,6 +67,9 @@ cat "$tmp/run2.out"
 [ $rc -eq 1 ] || { tail -20 "$tmp/run2.err"; fail "the resumed campaign exited $rc, not 1"; }
 grep -E "^campaign: resuming $tmp/c at 0:(2[0-9]|3[0-6]) of 0:36 \(running\)$" "$tmp/run2.err" ||
 	fail "no resume message at >= 0:20: $(grep resuming "$tmp/run2.err" || true)"
+
+[ ! -e "$growth" ] || fail "the resumed campaign left $growth behind"
+[ "$grown" -eq 0 ] || grep -q "corpus merged: " "$tmp/run2.err" || fail "the resumed campaign did not merge the corpus"
 
 after=$(cd "$tmp/c/findings" && find . -name '*.bin' -path '*/inputs/*' | sort)
 missing=$(comm -23 <(echo "$before") <(echo "$after"))
