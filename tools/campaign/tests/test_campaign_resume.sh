@@ -112,10 +112,14 @@ print(f"resumed: {len(st['new_findings'])} groups, {len(triaged)} triaged inputs
       f"{len(crashes)} AFL++ crashes, elapsed {st['elapsed_s']}")
 EOF
 
-# Nothing of either run is still running.
+# Nothing of either run is still running: no engine, and no AFL++ target either.
+# The fork server starts a session of its own, out of the engines' process
+# groups; a persistent child stopped between inputs when afl-fuzz died stayed
+# stopped for good until it learnt to die with the fork server (fuzz/afl_driver.c).
 sleep 1
-if pgrep -f -- "$tmp/c" >/dev/null; then
-	pgrep -af -- "$tmp/c" >&2
-	fail "engine processes survived"
+if pgrep -f -- "$tmp/c" >/dev/null || pgrep -f -- "^$PLANTED_BUILD_ROOT/afl/fuzz/afl-" >/dev/null; then
+	pgrep -af -- "$tmp/c" >&2 || true
+	ps -o pid,ppid,stat,args -p "$(pgrep -d, -f -- "^$PLANTED_BUILD_ROOT/afl/fuzz/afl-")" >&2 || true
+	fail "engine or target processes survived"
 fi
 echo "PASS"
