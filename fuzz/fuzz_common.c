@@ -108,6 +108,13 @@ void lp_fuzz_keep_opcodes(struct lp_prog *p, const uint64_t *opcodes, unsigned n
 	}
 }
 
+static uint64_t ops_run;
+
+uint64_t lp_fuzz_ops_run(void)
+{
+	return ops_run;
+}
+
 static void report(const struct lp_exec *x, enum lp_inv inv)
 {
 	fprintf(stderr, "lparsec: VIOLATION %s after op %u: %s\n", lp_inv_name(inv), (unsigned)x->viol.op, x->viol.msg);
@@ -150,6 +157,7 @@ int lp_fuzz_run(const uint8_t *data, size_t size, lp_fuzz_filter filter)
 	hv_host_plat_reset(plat[0]);
 	hv_host_plat_reset(plat[1]);
 	inv = lp_exec_run(exec_state, &prog, plat[0], plat[1], false);
+	ops_run += exec_state->ops_run;
 	if (inv != LP_INV_NONE) {
 		report(exec_state, inv);
 		abort();

@@ -40,6 +40,9 @@ void lp_fuzz_init(void);
  */
 int lp_fuzz_run(const uint8_t *data, size_t size, lp_fuzz_filter filter);
 
+/* Operations the programs run so far (the replay build's speed figures). */
+uint64_t lp_fuzz_ops_run(void);
+
 /*
  * Filter helpers. Each is idempotent: a member of set[0..n) is kept, any
  * other value v becomes set[v % n] (opcodes: set[(opcode >> 2) % n]).

@@ -7,7 +7,9 @@
  *
  * `--repeat N` is the per-input speed benchmark: the inputs are read into
  * memory first, then run N times over, and the executions per second of
- * the target alone (no engine, no file system) are printed.
+ * the target alone (no engine, no file system) are printed, with the mean
+ * number of operations per program (programs differ in length, and the
+ * checked operations per second compare across corpora).
  *
  * `--name-inputs` prints "replay: input PATH" on stderr before each input
  * runs: the campaign's sanitizer sweep replays whole corpora in one process
@@ -22,6 +24,7 @@
 #include <sys/stat.h>
 #include <time.h>
 
+#include "fuzz_common.h"
 #include "lparsec/prog.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -232,8 +235,11 @@ int main(int argc, char **argv)
 	if (repeat) {
 		double execs = (double)ninputs * (double)repeat;
 
-		printf("replay: %zu inputs x %lu passes in %.3f s: %.0f execs/s (%.2f us/exec)\n", ninputs, repeat,
-		       secs, execs / secs, secs * 1e6 / execs);
+		double ops = (double)lp_fuzz_ops_run();
+
+		printf("replay: %zu inputs x %lu passes in %.3f s: %.0f execs/s (%.2f us/exec, %.1f operations per "
+		       "program, %.0f operations/s)\n",
+		       ninputs, repeat, secs, execs / secs, secs * 1e6 / execs, ops / execs, ops / secs);
 	} else {
 		printf("replay: %zu input%s ran clean\n", ninputs, ninputs == 1 ? "" : "s");
 	}
