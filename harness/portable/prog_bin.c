@@ -143,10 +143,8 @@ static void op_decode(struct reader *r, struct lp_op *o)
 	}
 }
 
-void lp_prog_normalize(struct lp_prog *p)
+void lp_config_normalize(struct lp_config *c)
 {
-	struct lp_config *c = &p->cfg;
-	uint32_t i;
 	unsigned j;
 
 	c->nparts = c->nparts < 1 ? 1 : c->nparts > LP_MAX_PARTS ? LP_MAX_PARTS : c->nparts;
@@ -157,41 +155,53 @@ void lp_prog_normalize(struct lp_prog *p)
 		c->windows[j] = c->windows[j] > LP_MAX_WINDOWS ? LP_MAX_WINDOWS : c->windows[j];
 		c->shared[j] = c->shared[j] != 0;
 	}
+}
+
+void lp_op_normalize(struct lp_op *o)
+{
+	unsigned j;
+
+	o->kind %= LP_OP_COUNT;
+	o->part &= 3;
+	o->vcpu &= 3;
+	if (!kind_has_a(o->kind)) {
+		o->a = 0;
+	}
+	o->reg = o->kind == LP_OP_PLANT ? (uint16_t)(o->reg % HV_REG_COUNT) : 0;
+	if (!kind_has_value(o->kind)) {
+		o->value = 0;
+	}
+	if (o->kind == LP_OP_HCALL) {
+		o->nargs = o->nargs > 9 ? 9 : o->nargs;
+	} else {
+		o->opcode = 0;
+		o->nargs = kind_has_addr(o->kind) ? 1 : 0;
+	}
+	for (j = 0; j < 9; j++) {
+		struct lp_arg *a = &o->arg[j];
+
+		if (j >= o->nargs) {
+			a->sel = 0;
+			a->val = 0;
+			continue;
+		}
+		a->sel %= LP_SEL_COUNT;
+		if (lp_sel_width(a->sel) < 8) {
+			a->val &= (1ull << (8 * lp_sel_width(a->sel))) - 1;
+		}
+	}
+}
+
+void lp_prog_normalize(struct lp_prog *p)
+{
+	uint32_t i;
+
+	lp_config_normalize(&p->cfg);
 	if (p->nops > LP_MAX_OPS) {
 		p->nops = LP_MAX_OPS;
 	}
 	for (i = 0; i < p->nops; i++) {
-		struct lp_op *o = &p->op[i];
-
-		o->kind %= LP_OP_COUNT;
-		o->part &= 3;
-		o->vcpu &= 3;
-		if (!kind_has_a(o->kind)) {
-			o->a = 0;
-		}
-		o->reg = o->kind == LP_OP_PLANT ? (uint16_t)(o->reg % HV_REG_COUNT) : 0;
-		if (!kind_has_value(o->kind)) {
-			o->value = 0;
-		}
-		if (o->kind == LP_OP_HCALL) {
-			o->nargs = o->nargs > 9 ? 9 : o->nargs;
-		} else {
-			o->opcode = 0;
-			o->nargs = kind_has_addr(o->kind) ? 1 : 0;
-		}
-		for (j = 0; j < 9; j++) {
-			struct lp_arg *a = &o->arg[j];
-
-			if (j >= o->nargs) {
-				a->sel = 0;
-				a->val = 0;
-				continue;
-			}
-			a->sel %= LP_SEL_COUNT;
-			if (lp_sel_width(a->sel) < 8) {
-				a->val &= (1ull << (8 * lp_sel_width(a->sel))) - 1;
-			}
-		}
+		lp_op_normalize(&p->op[i]);
 	}
 }
 

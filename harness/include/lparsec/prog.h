@@ -130,6 +130,9 @@ void lp_prog_decode(const uint8_t *data, size_t len, struct lp_prog *p);
 size_t lp_prog_encode(const struct lp_prog *p, uint8_t *buf, size_t cap);
 /* Brings every field into range (what decode would produce); used by the text parser and mutator. */
 void lp_prog_normalize(struct lp_prog *p);
+/* The same for the configuration alone and for one operation (the mutator: what it changed). */
+void lp_config_normalize(struct lp_config *c);
+void lp_op_normalize(struct lp_op *o);
 
 /* The hcall opcodes the binary form names by index (others are encoded raw). */
 extern const uint64_t lp_hcall_opcodes[];
