@@ -237,6 +237,14 @@ enum lp_inv lp_inv_check_tce(struct chk *c, const struct hv_window *w, uint32_t 
 	uint64_t real = rd64(c->m, w->table.v + 8ull * idx), page = real & ~(PAGE_4K - 1);
 	struct rclass r;
 
+	/*
+	 * Neither the adapter's TCE nor the partition's logical one set: nothing
+	 * below can fail (check_window skips such entries 64 at a time; this is
+	 * the same per entry, for the rest of a group and for H_STUFF_TCE runs).
+	 */
+	if (!real && (!(c->dep_logical || c->consistency) || !rd64(c->m, w->shadow.v + 8ull * idx))) {
+		return LP_INV_NONE;
+	}
 	if (c->dep_logical) {
 		uint64_t logical = rd64(c->m, w->shadow.v + 8ull * idx);
 
@@ -280,6 +288,9 @@ static enum lp_inv check_window(struct chk *c, const struct hv_window *w)
 			continue;
 		}
 		for (i = g; i < end; i++) {
+			if (!ld64n(table + 8ull * i) && (!need_shadow || !ld64n(shadow + 8ull * i))) {
+				continue; /* neither set, as above */
+			}
 			if (lp_inv_check_tce(c, w, i) != LP_INV_NONE) {
 				return (enum lp_inv)c->x->viol.inv;
 			}

@@ -272,6 +272,34 @@ TEST(i4_mem_remove_clean_then_leftover_references)
 	teardown();
 }
 
+/*
+ * The partition's logical TCE still names the departed LMB while the
+ * adapter's real entry is already clear: the checker must look at entries
+ * whose real half is zero (its zero skips skip only entries with both
+ * halves zero), here one among 63 empty neighbours of its group of 64.
+ */
+TEST(i4_logical_tce_into_departed_lmb_with_real_entry_clear)
+{
+	struct hv_window *w;
+	uint32_t i;
+	uint64_t logical = (1ull << 18) + 0x5000; /* in logical LMB 1 */
+
+	setup();
+	w = window0(E.s0, 0);
+	CHECK_RC(HC(&E.f, E.s0, H_PUT_TCE, w->liobn, 70ull << 12, logical | 3), H_SUCCESS);
+	i = op(LP_OP_MEM_REMOVE, 0, 1, HV_OK);
+	sync();
+	lp_inv_before(E.x, i);
+	CHECK_EQ(hv_dlpar_mem_remove(&E.f.m, E.s0, 1), HV_OK);
+	CHECK_EQ(hv_ld_be64(E.f.m.mem + w->table.v + 70 * 8), 0); /* the core revoked both halves */
+	CHECK_EQ(hv_ld_be64(E.f.m.mem + w->shadow.v + 70 * 8), 0);
+	/* A removal that forgot the logical half. */
+	hv_st_be64(E.f.m.mem + w->shadow.v + 70 * 8, logical | 3);
+	CHECK_EQ(after(i), LP_INV_I4);
+	CHECK(strstr(E.x->viol.msg, "TCE the partition sees still maps an LMB that left it") != NULL);
+	teardown();
+}
+
 TEST(i4_mem_remove_not_scrubbed_or_registration_left)
 {
 	uint32_t i, real;
