@@ -11,7 +11,6 @@ Only the standard library of Debian's /usr/bin/python3.
 
 import argparse
 import glob
-import hashlib
 import math
 import os
 import shutil
@@ -226,16 +225,20 @@ class Campaign:
 
     def growth(self, target, create=True):
         """Where libFuzzer writes the inputs it adds to the corpus during a slice:
-        a directory in RAM (lpcommon.ram_dir) named after the campaign, so a
-        campaign resumed after a kill finds it again; None to write the corpus
-        itself. The merge at the end of the slice takes its inputs into the
-        corpus and removes it; a violation's input never goes there
+        lpcommon.growth_dir, in RAM (created when there is room), or None to write
+        the corpus itself. The merge at the end of the slice takes its inputs into
+        the corpus and removes it; a violation's input never goes there
         (-artifact_prefix)."""
-        key = hashlib.sha1(os.path.realpath(self.out).encode()).hexdigest()[:12]
-        path = os.path.join(lpcommon.RAM_ROOT, f"lparsec-{key}-{target}")
+        path = lpcommon.growth_dir(self.out, target)
         if os.path.isdir(path):
             return path
-        return lpcommon.ram_dir(f"{key}-{target}") if create else None
+        if not create or not lpcommon.ram_usable():
+            return None
+        try:
+            os.makedirs(path, exist_ok=True)
+        except OSError:
+            return None
+        return path
 
     def corpus_dirs(self, target):
         """The corpus and, if there is one, its growth in RAM."""

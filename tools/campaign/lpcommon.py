@@ -200,21 +200,23 @@ RAM_ROOT = "/dev/shm"
 RAM_MIN_FREE = 256 << 20
 
 
-def ram_dir(name):
-    """RAM_ROOT/lparsec-<name> (created), or None when RAM_ROOT (a tmpfs on Debian)
-    is missing, not writable or has less than RAM_MIN_FREE bytes free. libFuzzer
-    writes every new and every reduced input as a file and deletes the one it
-    replaced, thousands a minute: on ext4 that churn took 17-19 % of a run's CPU
-    time (system time), on tmpfs 4 %."""
+def ram_usable():
+    """RAM_ROOT (a tmpfs on Debian) exists, is writable and has RAM_MIN_FREE bytes
+    free. libFuzzer writes every new and every reduced input as a file and
+    deletes the one it replaced, thousands a minute: on ext4 that churn took
+    17-19 % of a run's CPU time (system time), on tmpfs 4 %."""
     try:
         st = os.statvfs(RAM_ROOT)
-        if st.f_bavail * st.f_frsize < RAM_MIN_FREE or not os.access(RAM_ROOT, os.W_OK):
-            return None
-        path = os.path.join(RAM_ROOT, "lparsec-" + name)
-        os.makedirs(path, exist_ok=True)
-        return path
     except OSError:
-        return None
+        return False
+    return st.f_bavail * st.f_frsize >= RAM_MIN_FREE and os.access(RAM_ROOT, os.W_OK)
+
+
+def growth_dir(out, target):
+    """Where a campaign in out grows libFuzzer's corpus of target in RAM: named
+    after the campaign directory, so a campaign resumed after a kill finds it."""
+    key = hashlib.sha1(os.path.realpath(out).encode()).hexdigest()[:12]
+    return os.path.join(RAM_ROOT, f"lparsec-{key}-{target}")
 
 
 # ---- titles ------------------------------------------------------------------

@@ -48,10 +48,11 @@ echo "killed at elapsed_s $killed_at"
 
 # libFuzzer's new inputs grow in RAM until the slice's merge (lpcommon.ram_dir):
 # the killed run left them there, and the resumed run merges them and cleans up.
-growth=$(/usr/bin/python3 -c 'import hashlib, os, sys
-print("/dev/shm/lparsec-" + hashlib.sha1(os.path.realpath(sys.argv[1]).encode()).hexdigest()[:12] + "-hpt")' "$tmp/c")
+read -r growth usable < <(/usr/bin/python3 -c 'import sys; sys.path.insert(0, sys.argv[1]); import lpcommon
+print(lpcommon.growth_dir(sys.argv[2], "hpt"), int(lpcommon.ram_usable()))' "$ROOT/tools/campaign" "$tmp/c")
 grown=0
-if [ -d "$growth" ]; then
+if [ "$usable" = 1 ]; then
+	[ -d "$growth" ] || fail "libFuzzer did not grow its corpus in RAM ($growth)"
 	grown=$(find "$growth" -type f | wc -l)
 	[ "$grown" -gt 0 ] || fail "libFuzzer's corpus growth in $growth is empty after its 18 s"
 	echo "libFuzzer grew $grown inputs in $growth"
