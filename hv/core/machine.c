@@ -79,16 +79,31 @@ uint64_t hv_config_hv_bytes(const struct hv_config *cfg, uint64_t mem_size)
 	return l.end;
 }
 
+/*
+ * Zeroes the parts of the machine cfg lets it use. Slots past the configured
+ * counts are never read (every loop and every index check is bounded by
+ * cfg), and most of the struct is register files of threads a small
+ * configuration does not have: a fuzz target builds two machines per input.
+ */
+static void machine_zero(struct hv_machine *m, const struct hv_config *cfg)
+{
+	hv_memset(m, 0, offsetof(struct hv_machine, part));
+	hv_memset(m->part, 0, cfg->max_partitions * sizeof(m->part[0]));
+	hv_memset(m->win, 0, cfg->max_windows * sizeof(m->win[0]));
+	hv_memset(m->thread, 0, cfg->threads * sizeof(m->thread[0]));
+}
+
 int hv_machine_init(struct hv_machine *m, const struct hv_config *cfg, struct hv_plat *plat)
 {
 	uint64_t mem_size = plat_mem_size(plat);
 	struct hv_layout l;
 	uint32_t i, j;
 
-	hv_memset(m, 0, sizeof(*m));
 	if (!config_valid(cfg, mem_size)) {
+		hv_memset(m, 0, sizeof(*m));
 		return HV_EINVAL;
 	}
+	machine_zero(m, cfg);
 	layout_compute(cfg, mem_size, &l);
 	if (l.end + cfg->lmb_size > mem_size) {
 		return HV_ENOMEM; /* not even one LMB left for partitions */
