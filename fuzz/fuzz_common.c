@@ -20,6 +20,7 @@ static struct lp_exec *exec_state; /* large: allocated once */
 static struct lp_prog prog;
 /* LPARSEC_FUZZ_PRINT=1 (triage): print each program as it will run, before running it. */
 static bool print_programs;
+static uint64_t programs_run, ops_run;
 
 static void hook_flush_entry(void *ctx, struct hv_plat *p, uint32_t lpid, uint64_t rb)
 {
@@ -29,6 +30,20 @@ static void hook_flush_entry(void *ctx, struct hv_plat *p, uint32_t lpid, uint64
 static void hook_flush_lpid(void *ctx, struct hv_plat *p, uint32_t lpid)
 {
 	lp_exec_on_tlb_flush_lpid(ctx, p, lpid);
+}
+
+/*
+ * LPARSEC_FUZZ_STATS=1: at a normal exit, how long the programs the engine
+ * ran were. An engine's execs/s means little without it: a program costs in
+ * proportion to its operations, and the engine decides how long they grow.
+ */
+static void print_stats(void)
+{
+	fprintf(stderr, "lparsec: stat::programs_run: %llu\nlparsec: stat::operations_run: %llu\n",
+		(unsigned long long)programs_run, (unsigned long long)ops_run);
+	if (programs_run) {
+		fprintf(stderr, "lparsec: stat::operations_per_program: %.1f\n", (double)ops_run / (double)programs_run);
+	}
 }
 
 void lp_fuzz_init(void)
@@ -58,6 +73,9 @@ void lp_fuzz_init(void)
 	exec_state->touched_map[1] = hv_host_plat_dirty_map(plat[1]);
 	exec_state->touched_map_pages = hv_host_plat_dirty_map_pages(plat[0]);
 	print_programs = getenv("LPARSEC_FUZZ_PRINT") && getenv("LPARSEC_FUZZ_PRINT")[0] == '1';
+	if (getenv("LPARSEC_FUZZ_STATS") && getenv("LPARSEC_FUZZ_STATS")[0] == '1') {
+		atexit(print_stats);
+	}
 }
 
 /* libFuzzer calls this once; the other drivers call it if it is there (and lp_fuzz_run would anyway). */
@@ -108,8 +126,6 @@ void lp_fuzz_keep_opcodes(struct lp_prog *p, const uint64_t *opcodes, unsigned n
 	}
 }
 
-static uint64_t ops_run;
-
 uint64_t lp_fuzz_ops_run(void)
 {
 	return ops_run;
@@ -158,6 +174,7 @@ int lp_fuzz_run(const uint8_t *data, size_t size, lp_fuzz_filter filter)
 	hv_host_plat_reset(plat[1]);
 	inv = lp_exec_run(exec_state, &prog, plat[0], plat[1], false);
 	ops_run += exec_state->ops_run;
+	programs_run++;
 	if (inv != LP_INV_NONE) {
 		report(exec_state, inv);
 		abort();
