@@ -2,8 +2,10 @@
  * lparsec-mutator-check (ctest fuzz.mutator.canonical): the structure-aware
  * mutator's contract over chains of mutations starting from random bytes:
  * the output fits max_size, is a canonical encoding (decode + encode gives
- * it back byte for byte), and the same seed gives the same output.
- * Exit 0 when all hold, 1 with the first failure otherwise.
+ * it back byte for byte), and the same seed gives the same output. And
+ * the length of a long chain of mutations stays balanced: programs grow, but
+ * do not drift to LP_MAX_OPS (a program costs in proportion to its
+ * operations). Exit 0 when all hold, 1 with the first failure otherwise.
  */
 #include <stdio.h>
 #include <string.h>
@@ -26,6 +28,38 @@ static int fail(unsigned chain, unsigned step, const char *what)
 {
 	fprintf(stderr, "mutator-check: chain %u step %u: %s\n", chain, step, what);
 	return 1;
+}
+
+/*
+ * A chain of 20 000 mutations from the empty program: the mean length over
+ * its second half must stay at most 3/4 of LP_MAX_OPS (the balance point is
+ * about half; with inserts outnumbering deletes it was 60 of 64), and some
+ * program must still reach half of it.
+ */
+static int check_length_balance(uint64_t *s)
+{
+	size_t len = 0;
+	uint64_t sum = 0;
+	unsigned step, longest = 0, steps = 20000;
+
+	lp_prog_decode(cur, 0, &prog); /* the empty program */
+	len = lp_prog_encode(&prog, cur, sizeof(cur));
+	for (step = 0; step < steps; step++) {
+		len = lp_mutate(cur, len, out, sizeof(out), next(s));
+		memcpy(cur, out, len);
+		lp_prog_decode(cur, len, &prog);
+		longest = prog.nops > longest ? prog.nops : longest;
+		sum += step >= steps / 2 ? prog.nops : 0;
+	}
+	printf("mutator-check: %u chained mutations: mean %.1f operations over the second half, longest %u\n", steps,
+	       (double)sum / (steps / 2), longest);
+	if (sum > (uint64_t)(steps / 2) * LP_MAX_OPS * 3 / 4) {
+		return fail(0, steps, "programs drift towards LP_MAX_OPS (mean length over 3/4 of it)");
+	}
+	if (longest < LP_MAX_OPS / 2) {
+		return fail(0, steps, "programs never grow to half of LP_MAX_OPS");
+	}
+	return 0;
 }
 
 int main(void)
@@ -67,5 +101,5 @@ int main(void)
 	}
 	printf("mutator-check: %u mutations: bounded, canonical, deterministic (longest program %u ops)\n", steps,
 	       maxops);
-	return 0;
+	return check_length_balance(&s);
 }
