@@ -34,8 +34,8 @@ static void hook_flush_lpid(void *ctx, struct hv_plat *p, uint32_t lpid)
 
 /*
  * LPARSEC_FUZZ_STATS=1: at a normal exit, how long the programs the engine
- * ran were. An engine's execs/s means little without it: a program costs in
- * proportion to its operations, and the engine decides how long they grow.
+ * ran were. An engine's execs/s means little without it: longer programs
+ * cost more, and the engine decides how long they grow.
  */
 static void print_stats(void)
 {

@@ -23,7 +23,8 @@ size_t lp_mutate(const uint8_t *data, size_t size, uint8_t *out, size_t max_size
 
 /*
  * Crossover: the operations of program a with a run of b's operations
- * inserted (or, when full, replacing some). Same output rules as lp_mutate.
+ * inserted or, the likelier the longer a is, replacing as many of a's.
+ * Same output rules as lp_mutate.
  */
 size_t lp_mutate_cross(const uint8_t *a, size_t asize, const uint8_t *b, size_t bsize, uint8_t *out,
 		       size_t max_size, uint64_t seed);

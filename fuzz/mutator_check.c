@@ -4,8 +4,8 @@
  * the output fits max_size, is a canonical encoding (decode + encode gives
  * it back byte for byte), and the same seed gives the same output. And
  * the length of a long chain of mutations stays balanced: programs grow, but
- * do not drift to LP_MAX_OPS (a program costs in proportion to its
- * operations). Exit 0 when all hold, 1 with the first failure otherwise.
+ * do not drift to LP_MAX_OPS (longer programs cost more to run).
+ * Exit 0 when all hold, 1 with the first failure otherwise.
  */
 #include <stdio.h>
 #include <string.h>

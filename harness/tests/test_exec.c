@@ -238,6 +238,7 @@ TEST(runs_are_deterministic)
 		lp_prog_decode(bytes, sizeof(bytes), &p);
 		lp_prog_decode(bytes + 1, sizeof(bytes) - 1, &other);
 		other.cfg.threads = LP_MAX_THREADS;
+		other.cfg.nparts = LP_MAX_PARTS;
 		inv = run(&p, false);
 		memcpy(first, X->res, sizeof(first));
 		run(&p, false);
