@@ -209,7 +209,7 @@ static void tweak_field(struct rng *r, struct lp_op *o)
  * (never at LP_MAX_OPS). Inserts and duplicates (2 in 9) against deletes
  * (1 in 9) alone made programs drift to the cap: the first 400 000 runs of
  * an hcall_seq libFuzzer run from the seeds averaged 54 of at most 64
- * operations, while the corpus it kept needed 31 (what REDUCE left), and
+ * operations, while a 60 s run's kept corpus averaged 31 (after REDUCE), and
  * longer programs cost more to run. With this the drift
  * balances at about half the cap; longer programs still come from the
  * seeds, crossover and the engines' own byte mutations.

@@ -33,7 +33,7 @@ static int fail(unsigned chain, unsigned step, const char *what)
 /*
  * A chain of 20 000 mutations from the empty program: the mean length over
  * its second half must stay at most 3/4 of LP_MAX_OPS (the balance point is
- * about half; with inserts outnumbering deletes it was 60 of 64), and some
+ * about half; with inserts outnumbering deletes the old mutator gave 63.0), and some
  * program must still reach half of it.
  */
 static int check_length_balance(uint64_t *s)
