@@ -222,6 +222,35 @@ static inline bool mem_zero(const uint8_t *p, uint64_t len)
 	return true;
 }
 
+/*
+ * First index in [i, n) whose 8-byte word of table a (or of table b, when b
+ * is not null) is non-zero, or n. Aligned runs of 8 words are tested at
+ * once (a fixed count the compiler unrolls): the window walks cost what
+ * was put in a window, not its size.
+ */
+static inline uint32_t next_nonzero_word(const uint8_t *a, const uint8_t *b, uint32_t i, uint32_t n)
+{
+	while (i < n) {
+		if ((i & 7) == 0 && i + 8 <= n) {
+			uint64_t acc = 0;
+			unsigned j;
+
+			for (j = 0; j < 8; j++) {
+				acc |= ld64n(a + 8ull * (i + j)) | (b ? ld64n(b + 8ull * (i + j)) : 0);
+			}
+			if (!acc) {
+				i += 8;
+				continue;
+			}
+		}
+		if (ld64n(a + 8ull * i) | (b ? ld64n(b + 8ull * i) : 0)) {
+			return i;
+		}
+		i++;
+	}
+	return n;
+}
+
 /* Does LMB lmb read zero? Page by page: only pages written since the reset can be non-zero. */
 static inline bool lmb_zero(const struct lp_exec *x, unsigned mach, uint32_t lmb)
 {

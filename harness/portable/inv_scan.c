@@ -272,7 +272,7 @@ enum lp_inv lp_inv_check_tce(struct chk *c, const struct hv_window *w, uint32_t 
 
 static enum lp_inv check_window(struct chk *c, const struct hv_window *w)
 {
-	uint32_t n = window_entries(c->m, w), g, i;
+	uint32_t n = window_entries(c->m, w), i;
 	const uint8_t *table = c->m->mem + w->table.v, *shadow = c->m->mem + w->shadow.v;
 	bool need_shadow = c->dep_logical || c->consistency;
 
@@ -280,20 +280,11 @@ static enum lp_inv check_window(struct chk *c, const struct hv_window *w)
 	    (!need_shadow || !written(c->x, c->mach, w->shadow.v, 8ull * n))) {
 		return LP_INV_NONE; /* never written: all zero */
 	}
-	for (g = 0; g < n; g += 64) {
-		uint32_t end = g + 64 < n ? g + 64 : n;
-
-		/* 64 entries of neither table set: nothing to judge (both are needed for departed / consistency). */
-		if (end == g + 64 && mem_zero(table + 8ull * g, 512) && (!need_shadow || mem_zero(shadow + 8ull * g, 512))) {
-			continue;
-		}
-		for (i = g; i < end; i++) {
-			if (!ld64n(table + 8ull * i) && (!need_shadow || !ld64n(shadow + 8ull * i))) {
-				continue; /* neither set, as above */
-			}
-			if (lp_inv_check_tce(c, w, i) != LP_INV_NONE) {
-				return (enum lp_inv)c->x->viol.inv;
-			}
+	/* Entries with neither table set have nothing to judge (both are needed for departed / consistency). */
+	for (i = next_nonzero_word(table, need_shadow ? shadow : 0, 0, n); i < n;
+	     i = next_nonzero_word(table, need_shadow ? shadow : 0, i + 1, n)) {
+		if (lp_inv_check_tce(c, w, i) != LP_INV_NONE) {
+			return (enum lp_inv)c->x->viol.inv;
 		}
 	}
 	return LP_INV_NONE;

@@ -282,6 +282,49 @@ TEST(i11_migration_preserves_the_view_and_frees_the_source)
 	teardown();
 }
 
+/*
+ * I11 over the logical TCEs: after a clean migration, the destination's
+ * shadow table says something the source's did not. Three corruptions: the
+ * entry the partition set, an entry nobody set in the middle of a run of 8
+ * (the scan tests 8 words at once), and the window's last entry.
+ */
+TEST(i11_migration_catches_a_changed_logical_tce)
+{
+	static const struct {
+		uint32_t idx;
+		uint64_t value;
+	} cases[] = { { 3, 0x9000 | 3 }, { 77, 0x9000 | 1 }, { LP_WINDOW_ENTRIES - 1, 0xA000 | 2 } };
+	unsigned k;
+
+	for (k = 0; k < sizeof(cases) / sizeof(cases[0]); k++) {
+		struct hv_window *w, *dw;
+		uint32_t i, dslot;
+
+		setup();
+		fx_init(&E.f1, NULL, 0);
+		E.have1 = true;
+		w = window0(E.s0, 0);
+		CHECK_RC(HC(&E.f, E.s0, H_PUT_TCE, w->liobn, 3ull << 12, 0x9000 | 1), H_SUCCESS);
+		i = op(LP_OP_MIGRATE, 0, 0, HV_OK);
+		sync();
+		lp_inv_before(E.x, i);
+		CHECK_EQ(hv_partition_migrate(&E.f.m, E.s0, &E.f1.m, &dslot), HV_OK);
+		E.x->loc[0].machine = 1;
+		E.x->loc[0].slot = (uint8_t)dslot;
+		dw = hv_window_find(&E.f1.m, dslot, lp_liobn(0, 0));
+		CHECK(dw);
+		/* Untouched, the move is clean; then one logical TCE differs. */
+		CHECK_EQ(after(i), LP_INV_NONE);
+		i = op(LP_OP_MIGRATE, 0, 0, HV_OK);
+		sync();
+		lp_inv_before(E.x, i);
+		hv_st_be64(E.f1.m.mem + dw->shadow.v + 8ull * cases[k].idx, cases[k].value);
+		CHECK_EQ(after(i), LP_INV_I11);
+		CHECK(strstr(E.x->viol.msg, "logical TCEs changed") != NULL);
+		teardown();
+	}
+}
+
 TEST(snapshot_serves_only_its_own_operation)
 {
 	uint32_t i, j;
