@@ -8,6 +8,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "hv/host.h"
 #include "lparsec/exec.h"
@@ -141,6 +142,32 @@ static void report(const struct lp_exec *x, enum lp_inv inv)
 	fflush(stderr);
 }
 
+/*
+ * The structure-aware mutator's (mutator.h), in the builds that link it
+ * (libFuzzer's fuzz-<target>); weak, so the replay and AFL++ builds, whose
+ * mutator lives in another process or nowhere, see a null pointer.
+ */
+const struct lp_prog *lp_mutator_last_program(const uint8_t *data, size_t size) __attribute__((weak));
+
+/*
+ * prog := the program data[0..size) encodes. Under libFuzzer most inputs
+ * are what the custom mutator has just encoded from a program it still
+ * holds: copying that program's operations skips a decode (half the
+ * decoding of a libFuzzer run; mutator-check proves the two equal).
+ */
+static void load_program(const uint8_t *data, size_t size)
+{
+	const struct lp_prog *known = lp_mutator_last_program ? lp_mutator_last_program(data, size) : NULL;
+
+	if (!known) {
+		lp_prog_decode(data, size, &prog);
+		return;
+	}
+	prog.cfg = known->cfg;
+	prog.nops = known->nops;
+	memcpy(prog.op, known->op, known->nops * sizeof(prog.op[0]));
+}
+
 int lp_fuzz_run(const uint8_t *data, size_t size, lp_fuzz_filter filter)
 {
 	enum lp_inv inv;
@@ -149,7 +176,7 @@ int lp_fuzz_run(const uint8_t *data, size_t size, lp_fuzz_filter filter)
 	if (!exec_state) {
 		lp_fuzz_init();
 	}
-	lp_prog_decode(data, size, &prog);
+	load_program(data, size);
 	if (filter) {
 		filter(&prog);
 		lp_prog_normalize(&prog); /* a changed kind keeps fields the new kind does not have */

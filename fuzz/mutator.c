@@ -280,6 +280,8 @@ static void mutate_once(struct rng *r, struct lp_prog *p)
 
 static struct lp_prog scratch, other;
 static uint8_t encoded[LP_MAX_BIN];
+/* encoded[0..encoded_len) decodes to scratch exactly (0: scratch changed since, or the output was cut). */
+static size_t encoded_len;
 
 /*
  * Canonical form of scratch into out, dropping operations from the end until
@@ -303,11 +305,21 @@ static size_t emit(uint8_t *out, size_t max_size)
 		}
 		scratch.nops--;
 	}
+	encoded_len = len;
 	if (len > max_size) {
-		len = max_size;
+		len = max_size; /* not even the configuration fits: a cut encoding decodes to something else */
+		encoded_len = 0;
 	}
 	memcpy(out, encoded, len);
 	return len;
+}
+
+const struct lp_prog *lp_mutator_last_program(const uint8_t *data, size_t size)
+{
+	if (!encoded_len || size != encoded_len || memcmp(data, encoded, size) != 0) {
+		return NULL;
+	}
+	return &scratch;
 }
 
 static size_t copy_truncated(const uint8_t *data, size_t size, uint8_t *out, size_t max_size)
@@ -323,6 +335,7 @@ size_t lp_mutate(const uint8_t *data, size_t size, uint8_t *out, size_t max_size
 	struct rng r = { seed };
 	unsigned n, k;
 
+	encoded_len = 0; /* scratch is about to change */
 	if (max_size < EMPTY_PROG_BYTES) {
 		return copy_truncated(data, size, out, max_size);
 	}
@@ -340,6 +353,7 @@ size_t lp_mutate_cross(const uint8_t *a, size_t asize, const uint8_t *b, size_t 
 	struct rng r = { seed };
 	uint32_t start, len, at, k;
 
+	encoded_len = 0; /* scratch is about to change */
 	if (max_size < EMPTY_PROG_BYTES) {
 		return copy_truncated(a, asize, out, max_size);
 	}

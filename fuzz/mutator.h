@@ -29,4 +29,15 @@ size_t lp_mutate(const uint8_t *data, size_t size, uint8_t *out, size_t max_size
 size_t lp_mutate_cross(const uint8_t *a, size_t asize, const uint8_t *b, size_t bsize, uint8_t *out,
 		       size_t max_size, uint64_t seed);
 
+/*
+ * The program the last lp_mutate / lp_mutate_cross call emitted, when
+ * data[0..size) is exactly those bytes; NULL otherwise (other bytes, a cut
+ * output, or no call yet). Decoding the bytes gives this program field by
+ * field (lparsec-mutator-check holds the mutator to it), so the fuzz target
+ * need not decode what the mutator has just encoded. Valid until the next
+ * mutator call.
+ */
+struct lp_prog;
+const struct lp_prog *lp_mutator_last_program(const uint8_t *data, size_t size);
+
 #endif /* LPARSEC_FUZZ_MUTATOR_H */
