@@ -89,15 +89,10 @@ static bool hpt_walk(struct hv_machine *m, const struct hv_partition *p, uint64_
 
 static void tlb_insert(struct lp_exec *x, unsigned part, const struct walk *w, uint64_t ea, bool writable)
 {
-	unsigned i, victim = (unsigned)(w->ptex % LP_TLB_ENTRIES); /* when full: deterministic eviction */
+	/* The lowest free entry; when full, a deterministic eviction. */
+	unsigned victim = ~x->tlb_valid ? (unsigned)__builtin_ctz(~x->tlb_valid) : (unsigned)(w->ptex % LP_TLB_ENTRIES);
 
-	for (i = 0; i < LP_TLB_ENTRIES; i++) {
-		if (!x->tlb[i].valid) {
-			victim = i;
-			break;
-		}
-	}
-	x->tlb[victim].valid = true;
+	x->tlb_valid |= 1u << victim;
 	x->tlb[victim].machine = x->loc[part].machine;
 	x->tlb[victim].slot = x->loc[part].slot;
 	x->tlb[victim].ptex = w->ptex;
@@ -191,28 +186,32 @@ void lp_run_access(struct lp_exec *x, uint32_t opi, const struct lp_op *op)
 
 void lp_exec_on_tlb_flush_entry(struct lp_exec *x, struct hv_plat *plat, uint32_t lpid, uint64_t rb)
 {
-	unsigned i, machine = plat == x->plat[1] ? 1 : 0;
+	unsigned machine = plat == x->plat[1] ? 1 : 0;
+	uint32_t live;
 
 	/* tlbie RB carries the VA page (bits 12 and up, top bits truncated): drop what matches. */
-	for (i = 0; i < LP_TLB_ENTRIES; i++) {
-		struct lp_tlb_entry *t = &x->tlb[i];
+	for (live = x->tlb_valid; live; live &= live - 1) {
+		unsigned i = (unsigned)__builtin_ctz(live);
+		const struct lp_tlb_entry *t = &x->tlb[i];
 
-		if (t->valid && t->machine == machine && x->m[machine].part[t->slot].lpid == lpid &&
+		if (t->machine == machine && x->m[machine].part[t->slot].lpid == lpid &&
 		    ((t->va ^ rb) & 0x0000FFFFFFFFF000ull) == 0) {
-			t->valid = false;
+			x->tlb_valid &= ~(1u << i);
 		}
 	}
 }
 
 void lp_exec_on_tlb_flush_lpid(struct lp_exec *x, struct hv_plat *plat, uint32_t lpid)
 {
-	unsigned i, machine = plat == x->plat[1] ? 1 : 0;
+	unsigned machine = plat == x->plat[1] ? 1 : 0;
+	uint32_t live;
 
-	for (i = 0; i < LP_TLB_ENTRIES; i++) {
-		struct lp_tlb_entry *t = &x->tlb[i];
+	for (live = x->tlb_valid; live; live &= live - 1) {
+		unsigned i = (unsigned)__builtin_ctz(live);
+		const struct lp_tlb_entry *t = &x->tlb[i];
 
-		if (t->valid && t->machine == machine && x->m[machine].part[t->slot].lpid == lpid) {
-			t->valid = false;
+		if (t->machine == machine && x->m[machine].part[t->slot].lpid == lpid) {
+			x->tlb_valid &= ~(1u << i);
 		}
 	}
 }

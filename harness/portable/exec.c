@@ -137,9 +137,7 @@ static void exec_reset(struct lp_exec *x, const struct lp_prog *p, struct hv_pla
 			x->saved_valid[i][j] = false;
 		}
 	}
-	for (i = 0; i < LP_TLB_ENTRIES; i++) {
-		x->tlb[i].valid = false;
-	}
+	x->tlb_valid = 0;
 }
 
 /* ---- running operations ---- */

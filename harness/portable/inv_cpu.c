@@ -181,17 +181,14 @@ enum lp_inv lp_inv_check_save_areas(struct lp_exec *x, uint32_t opi)
 
 enum lp_inv lp_inv_check_tlb(struct lp_exec *x, uint32_t opi)
 {
-	unsigned i;
+	uint32_t live;
 
-	for (i = 0; i < LP_TLB_ENTRIES; i++) {
-		const struct lp_tlb_entry *t = &x->tlb[i];
+	for (live = x->tlb_valid; live; live &= live - 1) { /* in index order, as entries in use only */
+		const struct lp_tlb_entry *t = &x->tlb[__builtin_ctz(live)];
 		struct hv_machine *m = &x->m[t->machine & 1];
 		struct hv_partition *p;
 		uint64_t hw0, hw1;
 
-		if (!t->valid) {
-			continue;
-		}
 		p = mach_ok(m) ? part_at(m, t->slot) : 0;
 		if (!p || t->ptex >= hpt_entries(m, p)) {
 			return lp_violate(x, LP_INV_I9, opi, "stale translation survived its partition", t->slot, t->ra_page);

@@ -458,7 +458,7 @@ TEST(i9_stale_translation_in_the_emulated_tlb)
 	ptex = enter(E.s0, 0x10, 0x4000);
 	hw1 = hv_ld_be64(hw(E.s0, ptex) + 8);
 	t = &E.x->tlb[3];
-	t->valid = true;
+	E.x->tlb_valid |= 1u << 3;
 	t->machine = 0;
 	t->slot = (uint8_t)E.s0;
 	t->ptex = ptex;
@@ -477,7 +477,7 @@ TEST(i9_stale_translation_in_the_emulated_tlb)
 	CHECK_RC(HC(&E.f, E.s0, H_REMOVE, 0, ptex, 0), H_SUCCESS);
 	CHECK_EQ(after(i), LP_INV_I9);
 	CHECK_EQ(full(), LP_INV_I9);
-	t->valid = false;
+	E.x->tlb_valid &= ~(1u << 3);
 	CHECK_EQ(after(i), LP_INV_NONE);
 	teardown();
 }

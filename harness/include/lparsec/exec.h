@@ -51,10 +51,10 @@ struct lp_violation {
 	char msg[200];       /* one line, no newline */
 };
 
-/* The harness's emulated TLB (I9): translations LOAD/STORE cached. */
+/* The harness's emulated TLB (I9): translations LOAD/STORE cached (valid ones: bits of lp_exec.tlb_valid). */
 #define LP_TLB_ENTRIES 32
+_Static_assert(LP_TLB_ENTRIES <= 32, "lp_exec.tlb_valid is a 32-bit mask");
 struct lp_tlb_entry {
-	bool valid;
 	uint8_t machine, slot;
 	uint64_t ptex;
 	uint64_t va;         /* (VSID << 28 | EA offset in segment) & page mask */
@@ -96,6 +96,11 @@ struct lp_exec {
 	struct lp_part_loc loc[LP_MAX_PARTS];
 	struct lp_ref ref;                  /* the reference model, fed the same operations */
 	struct lp_tlb_entry tlb[LP_TLB_ENTRIES];
+	/*
+	 * Bit i: tlb[i] holds a translation. A mask, so the flush hooks and the
+	 * I9 check (after most operations) visit only the few entries in use.
+	 */
+	uint32_t tlb_valid;
 	/* I5: what each vCPU's registers were when it left its thread (harness copy). */
 	struct hv_regs saved[LP_MAX_PARTS][LP_MAX_VCPUS];
 	bool saved_valid[LP_MAX_PARTS][LP_MAX_VCPUS];
