@@ -131,6 +131,21 @@ static inline uint32_t lmap_entries(const struct hv_machine *m, const struct hv_
 	return p->lmap ? (n < LP_INV_LMAP ? n : LP_INV_LMAP) : 0;
 }
 
+/*
+ * Bit l: logical LMB l of p is mapped (a non-zero entry). The loop has no
+ * branch per entry; callers then visit the few mapped ones in order.
+ */
+static inline uint64_t lmap_mask(const struct hv_machine *m, const struct hv_partition *p)
+{
+	uint32_t n = lmap_entries(m, p), l;
+	uint64_t mask = 0;
+
+	for (l = 0; l < n; l++) {
+		mask |= (uint64_t)(p->lmap[l] != 0) << l;
+	}
+	return mask;
+}
+
 static inline uint32_t window_entries(const struct hv_machine *m, const struct hv_window *w)
 {
 	uint64_t n = w->entries;

@@ -24,17 +24,17 @@ static bool excluded(const struct lp_inv_snap *s, uint64_t la)
 /* Contents of the owned logical LMBs in s->hash_mask, through the logical map (non-zero doublewords). */
 static uint64_t hash_memory(const struct chk *c, const struct hv_partition *p, const struct lp_inv_snap *s)
 {
-	uint64_t h = FNV_OFFSET, size = c->m->cfg.lmb_size, todo = 0;
-	uint32_t n = lmap_entries(c->m, p), l;
+	uint64_t h = FNV_OFFSET, size = c->m->cfg.lmb_size, todo;
+	uint32_t l;
 
-	/* The mapped logical LMBs as a mask first (no branch per entry), then those in ascending order. */
-	for (l = 0; l < n; l++) {
-		todo |= (uint64_t)(p->lmap[l] != 0 && p->lmap[l] - 1 < c->nlmb) << l;
-	}
-	for (todo &= s->hash_mask; todo; todo &= todo - 1) {
+	/* The mapped logical LMBs in ascending order (those naming real memory: the others are I1's business). */
+	for (todo = lmap_mask(c->m, p) & s->hash_mask; todo; todo &= todo - 1) {
 		uint64_t base, off;
 
 		l = (uint32_t)__builtin_ctzll(todo);
+		if (p->lmap[l] - 1 >= c->nlmb) {
+			continue;
+		}
 		h = mix(h, 0x4C4D4200ull | l);
 		base = (uint64_t)(p->lmap[l] - 1) << c->shift;
 		for (off = next_nonzero_block(c, base, 0, size); off < size; off = next_nonzero_block(c, base, off + 512, size)) {
@@ -106,21 +106,27 @@ static uint64_t hash_tces(const struct chk *c, unsigned slot)
 	return sum;
 }
 
-/* Which vCPUs exist and what they registered. */
+/*
+ * Which vCPUs exist and what they registered: a sum of terms each tagged
+ * with its vCPU and area, so they hash independently (no chain of
+ * multiplies through all of them) and nothing can trade places.
+ */
 static uint64_t hash_vcpus(const struct chk *c, const struct hv_partition *p)
 {
-	uint64_t h = FNV_OFFSET;
+	uint64_t sum = 0;
 	uint32_t v, k;
 
 	for (v = 0; v < c->m->cfg.max_vcpus && v < HV_MAX_VCPUS; v++) {
 		const struct hv_area *areas[3] = { &p->vcpu[v].vpa, &p->vcpu[v].dtl, &p->vcpu[v].slb };
 
-		h = mix(h, p->vcpu[v].state != HV_VCPU_ABSENT);
+		sum += mix(FNV_OFFSET, (uint64_t)v << 8 | (p->vcpu[v].state != HV_VCPU_ABSENT));
 		for (k = 0; k < 3; k++) {
-			h = areas[k]->on ? mix(mix(h, areas[k]->la), areas[k]->len) : mix(h, 0);
+			if (areas[k]->on) {
+				sum += mix(mix(mix(FNV_OFFSET, (uint64_t)v << 8 | (16 + k)), areas[k]->la), areas[k]->len);
+			}
 		}
 	}
-	return h;
+	return sum;
 }
 
 /* ================================================================== */
@@ -155,8 +161,11 @@ void lp_inv_before(struct lp_exec *x, uint32_t opi)
 	s->slot = loc->slot;
 	s->opi = opi;
 	n = lmap_entries(m, p);
-	for (i = 0; i < LP_INV_LMAP; i++) {
-		s->lmap[i] = i < n ? p->lmap[i] : 0;
+	for (i = 0; i < n; i++) { /* two plain loops: they vectorise */
+		s->lmap[i] = p->lmap[i];
+	}
+	for (; i < LP_INV_LMAP; i++) {
+		s->lmap[i] = 0;
 	}
 	s->hashed = op->kind == LP_OP_RELOCATE || op->kind == LP_OP_MIGRATE;
 	if (!s->hashed) {

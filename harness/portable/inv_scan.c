@@ -310,15 +310,11 @@ enum lp_inv lp_inv_check_windows(struct chk *c, int slot)
 /* Every logical LMB of p names a real LMB p owns (I2 when it names the hypervisor region). */
 enum lp_inv lp_inv_check_lmap(struct chk *c, const struct hv_partition *p, unsigned slot)
 {
-	uint32_t n = lmap_entries(c->m, p), i;
+	uint64_t mapped = lmap_mask(c->m, p);
 
-	for (i = 0; i < n; i++) {
-		uint32_t e = p->lmap[i], r;
+	for (; mapped; mapped &= mapped - 1) {
+		uint32_t i = (uint32_t)__builtin_ctzll(mapped), r = p->lmap[i] - 1;
 
-		if (!e) {
-			continue;
-		}
-		r = e - 1;
 		if (r >= c->nlmb) {
 			return chk_fail(c, LP_INV_I1, "logical map names an LMB outside memory", i, r);
 		}

@@ -325,6 +325,45 @@ TEST(i11_migration_catches_a_changed_logical_tce)
 	}
 }
 
+/* I11 over the vCPUs: one appears, a VPA registration moves, a DTL registration appears. */
+TEST(i11_migration_catches_changed_vcpus_and_registrations)
+{
+	unsigned k;
+
+	for (k = 0; k < 3; k++) {
+		struct hv_vcpu *v;
+		uint32_t i, dslot;
+
+		setup();
+		fx_init(&E.f1, NULL, 0);
+		E.have1 = true;
+		fx_register_vpa(&E.f, E.s0, 0x2000);
+		i = op(LP_OP_MIGRATE, 0, 0, HV_OK);
+		sync();
+		lp_inv_before(E.x, i);
+		CHECK_EQ(hv_partition_migrate(&E.f.m, E.s0, &E.f1.m, &dslot), HV_OK);
+		E.x->loc[0].machine = 1;
+		E.x->loc[0].slot = (uint8_t)dslot;
+		CHECK_EQ(after(i), LP_INV_NONE);
+		i = op(LP_OP_MIGRATE, 0, 0, HV_OK);
+		sync();
+		lp_inv_before(E.x, i);
+		v = &E.f1.m.part[dslot].vcpu[k == 0 ? 1 : 0];
+		if (k == 0) {
+			v->state = HV_VCPU_STOPPED;
+		} else if (k == 1) {
+			v->vpa.la += 0x1000;
+		} else {
+			v->dtl.on = true;
+			v->dtl.la = 0x3000;
+			v->dtl.len = 0x100;
+		}
+		CHECK_EQ(after(i), LP_INV_I11);
+		CHECK(strstr(E.x->viol.msg, "vCPUs or their registrations changed") != NULL);
+		teardown();
+	}
+}
+
 TEST(snapshot_serves_only_its_own_operation)
 {
 	uint32_t i, j;
