@@ -132,15 +132,26 @@ static inline uint32_t lmap_entries(const struct hv_machine *m, const struct hv_
 }
 
 /*
- * Bit l: logical LMB l of p is mapped (a non-zero entry). The loop has no
- * branch per entry; callers then visit the few mapped ones in order.
+ * Bit l: logical LMB l of p is mapped (a non-zero entry). Runs of 8 entries
+ * are tested at once (a partition maps a few of its 64): callers then
+ * visit the mapped ones in order.
  */
 static inline uint64_t lmap_mask(const struct hv_machine *m, const struct hv_partition *p)
 {
-	uint32_t n = lmap_entries(m, p), l;
+	uint32_t n = lmap_entries(m, p), l, j;
 	uint64_t mask = 0;
 
-	for (l = 0; l < n; l++) {
+	for (l = 0; l + 8 <= n; l += 8) {
+		uint32_t any = 0;
+
+		for (j = 0; j < 8; j++) {
+			any |= p->lmap[l + j];
+		}
+		for (j = 0; any && j < 8; j++) {
+			mask |= (uint64_t)(p->lmap[l + j] != 0) << (l + j);
+		}
+	}
+	for (; l < n; l++) {
 		mask |= (uint64_t)(p->lmap[l] != 0) << l;
 	}
 	return mask;
