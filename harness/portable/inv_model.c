@@ -319,29 +319,22 @@ enum lp_inv lp_inv_after_hcall(struct lp_exec *x, uint32_t opi, const struct lp_
 
 /*
  * First of the n logical TCEs of window cw (program partition part's
- * window w) where the core and the model differ, or n. Sixteen entries at a
- * time first: most are zero on both sides.
+ * window w) where the core and the model differ, or n. Only entries set on
+ * either side are compared, found 8 at a time: most are zero on both.
  */
 static uint32_t tce_mismatch(const struct lp_exec *x, const struct hv_machine *m, const struct hv_window *cw,
 			     unsigned part, unsigned w, uint32_t n)
 {
-	const uint8_t *shadow = m->mem + cw->shadow.v;
-	uint32_t k, j;
+	const uint8_t *shadow = m->mem + cw->shadow.v, *model = (const uint8_t *)x->ref.part[part].tce[w];
+	uint32_t lim = n < LP_WINDOW_ENTRIES ? n : LP_WINDOW_ENTRIES, k;
 
-	for (k = 0; k < n; k += 16) {
-		uint32_t end = k + 16 < n ? k + 16 : n;
-		uint64_t any = 0;
-
-		for (j = k; j < end; j++) {
-			any |= ld64n(shadow + 8ull * j) | lp_ref_tce_view(&x->ref, part, w, j);
-		}
-		for (j = k; any && j < end; j++) {
-			if (hv_ld_be64(shadow + 8ull * j) != lp_ref_tce_view(&x->ref, part, w, j)) {
-				return j;
-			}
+	for (k = next_nonzero_word(shadow, model, 0, lim); k < lim; k = next_nonzero_word(shadow, model, k + 1, lim)) {
+		if (hv_ld_be64(shadow + 8ull * k) != lp_ref_tce_view(&x->ref, part, w, k)) {
+			return k;
 		}
 	}
-	return n;
+	/* Past the model's entries (a window bigger than the model's): the model has zeros there. */
+	return next_nonzero_word(shadow, 0, lim, n);
 }
 
 /* The model's view of every live partition against the core's guest view (I6/I7/I8). */

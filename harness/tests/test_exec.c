@@ -304,6 +304,23 @@ TEST(touched_map_queries)
 	CHECK_EQ(lp_map_next(map, 192, 5, 5), 5);
 }
 
+/* lp_map_next skips runs of 512 clear pages: set pages before, inside and after such runs are found. */
+TEST(touched_map_skips_long_clear_runs)
+{
+	static uint64_t big[64]; /* 4096 pages */
+
+	big[700 / 64] |= 1ull << (700 % 64);
+	big[1023 / 64] |= 1ull << (1023 % 64);
+	big[3000 / 64] |= 1ull << (3000 % 64);
+	CHECK_EQ(lp_map_next(big, 4096, 0, 4096), 700);
+	CHECK_EQ(lp_map_next(big, 4096, 701, 4096), 1023);
+	CHECK_EQ(lp_map_next(big, 4096, 1024, 4096), 3000);
+	CHECK_EQ(lp_map_next(big, 4096, 1024, 2999), 2999);
+	CHECK_EQ(lp_map_next(big, 4096, 3001, 4096), 4096);
+	CHECK_EQ(lp_map_next(big, 3584, 3001, 4096), 3584); /* past the map: counts as set */
+	CHECK_EQ(lp_map_next(big, 4096, 0, 600), 600);
+}
+
 /* The fast sweeps read the platform's dirty bitmap inline or ask the hook: same results. */
 TEST(dirty_map_and_hook_agree)
 {

@@ -164,6 +164,16 @@ TEST(full_sweep_compares_the_model_view)
 	w = window0(E.s0, 0);
 	E.x->ref.part[0].win_on[0] = true;
 	CHECK_EQ(full(), LP_INV_NONE);
+	/* Logical TCEs: one only the model has, then both agree, then one only the core has. */
+	E.x->ref.part[0].tce[0][77] = 0x9001;
+	CHECK_EQ(full(), LP_INV_I7);
+	CHECK(strstr(E.x->viol.msg, "differs from the model") != NULL);
+	hv_st_be64(E.f.m.mem + w->shadow.v + 8 * 77, 0x9001);
+	CHECK_EQ(full(), LP_INV_NONE);
+	hv_st_be64(E.f.m.mem + w->shadow.v + 8 * (LP_WINDOW_ENTRIES - 1), 0xA001);
+	CHECK_EQ(full(), LP_INV_I7);
+	hv_st_be64(E.f.m.mem + w->shadow.v + 8 * (LP_WINDOW_ENTRIES - 1), 0);
+	CHECK_EQ(full(), LP_INV_NONE);
 	w->owner = (uint8_t)E.s1;
 	CHECK_EQ(full(), LP_INV_I8);
 	teardown();

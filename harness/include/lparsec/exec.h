@@ -147,7 +147,12 @@ static inline bool lp_map_any(const uint64_t *map, uint64_t npages, uint64_t fir
 	return false;
 }
 
-/* First page in [pg, end) whose bit of map is set, or end. Pages past npages count as set. */
+/*
+ * First page in [pg, end) whose bit of map is set, or end. Pages past
+ * npages count as set. Whole runs of 8 clear words (512 pages) are skipped
+ * at once: the final sweep asks about every page of a machine, and a run
+ * writes a few dozen.
+ */
 static inline uint64_t lp_map_next(const uint64_t *map, uint64_t npages, uint64_t pg, uint64_t end)
 {
 	while (pg < end) {
@@ -155,6 +160,14 @@ static inline uint64_t lp_map_next(const uint64_t *map, uint64_t npages, uint64_
 
 		if (pg >= npages) {
 			return pg;
+		}
+		if ((pg & 511) == 0 && pg + 512 <= npages) {
+			const uint64_t *w = &map[pg >> 6];
+
+			if (!(w[0] | w[1] | w[2] | w[3] | w[4] | w[5] | w[6] | w[7])) {
+				pg += 512;
+				continue;
+			}
 		}
 		word = map[pg >> 6] >> (pg & 63);
 		if (word) {
