@@ -107,9 +107,10 @@ TEST(window_unassign_clears_and_flushes)
 }
 
 /*
- * The window walks test 16 entries at a time: entries on both sides of a
- * group boundary, a logical-only (poisoned) entry and the last entry of a
- * window whose size is not a multiple of 16 are all found and cleared.
+ * The window walks test 8 entries at a time: entries on both sides of a
+ * group boundary, a logical-only (poisoned) entry, an entry that ends a
+ * group and the last entry of a window whose size is not a multiple of 8
+ * (the tail is tested entry by entry) are all found and cleared.
  */
 TEST(window_walks_find_entries_at_group_edges)
 {
@@ -119,7 +120,7 @@ TEST(window_walks_find_entries_at_group_edges)
 	hv_raddr_t table, shadow;
 	const uint64_t lmb = f->m.cfg.lmb_size;
 
-	CHECK_EQ(hv_window_assign(&f->m, s, LIOBN_VIO, 0, 40), HV_OK);
+	CHECK_EQ(hv_window_assign(&f->m, s, LIOBN_VIO, 0, 43), HV_OK);
 	w = win(s, LIOBN_VIO);
 	table = w->table;
 	shadow = w->shadow;
@@ -127,6 +128,7 @@ TEST(window_walks_find_entries_at_group_edges)
 	CHECK_RC(HC(f, s, H_PUT_TCE, LIOBN_VIO, 16 * PG, (lmb + 0x2000) | TCE_RW), H_SUCCESS);
 	CHECK_RC(HC(f, s, H_PUT_TCE, LIOBN_VIO, 33 * PG, lmb + 0x3000), H_SUCCESS); /* poison: logical only */
 	CHECK_RC(HC(f, s, H_PUT_TCE, LIOBN_VIO, 39 * PG, 0x4000 | TCE_WRITE), H_SUCCESS);
+	CHECK_RC(HC(f, s, H_PUT_TCE, LIOBN_VIO, 42 * PG, 0x5000 | TCE_READ), H_SUCCESS);
 	CHECK_EQ(real_tce(w, 33), 0);
 	CHECK_EQ(shadow_tce(w, 33), lmb + 0x3000);
 	/* Removing logical LMB 1 revokes the two entries into it (15, 16), keeps the rest. */
@@ -138,12 +140,13 @@ TEST(window_walks_find_entries_at_group_edges)
 	CHECK_EQ(shadow_tce(w, 16), 0);
 	CHECK_EQ(shadow_tce(w, 33), lmb + 0x3000);
 	CHECK_EQ(shadow_tce(w, 39), 0x4000 | TCE_WRITE);
-	/* Unassigning clears the poisoned entry and flushes only the last one, which granted access. */
+	CHECK_EQ(shadow_tce(w, 42), 0x5000 | TCE_READ);
+	/* Unassigning clears the poisoned entry and flushes the two that granted access, the tail one last. */
 	CHECK_EQ(hv_window_unassign(&f->m, s, LIOBN_VIO), HV_OK);
-	CHECK_EQ(iotlb(), 3);
-	CHECK_EQ(last_flush_ioba, 39 * PG);
-	CHECK(fx_real_is_zero(f, table, 40 * 8));
-	CHECK(fx_real_is_zero(f, shadow, 40 * 8));
+	CHECK_EQ(iotlb(), 4);
+	CHECK_EQ(last_flush_ioba, 42 * PG);
+	CHECK(fx_real_is_zero(f, table, 43 * 8));
+	CHECK(fx_real_is_zero(f, shadow, 43 * 8));
 	teardown();
 }
 
