@@ -181,12 +181,36 @@ TEST(full_sweep_compares_the_model_view)
 
 /* ---- I11 ---- */
 
-static uint32_t relocate_op(void)
+/* Appends an operation on program partition 0 and takes its snapshot, as the executor does before running it. */
+static uint32_t snapshot_op(unsigned kind, unsigned a)
 {
-	uint32_t i = op(LP_OP_RELOCATE, 0, 1, HV_OK);
+	uint32_t i = op(kind, 0, a, HV_OK);
 
 	sync();
 	lp_inv_before(E.x, i);
+	return i;
+}
+
+static uint32_t relocate_op(void)
+{
+	return snapshot_op(LP_OP_RELOCATE, 1);
+}
+
+/* Machine 1 for migrations. */
+static void with_second_machine(void)
+{
+	fx_init(&E.f1, NULL, 0);
+	E.have1 = true;
+}
+
+/* Migrates program partition 0 from machine 0 to machine 1 through the core; returns the operation. */
+static uint32_t migrate_to_machine_1(uint32_t *dslot)
+{
+	uint32_t i = snapshot_op(LP_OP_MIGRATE, 0);
+
+	CHECK_EQ(hv_partition_migrate(&E.f.m, E.s0, &E.f1.m, dslot), HV_OK);
+	E.x->loc[0].machine = 1;
+	E.x->loc[0].slot = (uint8_t)*dslot;
 	return i;
 }
 
@@ -258,8 +282,7 @@ TEST(i11_migration_preserves_the_view_and_frees_the_source)
 	uint64_t la = 0x9000;
 
 	setup();
-	fx_init(&E.f1, NULL, 0);
-	E.have1 = true;
+	with_second_machine();
 	enter(E.s0, 0x33, la);
 	w = window0(E.s0, 0);
 	CHECK_RC(HC(&E.f, E.s0, H_PUT_TCE, w->liobn, 0, la | 1), H_SUCCESS);
@@ -267,21 +290,14 @@ TEST(i11_migration_preserves_the_view_and_frees_the_source)
 	fx_write64(&E.f, E.s0, la, 0xABCDEF);
 	real0 = fx_real_lmb_of(&E.f, E.s0, 0);
 
-	i = op(LP_OP_MIGRATE, 0, 0, HV_OK);
-	sync();
-	lp_inv_before(E.x, i);
-	CHECK_EQ(hv_partition_migrate(&E.f.m, E.s0, &E.f1.m, &dslot), HV_OK);
-	E.x->loc[0].machine = 1;
-	E.x->loc[0].slot = (uint8_t)dslot;
+	i = migrate_to_machine_1(&dslot);
 	CHECK_EQ(after(i), LP_INV_NONE);
 	CHECK(fx_real_is_zero(&E.f, fx_lmb_base(&E.f, real0), 1ull << 18));
 	CHECK_EQ(full(), LP_INV_NONE);
 
 	/* Back again, but the source keeps a dirty page (thorough: found at the migration). */
 	E.x->inv.thorough = true;
-	i = op(LP_OP_MIGRATE, 0, 0, HV_OK);
-	sync();
-	lp_inv_before(E.x, i);
+	i = snapshot_op(LP_OP_MIGRATE, 0);
 	real0 = (uint32_t)(fx_real(&E.f1, dslot, 0).v >> E.f1.m.lmb_shift);
 	CHECK_EQ(hv_partition_migrate(&E.f1.m, dslot, &E.f.m, &dslot), HV_OK);
 	E.x->loc[0].machine = 0;
@@ -311,23 +327,15 @@ TEST(i11_migration_catches_a_changed_logical_tce)
 		uint32_t i, dslot;
 
 		setup();
-		fx_init(&E.f1, NULL, 0);
-		E.have1 = true;
+		with_second_machine();
 		w = window0(E.s0, 0);
 		CHECK_RC(HC(&E.f, E.s0, H_PUT_TCE, w->liobn, 3ull << 12, 0x9000 | 1), H_SUCCESS);
-		i = op(LP_OP_MIGRATE, 0, 0, HV_OK);
-		sync();
-		lp_inv_before(E.x, i);
-		CHECK_EQ(hv_partition_migrate(&E.f.m, E.s0, &E.f1.m, &dslot), HV_OK);
-		E.x->loc[0].machine = 1;
-		E.x->loc[0].slot = (uint8_t)dslot;
+		i = migrate_to_machine_1(&dslot);
 		dw = hv_window_find(&E.f1.m, dslot, lp_liobn(0, 0));
 		CHECK(dw);
 		/* Untouched, the move is clean; then one logical TCE differs. */
 		CHECK_EQ(after(i), LP_INV_NONE);
-		i = op(LP_OP_MIGRATE, 0, 0, HV_OK);
-		sync();
-		lp_inv_before(E.x, i);
+		i = snapshot_op(LP_OP_MIGRATE, 0);
 		hv_st_be64(E.f1.m.mem + dw->shadow.v + 8ull * cases[k].idx, cases[k].value);
 		CHECK_EQ(after(i), LP_INV_I11);
 		CHECK(strstr(E.x->viol.msg, "logical TCEs changed") != NULL);
@@ -345,19 +353,11 @@ TEST(i11_migration_catches_changed_vcpus_and_registrations)
 		uint32_t i, dslot;
 
 		setup();
-		fx_init(&E.f1, NULL, 0);
-		E.have1 = true;
+		with_second_machine();
 		fx_register_vpa(&E.f, E.s0, 0x2000);
-		i = op(LP_OP_MIGRATE, 0, 0, HV_OK);
-		sync();
-		lp_inv_before(E.x, i);
-		CHECK_EQ(hv_partition_migrate(&E.f.m, E.s0, &E.f1.m, &dslot), HV_OK);
-		E.x->loc[0].machine = 1;
-		E.x->loc[0].slot = (uint8_t)dslot;
+		i = migrate_to_machine_1(&dslot);
 		CHECK_EQ(after(i), LP_INV_NONE);
-		i = op(LP_OP_MIGRATE, 0, 0, HV_OK);
-		sync();
-		lp_inv_before(E.x, i);
+		i = snapshot_op(LP_OP_MIGRATE, 0);
 		v = &E.f1.m.part[dslot].vcpu[k == 0 ? 1 : 0];
 		if (k == 0) {
 			v->state = HV_VCPU_STOPPED;
@@ -379,9 +379,7 @@ TEST(snapshot_serves_only_its_own_operation)
 	uint32_t i, j;
 
 	setup();
-	i = op(LP_OP_MEM_REMOVE, 0, 1, HV_OK);
-	sync();
-	lp_inv_before(E.x, i);
+	i = snapshot_op(LP_OP_MEM_REMOVE, 1);
 	CHECK(E.x->inv.snap.valid);
 	/* Another operation runs first (the snapshot is dropped), then the removal is not judged stale. */
 	j = op(LP_OP_LOAD, 0, 0, 0);
