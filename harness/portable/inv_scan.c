@@ -239,8 +239,8 @@ enum lp_inv lp_inv_check_tce(struct chk *c, const struct hv_window *w, uint32_t 
 
 	/*
 	 * Neither the adapter's TCE nor the partition's logical one set: nothing
-	 * below can fail (check_window skips such entries 64 at a time; this is
-	 * the same per entry, for the rest of a group and for H_STUFF_TCE runs).
+	 * below can fail (check_window never asks about such entries; the run a
+	 * TCE hcall named is checked entry by entry, set or not).
 	 */
 	if (!real && (!(c->dep_logical || c->consistency) || !rd64(c->m, w->shadow.v + 8ull * idx))) {
 		return LP_INV_NONE;
