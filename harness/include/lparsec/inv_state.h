@@ -34,6 +34,13 @@ struct lp_inv_snap {
 	uint64_t h_vcpu;               /* vCPU presence and VPA/DTL/SLB registrations */
 	uint32_t nexclude;
 	uint64_t exclude[LP_INV_EXCLUDE]; /* logical doublewords the hypervisor may write (VPA yield count) */
+	/*
+	 * The hashes are the partition's view just after operation view_opi:
+	 * that move's check found its new place hashing the same. The next
+	 * operation, when it moves the same partition again, starts from them.
+	 */
+	bool view_current;
+	uint32_t view_opi;
 };
 
 struct lp_inv_state {
