@@ -48,6 +48,8 @@ void hv_private_dirty(struct hv_machine *m, const void *p, uint64_t len);
 /* ---- LMBs (lmb.c) ---- */
 static inline uint32_t hv_lmb_of(const struct hv_machine *m, hv_raddr_t ra) { return (uint32_t)(ra.v >> m->lmb_shift); }
 static inline hv_raddr_t hv_lmb_base(const struct hv_machine *m, uint32_t lmb) { return hv_ra((uint64_t)lmb << m->lmb_shift); }
+/* The first LMB a partition can own: those below hold the hypervisor's own tables from set-up on. */
+static inline uint32_t hv_lmb_first_pool(const struct hv_machine *m) { return hv_lmb_of(m, hv_ra(m->hv_bytes)); }
 struct hv_lmb *hv_lmb_get(struct hv_machine *m, uint32_t lmb);
 /* Real LMB behind logical LMB index of p, or HV_NIL. */
 uint32_t hv_lmap_get(const struct hv_partition *p, const struct hv_machine *m, uint32_t logical);

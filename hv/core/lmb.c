@@ -28,8 +28,8 @@ uint32_t hv_lmb_find_free(struct hv_machine *m)
 {
 	uint32_t i;
 
-	/* Bounded by the LMB count; only management operations search. */
-	for (i = 0; i < m->lmb_count; i++) {
+	/* Bounded by the LMB count; only management operations search (past the hypervisor's LMBs). */
+	for (i = hv_lmb_first_pool(m); i < m->lmb_count; i++) {
 		if (m->lmb[i].state == HV_LMB_FREE) {
 			return i;
 		}

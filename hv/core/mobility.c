@@ -121,7 +121,7 @@ static int migrate_fits(struct hv_machine *src, const struct hv_partition *p, st
 		slots += !dst->part[i].active;
 	}
 	/* Enough is enough: a big destination need not be counted to the end. */
-	for (i = 0; i < dst->lmb_count && free_lmbs < p->lmb_count; i++) {
+	for (i = hv_lmb_first_pool(dst); i < dst->lmb_count && free_lmbs < p->lmb_count; i++) {
 		free_lmbs += dst->lmb[i].state == HV_LMB_FREE;
 	}
 	for (i = 0; i < dst->cfg.max_windows; i++) {

@@ -435,16 +435,20 @@ TEST(mem_add_pool_exhausted)
 	}
 	CHECK(nfree > 1 && nfree < 64);
 	s = fx_partition(&f, 0);
+	/* The pool is every LMB past the hypervisor's, handed out lowest first. */
+	CHECK_EQ(f.m.lmb_count - nfree, (uint32_t)(f.m.hv_bytes / LMB));
 	for (i = 0; i < nfree; i++) {
 		CHECK_EQ(hv_dlpar_mem_add(&f.m, s, i, HV_NIL), HV_OK);
+		CHECK_EQ(f.m.part[s].lmap[i], (uint32_t)(f.m.hv_bytes / LMB) + i + 1);
 	}
 	before = f.m.part[s].lmb_count;
 	CHECK_EQ(hv_dlpar_mem_add(&f.m, s, nfree, HV_NIL), HV_ENOMEM);
 	CHECK_EQ(f.m.part[s].lmb_count, before);
 	CHECK_EQ(f.m.part[s].lmap[nfree], 0);
-	/* Freeing one makes exactly one available again. */
+	/* Freeing one makes exactly that one available again. */
 	CHECK_EQ(hv_dlpar_mem_remove(&f.m, s, 3), HV_OK);
 	CHECK_EQ(hv_dlpar_mem_add(&f.m, s, nfree, HV_NIL), HV_OK);
+	CHECK_EQ(f.m.part[s].lmap[nfree], (uint32_t)(f.m.hv_bytes / LMB) + 3 + 1);
 	CHECK_EQ(hv_dlpar_mem_add(&f.m, s, nfree + 1, HV_NIL), HV_ENOMEM);
 	fx_fini(&f);
 }
