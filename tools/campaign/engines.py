@@ -145,7 +145,7 @@ class LibFuzzer:
         # -reload=0: nothing else writes the corpus while libFuzzer runs (AFL++'s queues are merged
         # after the slice); the default rescans the directory every second as it grows.
         cmd = [lpcommon.libfuzzer_binary(t, self.ctx.a.fast["libfuzzer"])] + mode + [
-               f"-dict={lpcommon.dict_file(t)}", f"-max_len={lpcommon.max_len(t)}", "-timeout=10", "-reload=0",
+               *lpcommon.libfuzzer_options(t), "-timeout=10", "-reload=0",
                "-print_final_stats=1", f"-max_total_time={int(math.ceil(seconds)) + 5}",
                f"-artifact_prefix={self.dir}/"] + self.corpus_args()
         self.proc = spawn(self.ctx, cmd, self.log, dict(os.environ, TMPDIR=self.tmp))

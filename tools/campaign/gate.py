@@ -391,10 +391,8 @@ def fresh_fuzz_dirs(opts, target):
 def run_libfuzzer(target, corpus, artifacts, seconds, log_path):
     """One libFuzzer run; returns (exit status, its log)."""
     cmd = [lp.libfuzzer_binary(target), f"-max_total_time={seconds}", f"-timeout={INPUT_TIMEOUT_S}",
-           f"-max_len={lp.max_len(target)}", f"-artifact_prefix={artifacts}/", "-print_final_stats=1",
+           *lp.libfuzzer_options(target), f"-artifact_prefix={artifacts}/", "-print_final_stats=1",
            "-reload=0"]  # the only writer of its corpus: no rescans of the growing directory
-    if os.path.exists(lp.dict_file(target)):
-        cmd.append(f"-dict={lp.dict_file(target)}")
     env = dict(os.environ, **test_preset_env())
     # libFuzzer enforces max_total_time itself; the margin covers one slow input and the shutdown.
     rc = run_logged(cmd + [corpus], log_path, env=env, timeout=seconds + 2 * INPUT_TIMEOUT_S + 60)

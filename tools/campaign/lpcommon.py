@@ -120,12 +120,27 @@ def dict_file(target):
     return os.path.join(ROOT, "fuzz", f"{target}.dict")
 
 
-def max_len(target):
+def libfuzzer_options(target):
+    """The [libfuzzer] section of fuzz/<target>.options as flags, as ClusterFuzz passes them
+    (key = value -> -key=value; the dictionary named beside the file)."""
+    flags, section = [], None
     with open(os.path.join(ROOT, "fuzz", f"{target}.options")) as f:
         for line in f:
-            m = re.match(r"\s*max_len\s*=\s*(\d+)", line)
+            m = re.match(r"\s*\[(\w+)\]", line)
             if m:
-                return int(m.group(1))
+                section = m.group(1)
+                continue
+            m = re.match(r"\s*([a-z_]+)\s*=\s*(\S+)\s*$", line)
+            if m and section == "libfuzzer":
+                value = os.path.join(ROOT, "fuzz", m.group(2)) if m.group(1) == "dict" else m.group(2)
+                flags.append(f"-{m.group(1)}={value}")
+    return flags
+
+
+def max_len(target):
+    for flag in libfuzzer_options(target):
+        if flag.startswith("-max_len="):
+            return int(flag.split("=", 1)[1])
     return 8192
 
 

@@ -102,6 +102,10 @@ grep -q '"status": "done"' "$tmp/g/campaign.json" || fail "garbage corpus: campa
 # (one libFuzzer process starts in-process and goes on in fork mode after a finding)
 grep -qE -- "INFO: seed corpus: files: [1-9][0-9]* |-fork=1: [1-9][0-9]* seed inputs" "$tmp/g/libfuzzer/hpt/libfuzzer.log" ||
 	fail "libFuzzer did not start"
+# its options come from fuzz/hpt.options, the dictionary named there included
+ndict=$(grep -vc '^[[:space:]]*\(#\|$\)' fuzz/hpt.dict)
+grep -q "^Dictionary: $ndict entries" "$tmp/g/libfuzzer/hpt/libfuzzer.log" ||
+	fail "libFuzzer did not load the $ndict entries of fuzz/hpt.dict that fuzz/hpt.options names"
 echo "ok: garbage corpus files -> fuzzed, exit 1"
 
 # ---- a finished campaign run again shows its result; other options do not resume it

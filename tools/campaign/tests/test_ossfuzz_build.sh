@@ -83,7 +83,7 @@ for t in "${targets[@]}"; do
 
 	# a brief fuzz run with the target's options, from its seeds
 	mapfile -t opts < <(options_args "$OUT/$t.options")
-	[ "${#opts[@]}" -eq 2 ] || fail "$t.options: expected 2 libFuzzer options, got: ${opts[*]}"
+	[ "${#opts[@]}" -eq 3 ] || fail "$t.options: expected 3 libFuzzer options, got: ${opts[*]}"
 	mkdir -p "$tmp/corpus/$t" "$tmp/artifacts/$t"
 	rc=0
 	(cd "$OUT" && "./$t" "${opts[@]}" -runs=500 -seed=1 -timeout=10 -rss_limit_mb=2560 \
