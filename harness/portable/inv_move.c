@@ -151,8 +151,8 @@ static uint32_t hypervisor_written(const struct hv_machine *m, const struct hv_p
  * The logical view of a partition about to move, hashed. A move right after
  * a move of the same partition starts from the view the last check hashed:
  * nothing ran in between, and that check found the view unchanged. Its
- * memory hash serves only if it covered the same LMBs without the same words
- * (2 in 5 migrations of a grown hcall_seq corpus follow a move of the same
+ * memory hash serves only if it covered the same LMBs and left out the same
+ * words (2 in 5 migrations of a grown hcall_seq corpus follow a move of the same
  * partition: hit counts reward repeating them).
  */
 static void hash_view(struct lp_inv_snap *s, const struct chk *c, const struct hv_partition *p, uint64_t mask,
