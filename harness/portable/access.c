@@ -184,34 +184,30 @@ void lp_run_access(struct lp_exec *x, uint32_t opi, const struct lp_op *op)
 	}
 }
 
-void lp_exec_on_tlb_flush_entry(struct lp_exec *x, struct hv_plat *plat, uint32_t lpid, uint64_t rb)
+/* Drops the cached translations of partition lpid on plat's machine: those of VA page rb, or all of them. */
+static void tlb_drop(struct lp_exec *x, struct hv_plat *plat, uint32_t lpid, uint64_t rb, bool whole_partition)
 {
 	unsigned machine = plat == x->plat[1] ? 1 : 0;
 	uint32_t live;
 
-	/* tlbie RB carries the VA page (bits 12 and up, top bits truncated): drop what matches. */
 	for (live = x->tlb_valid; live; live &= live - 1) {
 		unsigned i = (unsigned)__builtin_ctz(live);
 		const struct lp_tlb_entry *t = &x->tlb[i];
 
 		if (t->machine == machine && x->m[machine].part[t->slot].lpid == lpid &&
-		    ((t->va ^ rb) & 0x0000FFFFFFFFF000ull) == 0) {
+		    (whole_partition || ((t->va ^ rb) & 0x0000FFFFFFFFF000ull) == 0)) {
 			x->tlb_valid &= ~(1u << i);
 		}
 	}
 }
 
+void lp_exec_on_tlb_flush_entry(struct lp_exec *x, struct hv_plat *plat, uint32_t lpid, uint64_t rb)
+{
+	/* tlbie RB carries the VA page (bits 12 and up, top bits truncated): drop what matches. */
+	tlb_drop(x, plat, lpid, rb, false);
+}
+
 void lp_exec_on_tlb_flush_lpid(struct lp_exec *x, struct hv_plat *plat, uint32_t lpid)
 {
-	unsigned machine = plat == x->plat[1] ? 1 : 0;
-	uint32_t live;
-
-	for (live = x->tlb_valid; live; live &= live - 1) {
-		unsigned i = (unsigned)__builtin_ctz(live);
-		const struct lp_tlb_entry *t = &x->tlb[i];
-
-		if (t->machine == machine && x->m[machine].part[t->slot].lpid == lpid) {
-			x->tlb_valid &= ~(1u << i);
-		}
-	}
+	tlb_drop(x, plat, lpid, 0, true);
 }
