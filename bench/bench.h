@@ -10,6 +10,7 @@
 
 #include "hv/hcall.h"
 #include "hv/host.h"
+#include "hv/introspect.h" /* set-up writes partition memory and tables directly */
 #include "hv/machine.h"
 
 #define BENCH_THREAD 0u
@@ -60,15 +61,9 @@ static inline void bench_check(const char *what, long rc, long want)
 static inline long bench_hcall(struct hv_machine *m, uint64_t op, uint64_t a0, uint64_t a1, uint64_t a2,
 			       uint64_t a3)
 {
-	struct hv_regs *r = &m->thread[BENCH_THREAD].regs;
+	const uint64_t args[9] = { a0, a1, a2, a3 };
 
-	r->r[HV_REG_GPR + 3] = op;
-	r->r[HV_REG_GPR + 4] = a0;
-	r->r[HV_REG_GPR + 5] = a1;
-	r->r[HV_REG_GPR + 6] = a2;
-	r->r[HV_REG_GPR + 7] = a3;
-	hv_enter(m, BENCH_THREAD, HV_CAUSE_SC1);
-	return (long)r->r[HV_REG_GPR + 3];
+	return hv_hcall(m, BENCH_THREAD, op, args, 0, 0);
 }
 
 static inline uint64_t bench_out(const struct hv_machine *m, unsigned i)

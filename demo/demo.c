@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "hv/hcall.h"
+#include "hv/introspect.h" /* the demo shows real addresses and what a device sees */
 #include "hv/host.h"
 #include "hv/machine.h"
 
@@ -68,14 +69,13 @@ static uint32_t thread_of(uint32_t slot)
 static long hcall(uint32_t slot, uint64_t op, unsigned nargs, unsigned nouts, const uint64_t *args)
 {
 	uint32_t t = thread_of(slot);
-	struct hv_regs *r = &m.thread[t].regs;
+	uint64_t a[9] = { 0 };
 	const char *rcn;
 	unsigned i;
 	long rc;
 
-	r->r[HV_REG_GPR + 3] = op;
-	for (i = 0; i < 9; i++) {
-		r->r[HV_REG_GPR + 4 + i] = i < nargs ? args[i] : 0;
+	for (i = 0; i < nargs && i < 9; i++) {
+		a[i] = args[i];
 	}
 	printf("p%u.0 %s(", slot, hv_hcall_name(op) ? hv_hcall_name(op) : "?");
 	for (i = 0; i < nargs; i++) {
@@ -86,11 +86,7 @@ static long hcall(uint32_t slot, uint64_t op, unsigned nargs, unsigned nouts, co
 		printf("\n"); /* the echo of the console bytes comes during the call */
 	}
 	fflush(stdout);
-	hv_enter(&m, t, HV_CAUSE_SC1);
-	rc = (long)r->r[HV_REG_GPR + 3];
-	for (i = 0; i < 9; i++) {
-		out[i] = r->r[HV_REG_GPR + 4 + i];
-	}
+	rc = hv_hcall(&m, t, op, a, out, 0);
 	rcn = hv_rc_name(rc);
 	printf("%s= %s", op == H_PUT_TERM_CHAR ? "     " : " ", rcn ? rcn : "?");
 	for (i = 0; i < nouts && rc == H_SUCCESS; i++) {

@@ -49,7 +49,7 @@ static void print_stats(void)
 
 void lp_fuzz_init(void)
 {
-	static const struct hv_host_hooks hooks = { hook_flush_entry, hook_flush_lpid, NULL };
+	static const struct hv_host_hooks hooks = { .tlb_flush_entry = hook_flush_entry, .tlb_flush_lpid = hook_flush_lpid };
 	unsigned i;
 
 	if (exec_state) {

@@ -58,6 +58,10 @@ static enum hv_exit hcall_run(struct hv_machine *m, uint32_t thread)
 	long rc;
 	unsigned i;
 
+	/* What `sc 1` itself does on hardware: the resume address and MSR go to SRR0/SRR1. */
+	t->regs.r[HV_REG_SRR0] = t->regs.r[HV_REG_NIA];
+	t->regs.r[HV_REG_SRR1] = t->regs.r[HV_REG_MSR];
+	t->changed = HV_CHANGED_R3_R12 | HV_CHANGED_SRR;
 	if (t->regs.r[HV_REG_MSR] & MSR_PR) {
 		/* Problem state never reaches a handler; nothing else changes (§7.5 rule 8). */
 		t->regs.r[HV_REG_GPR + 3] = (uint64_t)H_PRIVILEGE;
@@ -88,19 +92,104 @@ static enum hv_exit hcall_run(struct hv_machine *m, uint32_t thread)
 	return c.exit;
 }
 
+/* The partition's MSR when it takes an interrupt (LPCR[AIL] = 3: relocation stays on). */
+#define PART_INTERRUPT_MSR (MSR_SF | MSR_IR | MSR_DR | MSR_ME)
+/* SRR1 bits of an ISI that carry its status (ISA: bits 33-36, 42-47). */
+#define ISI_SRR1_STATUS 0x00000000783F0000ull
+
+/*
+ * A partition's own storage fault, reflected into its DSI/ISI vector as
+ * the hardware would have delivered it without a hypervisor in between.
+ */
+static enum hv_exit storage_interrupt(struct hv_machine *m, uint32_t thread, enum hv_cause cause)
+{
+	struct hv_thread *t = &m->thread[thread];
+	uint64_t *r = t->regs.r;
+
+	if (!(r[HV_REG_MSR] & MSR_RI)) {
+		/* Taken inside its own interrupt entry: SRR0/SRR1 still hold the first one's state. */
+		struct hv_vcpu *v = &m->part[t->part].vcpu[t->vcpu];
+
+		hv_vcpu_save_and_idle(m, thread, HV_VCPU_HALTED);
+		v->stop_reason = HV_STOP_UNRECOVERABLE;
+		return HV_EXIT_IDLE;
+	}
+	r[HV_REG_SRR0] = r[HV_REG_NIA];
+	r[HV_REG_SRR1] = r[HV_REG_MSR];
+	if (cause == HV_CAUSE_HDSI) {
+		r[HV_REG_DAR] = t->fault.addr;
+		r[HV_REG_DSISR] = (uint32_t)t->fault.dsisr;
+		r[HV_REG_NIA] = HV_PART_VECTOR_BASE + HV_VECTOR_DSI;
+		t->changed = HV_CHANGED_SRR | HV_CHANGED_NIA_MSR | HV_CHANGED_DAR_DSISR;
+	} else {
+		r[HV_REG_SRR1] = (r[HV_REG_SRR1] & ~ISI_SRR1_STATUS) | (t->fault.dsisr & ISI_SRR1_STATUS);
+		r[HV_REG_NIA] = HV_PART_VECTOR_BASE + HV_VECTOR_ISI;
+		t->changed = HV_CHANGED_SRR | HV_CHANGED_NIA_MSR;
+	}
+	r[HV_REG_MSR] = PART_INTERRUPT_MSR;
+	return HV_EXIT_RESUME;
+}
+
 enum hv_exit hv_enter(struct hv_machine *m, uint32_t thread, enum hv_cause cause)
 {
+	struct hv_thread *t;
+
 	if (thread >= m->cfg.threads || m->thread[thread].part < 0) {
 		return HV_EXIT_BAD;
 	}
+	t = &m->thread[thread];
+	HV_CHECK(m, m->part[t->part].active && m->part[t->part].vcpu[t->vcpu].state == HV_VCPU_RUNNING &&
+			    m->part[t->part].vcpu[t->vcpu].thread == (int8_t)thread);
+	/* A partition never holds MSR[HV]: whatever the driver stored, the core does not trust it. */
+	t->regs.r[HV_REG_MSR] &= ~MSR_HV;
+	t->changed = HV_CHANGED_NONE;
 	switch (cause) {
 	case HV_CAUSE_SC1:
 		return hcall_run(m, thread);
 	case HV_CAUSE_HDEC:
 		hv_preempt(m, thread);
 		return HV_EXIT_IDLE;
+	case HV_CAUSE_HDSI:
+	case HV_CAUSE_HISI:
+		return storage_interrupt(m, thread, cause);
 	}
 	return HV_EXIT_BAD;
+}
+
+long hv_hcall(struct hv_machine *m, uint32_t thread, uint64_t opcode, const uint64_t args[9], uint64_t out[9],
+	      enum hv_exit *exit)
+{
+	struct hv_thread *t = &m->thread[thread];
+	int8_t slot = thread < m->cfg.threads ? t->part : -1, vcpu = slot >= 0 ? t->vcpu : -1;
+	const struct hv_regs *after = &t->regs;
+	struct hv_regs saved;
+	enum hv_exit e;
+	unsigned i;
+
+	if (slot >= 0) {
+		t->regs.r[HV_REG_GPR + 3] = opcode;
+		for (i = 0; i < 9; i++) {
+			t->regs.r[HV_REG_GPR + 4 + i] = args[i];
+		}
+	}
+	e = hv_enter(m, thread, HV_CAUSE_SC1);
+	if (exit) {
+		*exit = e;
+	}
+	if (e == HV_EXIT_BAD) {
+		return H_HARDWARE; /* no vCPU issued it: there is nobody to return to */
+	}
+	if (e == HV_EXIT_IDLE) {
+		/* Ceded or conferred: r3..r12 went to the save area with the rest. */
+		hv_vcpu_regs_get(m, (uint32_t)slot, (uint32_t)vcpu, &saved);
+		after = &saved;
+	}
+	if (out) {
+		for (i = 0; i < 9; i++) {
+			out[i] = after->r[HV_REG_GPR + 4 + i];
+		}
+	}
+	return (long)after->r[HV_REG_GPR + 3];
 }
 
 const char *hv_rc_name(long rc)
@@ -130,6 +219,14 @@ const char *hv_rc_name(long rc)
 	case H_P3: return "H_P3";
 	case H_P4: return "H_P4";
 	case H_UNSUPPORTED_FLAG: return "H_UNSUPPORTED_FLAG";
+	}
+	return 0;
+}
+
+const char *hv_stop_reason_name(unsigned reason)
+{
+	switch (reason) {
+	case HV_STOP_UNRECOVERABLE: return "unrecoverable storage interrupt (MSR[RI] = 0)";
 	}
 	return 0;
 }

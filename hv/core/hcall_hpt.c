@@ -208,7 +208,12 @@ static long clear_rc(struct hv_call *c, uint64_t bit)
 		return H_NOT_FOUND;
 	}
 	e = &c->p->meta[ptex];
-	if (bit == HPTE_R_R) {
+	if (bit == HPTE_R_R && hv_cap(c->m, HV_PLAT_CAP_HPTE_R_PRESET)) {
+		/* The MMU cannot record references: R stays set, and reads as set (plat.h). */
+		uint64_t dw0;
+
+		hpte_guest_view(c, ptex, &dw0, &dw1);
+	} else if (bit == HPTE_R_R) {
 		hv_raddr_t a = hv_hpte_addr(c->p, ptex);
 		uint64_t dw0;
 

@@ -134,6 +134,7 @@ static void rmap_unlink(struct hv_machine *m, uint32_t slot, uint64_t ptex)
 	struct hv_hpte_meta *e = &m->part[slot].meta[ptex];
 	struct hv_lmb *l = &m->lmb[e->lmb];
 
+	HV_CHECK(m, l->hpte_count > 0);
 	hv_private_dirty(m, l, sizeof(*l));
 	if (e->prev) {
 		struct hv_hpte_meta *pv = node_meta(m, e->prev);
@@ -215,18 +216,39 @@ static uint64_t hw_dw1_make(uint64_t gdw0, uint64_t gdw1, hv_raddr_t ra, unsigne
 	       ((gdw0 >> HPTE_V_SSIZE_SHIFT) << HPTE_R3_SSIZE_SHIFT);
 }
 
+/* Whether a hardware dword 1 lets the partition store under either segment key (PP table §2.4). */
+static bool hw_dw1_writable(uint64_t hw1)
+{
+	unsigned pp = (unsigned)(((hw1 & HPTE_R_PP0) ? 4 : 0) | (hw1 & HPTE_R_PP));
+
+	return pp <= 2;
+}
+
 /*
  * Writes a valid entry: dword 1 first, then dword 0 with V, so a table walk
- * never sees a valid half-written entry (papr-spec §3.0 "Publishing").
+ * never sees a valid half-written entry (papr-spec §3.0 "Publishing"). What
+ * the platform's MMU needs on top (plat.h capabilities) happens here, for
+ * every entry that becomes valid: R preset where the MMU cannot record it,
+ * and the page marked dirty where the platform cannot see the partition's
+ * stores to it.
  */
-static void hpte_publish(struct hv_machine *m, hv_raddr_t a, uint64_t dw0, uint64_t dw1)
+static void hpte_publish(struct hv_machine *m, const struct hv_hpte_meta *e, hv_raddr_t a, uint64_t dw0,
+			 uint64_t dw1)
 {
-	uint8_t *e = hv_real_ptr(m, a);
+	uint8_t *hw = hv_real_ptr(m, a);
 
+	if (hv_cap(m, HV_PLAT_CAP_HPTE_R_PRESET)) {
+		dw1 |= HPTE_R_R;
+	}
+	if (hv_cap(m, HV_PLAT_CAP_GUEST_STORES_UNSEEN) && hw_dw1_writable(dw1)) {
+		uint64_t size = 1ull << hv_hpte_actual_shift(e->gdw0, e->gdw1, 0);
+
+		plat_mem_dirty(m->plat, hv_ra(hv_align_down(dw1 & HPTE_R3_RPN, size)), size);
+	}
 	plat_mem_dirty(m->plat, a, HPTE_BYTES);
-	hv_st_be64(e + 8, dw1);
+	hv_st_be64(hw + 8, dw1);
 	plat_hpte_sync(m->plat);
-	hv_st_be64(e, dw0);
+	hv_st_be64(hw, dw0);
 	plat_hpte_sync(m->plat);
 }
 
@@ -238,12 +260,13 @@ void hv_hpte_install(struct hv_machine *m, uint32_t slot, uint64_t ptex, uint64_
 	hv_raddr_t a = hv_hpte_addr(p, ptex);
 	unsigned actual = hv_hpte_actual_shift(gdw0, gdw1, 0);
 
+	HV_CHECK(m, !(e->gdw0 & HPTE_V_VALID) && actual != 0);
 	hv_private_dirty(m, e, sizeof(*e));
 	e->gdw0 = gdw0;
 	e->gdw1 = gdw1;
 	p->hpte_valid++;
 	rmap_link(m, slot, ptex, hv_lmb_of(m, ra));
-	hpte_publish(m, a, gdw0 & HPTE_V3_COMMON, hw_dw1_make(gdw0, gdw1, ra, actual));
+	hpte_publish(m, e, a, gdw0 & HPTE_V3_COMMON, hw_dw1_make(gdw0, gdw1, ra, actual));
 }
 
 uint64_t hv_hpte_suspend(struct hv_machine *m, uint32_t slot, uint64_t ptex)
@@ -265,7 +288,10 @@ uint64_t hv_hpte_suspend(struct hv_machine *m, uint32_t slot, uint64_t ptex)
 void hv_hpte_resume(struct hv_machine *m, uint32_t slot, uint64_t ptex, uint64_t hw_dw1)
 {
 	struct hv_partition *p = &m->part[slot];
-	hpte_publish(m, hv_hpte_addr(p, ptex), p->meta[ptex].gdw0 & HPTE_V3_COMMON, hw_dw1);
+	const struct hv_hpte_meta *e = &p->meta[ptex];
+
+	HV_CHECK(m, (e->gdw0 & HPTE_V_VALID) != 0);
+	hpte_publish(m, e, hv_hpte_addr(p, ptex), e->gdw0 & HPTE_V3_COMMON, hw_dw1);
 }
 
 uint64_t hv_hpte_invalidate(struct hv_machine *m, uint32_t slot, uint64_t ptex)

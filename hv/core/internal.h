@@ -6,8 +6,24 @@
 #define HV_CORE_INTERNAL_H
 
 #include "hv/hcall.h"
+#include "hv/introspect.h"
 #include "hv/machine.h"
 #include "hv/plat.h"
+
+/*
+ * The core's own consistency checks (be liberal with them: they cost a
+ * branch). A failed check is a core bug, never a partition's doing: the
+ * platform reports it and stops (plat_panic).
+ */
+#define HV_CHECK(m, cond)                                                      \
+	do {                                                                   \
+		if (__builtin_expect(!(cond), 0)) {                            \
+			plat_panic((m)->plat, __FILE__, __LINE__, #cond);      \
+		}                                                              \
+	} while (0)
+
+/* Whether the platform reports capability cap (enum hv_plat_cap); read once at set-up. */
+static inline bool hv_cap(const struct hv_machine *m, uint32_t cap) { return (m->caps & cap) != 0; }
 
 /* An hcall in flight: who called, the nine argument registers, the nine outputs. */
 struct hv_call {

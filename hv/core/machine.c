@@ -83,7 +83,8 @@ uint64_t hv_config_hv_bytes(const struct hv_config *cfg, uint64_t mem_size)
  * Zeroes the parts of the machine cfg lets it use. Slots past the configured
  * counts are never read (every loop and every index check is bounded by
  * cfg), and most of the struct is register files of threads a small
- * configuration does not have: a fuzz target builds two machines per input.
+ * configuration does not have: a machine is set up once per program run,
+ * so its cost is that of the configuration, not of the limits.
  */
 static void machine_zero(struct hv_machine *m, const struct hv_config *cfg)
 {
@@ -110,6 +111,7 @@ int hv_machine_init(struct hv_machine *m, const struct hv_config *cfg, struct hv
 	}
 	m->cfg = *cfg;
 	m->plat = plat;
+	m->caps = plat_caps(plat);
 	m->mem = plat_mem_base(plat);
 	m->mem_size = mem_size;
 	m->hv_bytes = l.end;
@@ -269,6 +271,44 @@ int hv_thread_assign(struct hv_machine *m, uint32_t thread, int slot)
 		return HV_EBUSY;
 	}
 	t->dedicated_to = (int8_t)slot;
+	return HV_OK;
+}
+
+/* Copies [la, la + len) of slot's logical memory from bytes, LMB by LMB (logically contiguous is not really contiguous); with bytes null, only checks. */
+static bool partition_copy_in(struct hv_machine *m, struct hv_partition *p, uint64_t la, const uint8_t *bytes,
+			      uint64_t len)
+{
+	while (len) {
+		uint64_t chunk = m->cfg.lmb_size - (la & (m->cfg.lmb_size - 1));
+		hv_raddr_t ra;
+
+		chunk = chunk < len ? chunk : len;
+		if (la + chunk < la || !hv_translate(m, p, hv_la(la), chunk, &ra)) {
+			return false;
+		}
+		if (bytes) {
+			plat_mem_dirty(m->plat, ra, chunk);
+			hv_memcpy(hv_real_ptr(m, ra), bytes, chunk);
+			bytes += chunk;
+		}
+		la += chunk;
+		len -= chunk;
+	}
+	return true;
+}
+
+int hv_partition_write(struct hv_machine *m, uint32_t slot, uint64_t la, const void *bytes, uint64_t len)
+{
+	struct hv_partition *p = hv_part(m, slot);
+
+	if (!p) {
+		return HV_ENOENT;
+	}
+	/* All or nothing: a loader that names memory the partition lacks writes none of it. */
+	if (!partition_copy_in(m, p, la, 0, len)) {
+		return HV_EINVAL;
+	}
+	partition_copy_in(m, p, la, bytes, len);
 	return HV_OK;
 }
 

@@ -3,9 +3,8 @@
  * table (what the I/O adapter walks: real addresses, big-endian) and a
  * shadow (what the partition stored: logical), so H_GET_TCE never shows a
  * real address. Here: the entries, assigning and unassigning windows, and
- * the revocation and retargeting that DLPAR and mobility need. These walk
- * the machine's own tables, not hcall input (the fuzz builds trace no
- * comparisons here; fuzz/CMakeLists.txt).
+ * the revocation and retargeting that DLPAR and mobility need. The TCE
+ * hcalls a partition issues are in tce.c.
  */
 #include "internal.h"
 

@@ -1,9 +1,8 @@
 /*
- * vCPUs and hardware threads: dispatch (save the outgoing vCPU, overlay
- * every register of the incoming one), preemption, DLPAR of processors.
- * These walk the machine's own threads and vCPUs; the processor hcalls
- * are in vcpu_hcall.c (the fuzz builds trace comparisons there only;
- * fuzz/CMakeLists.txt).
+ * vCPUs on hardware threads: dispatch (save the outgoing vCPU, overlay
+ * every register of the incoming one), preemption, the scheduler, the
+ * register accessor and DLPAR of processors. The processor hcalls a
+ * partition issues are in vcpu_hcall.c.
  */
 #include "internal.h"
 
@@ -43,6 +42,8 @@ void hv_vcpu_save_and_idle(struct hv_machine *m, uint32_t thread, uint8_t new_st
 	v->thread = -1;
 	t->part = -1;
 	t->vcpu = -1;
+	t->changed = HV_CHANGED_ALL;
+	plat_thread_idle(m->plat, thread);
 	hv_vpa_note_dispatch(m, slot, vcpu, true);
 }
 
@@ -70,12 +71,15 @@ int hv_dispatch(struct hv_machine *m, uint32_t thread, uint32_t slot, uint32_t v
 	if (t->part >= 0) {
 		hv_vcpu_save_and_idle(m, thread, HV_VCPU_STOPPED);
 	}
+	HV_CHECK(m, t->part < 0 && v->thread < 0);
 	regs_load(m, v->save, &t->regs);
 	t->regs.r[HV_REG_MSR] &= ~MSR_HV;
 	t->part = (int8_t)slot;
 	t->vcpu = (int8_t)vcpu;
+	t->changed = HV_CHANGED_ALL;
 	v->state = HV_VCPU_RUNNING;
 	v->thread = (int8_t)thread;
+	plat_thread_run_partition(m->plat, thread, p->lpid);
 	hv_vpa_note_dispatch(m, slot, vcpu, false);
 	return HV_OK;
 }
@@ -89,6 +93,75 @@ int hv_preempt(struct hv_machine *m, uint32_t thread)
 		return HV_ENOENT;
 	}
 	hv_vcpu_save_and_idle(m, thread, HV_VCPU_STOPPED);
+	return HV_OK;
+}
+
+/* Whether (slot, vcpu) can be dispatched on thread t now. */
+static bool runnable_on(struct hv_machine *m, const struct hv_thread *t, uint32_t slot, uint32_t vcpu)
+{
+	const struct hv_partition *p = &m->part[slot];
+
+	return p->active && p->vcpu[vcpu].state == HV_VCPU_STOPPED &&
+	       t->dedicated_to == (p->shared_proc ? -1 : (int8_t)slot);
+}
+
+int hv_schedule(struct hv_machine *m, uint32_t thread, uint32_t *slot, uint32_t *vcpu)
+{
+	uint32_t n = m->cfg.max_partitions * m->cfg.max_vcpus, k;
+	struct hv_thread *t;
+
+	if (thread >= m->cfg.threads) {
+		return HV_ENOENT;
+	}
+	t = &m->thread[thread];
+	if (t->part >= 0) {
+		return HV_EBUSY;
+	}
+	for (k = 0; k < n; k++) {
+		uint32_t i = (t->sched_next + k) % n;
+		uint32_t s = i / m->cfg.max_vcpus, v = i % m->cfg.max_vcpus;
+
+		if (runnable_on(m, t, s, v)) {
+			t->sched_next = (uint16_t)((i + 1) % n);
+			*slot = s;
+			*vcpu = v;
+			return hv_dispatch(m, thread, s, v);
+		}
+	}
+	return HV_ENOENT;
+}
+
+int hv_vcpu_regs_get(struct hv_machine *m, uint32_t slot, uint32_t vcpu, struct hv_regs *out)
+{
+	struct hv_partition *p = hv_part(m, slot);
+	const struct hv_vcpu *v;
+
+	if (!p || vcpu >= m->cfg.max_vcpus || p->vcpu[vcpu].state == HV_VCPU_ABSENT) {
+		return HV_ENOENT;
+	}
+	v = &p->vcpu[vcpu];
+	if (v->state == HV_VCPU_RUNNING) {
+		*out = m->thread[v->thread].regs;
+	} else {
+		regs_load(m, v->save, out);
+	}
+	return HV_OK;
+}
+
+int hv_vcpu_regs_set(struct hv_machine *m, uint32_t slot, uint32_t vcpu, const struct hv_regs *in)
+{
+	struct hv_partition *p = hv_part(m, slot);
+	struct hv_regs r;
+
+	if (!p || vcpu >= m->cfg.max_vcpus || p->vcpu[vcpu].state == HV_VCPU_ABSENT) {
+		return HV_ENOENT;
+	}
+	if (p->vcpu[vcpu].state == HV_VCPU_RUNNING) {
+		return HV_EBUSY;
+	}
+	r = *in;
+	r.r[HV_REG_MSR] &= ~MSR_HV;
+	regs_store(m, p->vcpu[vcpu].save, &r);
 	return HV_OK;
 }
 

@@ -8,6 +8,11 @@
 
 void fx_init(struct fx *f, const struct hv_config *cfg, uint64_t mem_size)
 {
+	fx_init_caps(f, cfg, mem_size, 0);
+}
+
+void fx_init_caps(struct fx *f, const struct hv_config *cfg, uint64_t mem_size, uint32_t caps)
+{
 	struct hv_config def;
 	int rc;
 
@@ -21,6 +26,7 @@ void fx_init(struct fx *f, const struct hv_config *cfg, uint64_t mem_size)
 		fprintf(stderr, "fixture: cannot create host platform\n");
 		abort();
 	}
+	hv_host_plat_set_caps(f->plat, caps);
 	rc = hv_machine_init(&f->m, cfg, f->plat);
 	if (rc != HV_OK) {
 		fprintf(stderr, "fixture: hv_machine_init failed: %d\n", rc);
@@ -83,34 +89,12 @@ int fx_running_thread(struct fx *f, uint32_t slot, uint32_t vcpu)
 long fx_hcall(struct fx *f, uint32_t slot, uint32_t vcpu, uint64_t opcode, const uint64_t args[9])
 {
 	int t = fx_running_thread(f, slot, vcpu);
-	struct hv_regs *r;
-	unsigned i;
 
 	if (t < 0) {
 		fprintf(stderr, "fixture: p%u.v%u cannot run\n", slot, vcpu);
 		abort();
 	}
-	r = &f->m.thread[t].regs;
-	r->r[HV_REG_GPR + 3] = opcode;
-	for (i = 0; i < 9; i++) {
-		r->r[HV_REG_GPR + 4 + i] = args[i];
-	}
-	hv_enter(&f->m, (uint32_t)t, HV_CAUSE_SC1);
-	/* After H_CEDE/H_CONFER the vCPU's registers are in its save area. */
-	if (f->m.thread[t].part == (int8_t)slot && f->m.thread[t].vcpu == (int8_t)vcpu) {
-		for (i = 0; i < 9; i++) {
-			f->out[i] = r->r[HV_REG_GPR + 4 + i];
-		}
-		return (long)r->r[HV_REG_GPR + 3];
-	}
-	{
-		const uint8_t *save = f->m.mem + hv_part(&f->m, slot)->vcpu[vcpu].save.v;
-
-		for (i = 0; i < 9; i++) {
-			f->out[i] = hv_ld_be64(save + 8 * (HV_REG_GPR + 4 + i));
-		}
-		return (long)hv_ld_be64(save + 8 * (HV_REG_GPR + 3));
-	}
+	return hv_hcall(&f->m, (uint32_t)t, opcode, args, f->out, 0);
 }
 
 hv_raddr_t fx_real(struct fx *f, uint32_t slot, uint64_t la)

@@ -7,6 +7,7 @@
 
 #include "hv/hcall.h"
 #include "hv/host.h"
+#include "hv/introspect.h" /* tests look behind the API: shadows, reverse map, real tables */
 #include "hv/machine.h"
 
 #define FX_MEM_DEFAULT (64ull << 20)
@@ -19,6 +20,8 @@ struct fx {
 
 /* A machine over mem_size bytes (0 = 64 MiB) with cfg (0 = hv_config_default). */
 void fx_init(struct fx *f, const struct hv_config *cfg, uint64_t mem_size);
+/* The same over a platform reporting caps (enum hv_plat_cap). */
+void fx_init_caps(struct fx *f, const struct hv_config *cfg, uint64_t mem_size, uint32_t caps);
 void fx_fini(struct fx *f);
 
 /*

@@ -38,7 +38,7 @@ static inline void on_iotlb(void *ctx, struct hv_plat *plat, uint32_t lpid, uint
 
 static inline struct fx *setup_cfg(const struct hv_config *cfg)
 {
-	static const struct hv_host_hooks hooks = { 0, 0, on_iotlb };
+	static const struct hv_host_hooks hooks = { .iotlb_flush = on_iotlb };
 
 	if (F.plat) {
 		fx_fini(&F);

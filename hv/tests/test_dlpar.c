@@ -242,7 +242,7 @@ TEST(remove_keeps_hptes_and_tces_of_other_lmbs_exact)
 TEST(remove_flushes_once_per_hpte_for_the_owner)
 {
 	struct fx f;
-	struct hv_host_hooks hooks = { on_flush_entry, 0, 0 };
+	struct hv_host_hooks hooks = { .tlb_flush_entry = on_flush_entry };
 	uint32_t s, other, real;
 	uint64_t pg, ptex[64];
 

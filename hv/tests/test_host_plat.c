@@ -116,7 +116,7 @@ static void on_io(void *ctx, struct hv_plat *p, uint32_t lpid, uint32_t liobn, u
 TEST(host_tlb_hooks_and_counters)
 {
 	struct hv_plat *p = hv_host_plat_create(MiB);
-	struct hv_host_hooks hooks = { on_entry, on_lpid, on_io };
+	struct hv_host_hooks hooks = { .tlb_flush_entry = on_entry, .tlb_flush_lpid = on_lpid, .iotlb_flush = on_io };
 	struct hv_host_stats st;
 	unsigned one = 1;
 

@@ -157,6 +157,14 @@ TEST(every_implemented_opcode_is_listed)
 	CHECK_EQ(n, N_OPS);
 }
 
+/* What every sc 1 does besides the call: SRR0/SRR1 hold the resume address and MSR, r3..r12 and SRR0/1 changed. */
+static void expect_sc1_effects(struct hv_thread *t)
+{
+	t->regs.r[HV_REG_SRR0] = t->regs.r[HV_REG_NIA];
+	t->regs.r[HV_REG_SRR1] = t->regs.r[HV_REG_MSR];
+	t->changed = HV_CHANGED_R3_R12 | HV_CHANGED_SRR;
+}
+
 TEST(privilege_every_opcode_changes_nothing)
 {
 	unsigned k, i;
@@ -182,6 +190,7 @@ TEST(privilege_every_opcode_changes_nothing)
 		load_call(&f, t, every_op[k].op, a);
 		snap_take(&f, &s);
 		s.m.thread[t].regs.r[HV_REG_GPR + 3] = (uint64_t)H_PRIVILEGE;
+		expect_sc1_effects(&s.m.thread[t]);
 		CHECK_EQ(hv_enter(&f.m, (uint32_t)t, HV_CAUSE_SC1), HV_EXIT_RESUME);
 		CHECK_RC(f.m.thread[t].regs.r[HV_REG_GPR + 3], H_PRIVILEGE);
 		for (i = 0; i < 9; i++) {
@@ -256,6 +265,7 @@ static void check_function(uint64_t op)
 	for (i = 0; i < 9; i++) {
 		s.m.thread[t].regs.r[HV_REG_GPR + 4 + i] = 0;
 	}
+	expect_sc1_effects(&s.m.thread[t]);
 	CHECK(snap_same(&f, &s));
 	fx_fini(&f);
 }

@@ -8,15 +8,15 @@
 /* Issues an hcall on thread t directly; returns what hv_enter said. */
 static enum hv_exit raw_call(struct fx *f, int t, uint64_t op, uint64_t r4)
 {
-	struct hv_regs *r = &f->m.thread[t].regs;
+	uint64_t a[9] = { r4 };
+	enum hv_exit e;
 	unsigned i;
 
-	r->r[HV_REG_GPR + 3] = op;
-	r->r[HV_REG_GPR + 4] = r4;
-	for (i = 5; i <= 12; i++) {
-		r->r[HV_REG_GPR + i] = 0x7700000000000000ull | i; /* junk the call must not echo */
+	for (i = 1; i < 9; i++) {
+		a[i] = 0x7700000000000000ull | (i + 4); /* junk the call must not echo */
 	}
-	return hv_enter(&f->m, (uint32_t)t, HV_CAUSE_SC1);
+	hv_hcall(&f->m, (uint32_t)t, op, a, 0, &e);
+	return e;
 }
 
 /* ------------------------------------------------------------- DLPAR cpu */

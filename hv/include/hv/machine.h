@@ -52,33 +52,22 @@ void hv_config_default(struct hv_config *cfg);
 /* Bytes of hypervisor region cfg needs for a memory of mem_size bytes (LMB multiple). */
 uint64_t hv_config_hv_bytes(const struct hv_config *cfg, uint64_t mem_size);
 
-enum hv_lmb_state { HV_LMB_FREE = 0, HV_LMB_ASSIGNED = 1, HV_LMB_HYP = 2 };
-
-/* One real LMB (hypervisor-private, host endianness). */
-struct hv_lmb {
-	uint8_t state;       /* enum hv_lmb_state */
-	uint8_t owner;       /* partition slot when ASSIGNED */
-	uint16_t pad;
-	uint32_t logical;    /* logical LMB index inside the owner */
-	uint32_t hpte_head;  /* reverse map: first node of the HPTEs whose real base lies here */
-	uint32_t hpte_count;
-};
-
-/* Per-HPTE hypervisor-private record, parallel to the hardware HPT. */
-struct hv_hpte_meta {
-	uint64_t gdw0;      /* guest view of dword 0 (hcall format, V set when valid) */
-	uint64_t gdw1;      /* guest view of dword 1 (logical RPN, guest R/C) */
-	uint32_t next;      /* reverse-map links (node = slot * nhpte_max + ptex + 1; 0 = none) */
-	uint32_t prev;
-	uint32_t lmb;       /* real LMB the entry is linked on */
-	uint32_t pad;
-};
+/* The core's internal records, for the oracles and tests: hv/introspect.h. */
+struct hv_lmb;
+struct hv_hpte_meta;
 
 enum hv_vcpu_state {
 	HV_VCPU_ABSENT = 0,  /* not in the partition (DLPAR removed / never added) */
 	HV_VCPU_STOPPED,     /* present, waiting to be dispatched */
 	HV_VCPU_RUNNING,     /* on a hardware thread */
 	HV_VCPU_CEDED,       /* in H_CEDE until prodded */
+	HV_VCPU_HALTED,      /* stopped by the core (stop_reason); only DLPAR removal brings it back */
+};
+
+/* Why the core stopped a vCPU (struct hv_vcpu.stop_reason). */
+enum hv_stop_reason {
+	HV_STOP_NONE = 0,
+	HV_STOP_UNRECOVERABLE = 1, /* a storage interrupt while MSR[RI] = 0: SRR0/SRR1 would be lost */
 };
 
 /* A registered shared area (VPA, DTL, SLB shadow): logical, revalidated on use. */
@@ -96,6 +85,7 @@ struct hv_vcpu {
 	struct hv_area vpa, dtl, slb;
 	uint32_t yield_count; /* dispatch counter, odd while preempted */
 	uint64_t dtl_index;
+	uint8_t stop_reason;  /* enum hv_stop_reason, with HV_VCPU_HALTED */
 };
 
 struct hv_partition {
@@ -125,16 +115,26 @@ struct hv_window {
 	hv_raddr_t shadow;      /* TCEs as the partition stored them: logical */
 };
 
+/* What a hypervisor storage interrupt reports beside the register file (hcall.h). */
+struct hv_fault {
+	uint64_t addr;          /* HDAR: the effective address of a data access */
+	uint64_t dsisr;         /* HDSISR, or the ISI status bits of HSRR1 */
+};
+
 struct hv_thread {
 	struct hv_regs regs;    /* the live register file */
 	int8_t part;            /* running partition slot or -1 (idle / hypervisor) */
 	int8_t vcpu;
 	int8_t dedicated_to;    /* partition slot owning it, or -1 (shared pool) */
+	uint16_t sched_next;    /* hv_schedule: the (slot, vCPU) index to look at first */
+	uint32_t changed;       /* enum hv_changed: what the last hv_enter / dispatch wrote */
+	struct hv_fault fault;  /* set by the driver before HV_CAUSE_HDSI / HV_CAUSE_HISI */
 };
 
 struct hv_machine {
 	struct hv_config cfg;
 	struct hv_plat *plat;
+	uint32_t caps;          /* plat_caps(plat): enum hv_plat_cap */
 	uint8_t *mem;           /* host pointer of real address 0 */
 	uint64_t mem_size;
 	uint64_t hv_bytes;      /* hypervisor region [0, hv_bytes) */
@@ -153,9 +153,6 @@ struct hv_machine {
  * against the memory size. No allocation happens after this.
  */
 int hv_machine_init(struct hv_machine *m, const struct hv_config *cfg, struct hv_plat *plat);
-
-/* Host pointer of real address ra (the core's own accessor). */
-static inline uint8_t *hv_real_ptr(struct hv_machine *m, hv_raddr_t ra) { return m->mem + ra.v; }
 
 /* ---- management-console operations ---- */
 
@@ -186,44 +183,20 @@ int hv_lmb_relocate(struct hv_machine *m, uint32_t slot, uint32_t logical_lmb, u
 /* Live partition mobility: moves partition slot of src to dst; *dst_slot receives its new slot. */
 int hv_partition_migrate(struct hv_machine *src, uint32_t slot, struct hv_machine *dst, uint32_t *dst_slot);
 
+/*
+ * Loads len bytes into partition slot's logical memory at la (a kernel image,
+ * a device tree): HV_EINVAL unless every byte is memory the partition owns.
+ */
+int hv_partition_write(struct hv_machine *m, uint32_t slot, uint64_t la, const void *bytes, uint64_t len);
+
 /* Feeds bytes to a partition's virtual terminal input (what H_GET_TERM_CHAR returns). */
 unsigned hv_console_feed(struct hv_machine *m, uint32_t slot, const uint8_t *bytes, unsigned len);
 
-/* ---- lookups used by the core and by the harness's oracles ---- */
+/* ---- lookups ---- */
 
 static inline struct hv_partition *hv_part(struct hv_machine *m, uint32_t slot)
 {
 	return (slot < m->cfg.max_partitions && m->part[slot].active) ? &m->part[slot] : 0;
 }
-
-/*
- * Translates [la, la + len) of partition p to one contiguous real range.
- * Fails (false) unless every byte is in an LMB p owns and the real range is
- * contiguous.
- */
-bool hv_translate(struct hv_machine *m, const struct hv_partition *p, hv_laddr_t la, uint64_t len,
-		  hv_raddr_t *ra);
-
-/* Which partition slot owns real address ra: slot, -1 free, -2 hypervisor, -3 outside memory. */
-int hv_real_owner(const struct hv_machine *m, hv_raddr_t ra);
-
-/* Real address of HPTE ptex of p, and its two hardware doublewords. */
-static inline hv_raddr_t hv_hpte_addr(const struct hv_partition *p, uint64_t ptex)
-{
-	return hv_ra_add(p->hpt, ptex * HPTE_BYTES);
-}
-
-/* Page size (log2) an HPTE maps, from its guest-view words; 0 when invalid encoding. */
-unsigned hv_hpte_actual_shift(uint64_t dw0, uint64_t dw1, unsigned *base_shift);
-
-/*
- * What an I/O adapter does: translates bus address `bus` of window liobn of
- * partition slot through the real TCE table, for a write or a read.
- */
-bool hv_dma_translate(struct hv_machine *m, uint32_t slot, uint32_t liobn, uint64_t bus, bool write,
-		      hv_raddr_t *ra);
-
-/* Window of partition slot named liobn, or 0. */
-struct hv_window *hv_window_find(struct hv_machine *m, uint32_t slot, uint32_t liobn);
 
 #endif /* HV_MACHINE_H */

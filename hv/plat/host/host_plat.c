@@ -45,6 +45,7 @@ struct hv_plat {
 	uint64_t seed;
 	uint64_t rng;
 	bool rng_fail;
+	uint32_t caps;
 };
 
 struct hv_plat *hv_host_plat_create(uint64_t mem_size)
@@ -197,6 +198,11 @@ void hv_host_plat_set_rng_fail(struct hv_plat *p, bool fail)
 	p->rng_fail = fail;
 }
 
+void hv_host_plat_set_caps(struct hv_plat *p, uint32_t caps)
+{
+	p->caps = caps;
+}
+
 /* ---- hv/plat.h ---- */
 
 uint8_t *plat_mem_base(struct hv_plat *p)
@@ -271,6 +277,11 @@ bool plat_mem_maybe_written(struct hv_plat *p, hv_raddr_t ra, uint64_t len)
 	return hv_host_plat_range_dirty(p, ra.v, len);
 }
 
+uint32_t plat_caps(struct hv_plat *p)
+{
+	return p->caps;
+}
+
 void plat_hpte_sync(struct hv_plat *p)
 {
 	(void)p;
@@ -310,6 +321,37 @@ void plat_iotlb_flush(struct hv_plat *p, uint32_t lpid, uint32_t liobn, uint64_t
 	if (p->hooks.iotlb_flush) {
 		p->hooks.iotlb_flush(p->hooks_ctx, p, lpid, liobn, ioba);
 	}
+}
+
+void plat_thread_run_partition(struct hv_plat *p, uint32_t thread, uint32_t lpid)
+{
+	p->stats.partition_switches++;
+	if (p->hooks.thread_run_partition) {
+		p->hooks.thread_run_partition(p->hooks_ctx, p, thread, lpid);
+	}
+}
+
+void plat_thread_idle(struct hv_plat *p, uint32_t thread)
+{
+	if (p->hooks.thread_idle) {
+		p->hooks.thread_idle(p->hooks_ctx, p, thread);
+	}
+}
+
+/* The check's file from the project's root on ("hv/core/hpt.c"), however the build named it. */
+static const char *project_path(const char *file)
+{
+	const char *s = strstr(file, "hv/core/");
+
+	return s ? s : file;
+}
+
+_Noreturn void plat_panic(struct hv_plat *p, const char *file, int line, const char *check)
+{
+	(void)p;
+	fprintf(stderr, "HV_CHECK failed: %s at %s:%d\n", check, project_path(file), line);
+	fflush(stderr);
+	abort();
 }
 
 static void console_echo(struct hv_plat *p, struct console_log *c, uint32_t lpid, const uint8_t *bytes,

@@ -13,6 +13,12 @@
  *   full the OLDEST bytes are dropped (it keeps the most recent 4 KiB).
  *   Writes for larger LPIDs are only counted (console_dropped) and echoed.
  * - Random: deterministic xorshift64*, reseeded on every reset.
+ * - Capabilities: none unless set (hv_host_plat_set_caps): a driver that
+ *   puts an emulated CPU on the arena sets what that CPU needs.
+ * - Partition switches and idle threads are counted and forwarded to
+ *   optional hooks (the driver of an emulated CPU).
+ * - plat_panic prints "HV_CHECK failed: <check> at <file>:<line>" on stderr
+ *   and aborts.
  *
  * Not thread-safe: one machine's platform is driven by one thread.
  */
@@ -38,7 +44,7 @@ void hv_host_plat_destroy(struct hv_plat *plat);
 /*
  * Back to the state hv_host_plat_create returned: every dirty page zeroed,
  * console logs emptied, TLB counters zeroed, RNG reseeded with the current
- * seed. Configuration survives: hooks, echo stream, seed, rng_fail.
+ * seed. Configuration survives: hooks, echo stream, seed, rng_fail, caps.
  */
 void hv_host_plat_reset(struct hv_plat *plat);
 
@@ -67,14 +73,17 @@ struct hv_host_stats {
 	uint64_t console_bytes;   /* bytes plat_console_write received */
 	uint64_t console_dropped; /* bytes not kept: dropped oldest, or LPID without a log */
 	uint64_t random_calls;
+	uint64_t partition_switches; /* plat_thread_run_partition calls */
 };
 void hv_host_plat_stats(const struct hv_plat *plat, struct hv_host_stats *out);
 
-/* Callbacks for the flushes (any may be NULL); hooks is copied, NULL removes them. */
+/* Callbacks for the flushes and partition switches (any may be NULL); hooks is copied, NULL removes them. */
 struct hv_host_hooks {
 	void (*tlb_flush_entry)(void *ctx, struct hv_plat *plat, uint32_t lpid, uint64_t rb);
 	void (*tlb_flush_lpid)(void *ctx, struct hv_plat *plat, uint32_t lpid);
 	void (*iotlb_flush)(void *ctx, struct hv_plat *plat, uint32_t lpid, uint32_t liobn, uint64_t ioba);
+	void (*thread_run_partition)(void *ctx, struct hv_plat *plat, uint32_t thread, uint32_t lpid);
+	void (*thread_idle)(void *ctx, struct hv_plat *plat, uint32_t thread);
 };
 void hv_host_plat_set_hooks(struct hv_plat *plat, const struct hv_host_hooks *hooks, void *ctx);
 
@@ -90,5 +99,8 @@ void hv_host_plat_echo(struct hv_plat *plat, FILE *f);
 void hv_host_plat_seed(struct hv_plat *plat, uint64_t seed);
 /* While fail is true plat_random returns false (no entropy: H_HARDWARE paths). */
 void hv_host_plat_set_rng_fail(struct hv_plat *plat, bool fail);
+
+/* What plat_caps reports (enum hv_plat_cap); set before hv_machine_init, which reads it once. */
+void hv_host_plat_set_caps(struct hv_plat *plat, uint32_t caps);
 
 #endif /* HV_HOST_H */
