@@ -5,6 +5,8 @@
 # extra repro flags on a line "# repro-flags: --backdoor".
 #
 #   tools/check-corpora.sh REPRO_BINARY DIR...
+# Flags in $LPARSEC_REPRO_FLAGS go to every run (e.g. "--caps emu": the
+# machines report what the Unicorn engine's do; verdicts must not change).
 # Exit 0 when every verdict matches, 1 otherwise, 2 on usage errors.
 set -euo pipefail
 
@@ -22,7 +24,8 @@ for dir in "$@"; do
 		expect=${expect:-clean}
 		read -r -a flags <<<"$(sed -n 's/^# repro-flags: *//p' "$f" | head -1)"
 		rc=0
-		out=$("$repro" "${flags[@]}" "$f" 2>&1) || rc=$?
+		read -r -a extra <<<"${LPARSEC_REPRO_FLAGS:-}"
+		out=$("$repro" "${extra[@]}" "${flags[@]}" "$f" 2>&1) || rc=$?
 		got=clean
 		if [ $rc -eq 1 ]; then
 			got=$(printf '%s\n' "$out" | sed -n 's/.*: VIOLATION \(I[0-9]*\) .*/\1/p' | tail -1)

@@ -15,7 +15,7 @@
 
 static void usage(FILE *f)
 {
-	fputs("usage: lparsec-repro [--runs N] [--backdoor] [--binary | --text] FILE...\n"
+	fputs("usage: lparsec-repro [--runs N] [--backdoor] [--caps LIST] [--binary | --text] FILE...\n"
 	      "\n"
 	      "Runs each program FILE (binary or text; detected from the first bytes, or\n"
 	      "forced with --binary / --text; - reads standard input) on fresh machines,\n"
@@ -25,6 +25,9 @@ static void usage(FILE *f)
 	      "  --runs N     run each program N times (default 1) and say whether the same\n"
 	      "               violation fired every time: \"reproduced N/N: I7 ...\" or \"FLAKY: ...\"\n"
 	      "  --backdoor   let backdoor operations corrupt machine state (oracle tests only)\n"
+	      "  --caps LIST  the platform capabilities the machines report (plat.h), comma-\n"
+	      "               separated: r-preset, stores-unseen, or emu (both: what the Unicorn\n"
+	      "               engine's machines report); default none\n"
 	      "  --binary     read every FILE as a binary program\n"
 	      "  --text       read every FILE as a text program\n"
 	      "\n"
@@ -130,6 +133,7 @@ int main(int argc, char **argv)
 	enum lp_form form = LP_FORM_AUTO;
 	bool backdoor = false, opts = true;
 	unsigned long runs = 1;
+	uint32_t caps = 0;
 	struct lp_runner *r;
 	int i, nfiles = 0, status = 0;
 
@@ -151,6 +155,14 @@ int main(int argc, char **argv)
 			form = LP_FORM_BIN;
 		} else if (strcmp(a, "--text") == 0) {
 			form = LP_FORM_TEXT;
+		} else if (strcmp(a, "--caps") == 0 || strncmp(a, "--caps=", 7) == 0) {
+			const char *v = a[6] == '=' ? a + 7 : (i + 1 < argc ? argv[++i] : NULL);
+
+			if (!v || lp_caps_parse(v, &caps)) {
+				fprintf(stderr, "lparsec-repro: --caps: '%s' is not a list of r-preset, stores-unseen, emu, none\n",
+					v ? v : "");
+				return 2;
+			}
 		} else if (strcmp(a, "--runs") == 0 || strncmp(a, "--runs=", 7) == 0) {
 			const char *v = a[6] == '=' ? a + 7 : (i + 1 < argc ? argv[++i] : NULL);
 			char *end;
@@ -178,6 +190,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "lparsec-repro: cannot create the machines (out of memory?)\n");
 		return 2;
 	}
+	lp_runner_set_caps(r, caps);
 	opts = true;
 	for (i = 1; i < argc; i++) {
 		const char *a = argv[i];
@@ -186,7 +199,7 @@ int main(int argc, char **argv)
 		if (opts && a[0] == '-' && strcmp(a, "-") != 0) {
 			if (strcmp(a, "--") == 0) {
 				opts = false;
-			} else if (strcmp(a, "--runs") == 0) {
+			} else if (strcmp(a, "--runs") == 0 || strcmp(a, "--caps") == 0) {
 				i++;
 			}
 			continue;

@@ -292,6 +292,43 @@ void lp_runner_destroy(struct lp_runner *r)
 	free(r);
 }
 
+void lp_runner_set_caps(struct lp_runner *r, uint32_t caps)
+{
+	hv_host_plat_set_caps(r->plat[0], caps);
+	hv_host_plat_set_caps(r->plat[1], caps);
+}
+
+int lp_caps_parse(const char *list, uint32_t *caps)
+{
+	static const struct {
+		const char *name;
+		uint32_t caps;
+	} names[] = {
+		{ "none", 0 },
+		{ "r-preset", HV_PLAT_CAP_HPTE_R_PRESET },
+		{ "stores-unseen", HV_PLAT_CAP_GUEST_STORES_UNSEEN },
+		{ "emu", HV_PLAT_CAP_HPTE_R_PRESET | HV_PLAT_CAP_GUEST_STORES_UNSEEN },
+	};
+	const char *s = list;
+
+	*caps = 0;
+	while (*s) {
+		size_t n = strcspn(s, ","), k;
+
+		for (k = 0; k < sizeof(names) / sizeof(names[0]); k++) {
+			if (strlen(names[k].name) == n && strncmp(s, names[k].name, n) == 0) {
+				*caps |= names[k].caps;
+				break;
+			}
+		}
+		if (k == sizeof(names) / sizeof(names[0])) {
+			return -1;
+		}
+		s += n + (s[n] == ',');
+	}
+	return 0;
+}
+
 enum lp_inv lp_runner_run(struct lp_runner *r, const struct lp_prog *p, bool backdoor_enabled)
 {
 	hv_host_plat_reset(r->plat[0]);

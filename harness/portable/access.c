@@ -1,10 +1,11 @@
 /*
- * What partitions and devices do to memory without the hypervisor: a
- * partition's load/store at an effective address, translated through its
- * HPT the way the hash MMU would (segment assumption in prog.h), and an I/O
- * adapter's DMA through a window's TCE table. Translations the MMU used are
- * kept in the emulated TLB so the I9 oracle can tell whether every removal
- * or weakening was flushed.
+ * The harness's own MMU and device: a partition's load/store at an
+ * effective address, translated through its HPT the way the hash MMU would
+ * (segment assumption in prog.h), and an I/O adapter's DMA through a
+ * window's TCE table. Translations the MMU used are kept in the emulated
+ * TLB so the I9 oracle can tell whether every removal or weakening was
+ * flushed. The host-direct driver performs accesses with this walk; a
+ * driver with an MMU of its own is judged against it (I12).
  *
  * This walk is the harness's own: it reads the raw big-endian hardware
  * words and shares nothing with the core's HPT code.
@@ -52,14 +53,8 @@ static unsigned pp_access(uint64_t dw1)
 	return (pp == 3 || pp == 6) ? 1 : 0;
 }
 
-struct walk {
-	uint64_t ptex;
-	uint64_t dw1;
-	uint64_t va;
-};
-
 /* Hash lookup of a 4 KiB-base, 256 MB-segment VA: primary then secondary group. */
-static bool hpt_walk(struct hv_machine *m, const struct hv_partition *p, uint64_t ea, struct walk *w)
+static bool hpt_walk(struct hv_machine *m, const struct hv_partition *p, uint64_t ea, struct lp_walk *w)
 {
 	uint64_t vsid = 0x1000 + (ea >> 28), page = (ea & 0x0FFFFFFF) >> 12;
 	uint64_t va = (vsid << 28) | (ea & 0x0FFFFFFF), want = (va >> 16) & HW_AVPN;
@@ -87,7 +82,24 @@ static bool hpt_walk(struct hv_machine *m, const struct hv_partition *p, uint64_
 	return false;
 }
 
-static void tlb_insert(struct lp_exec *x, unsigned part, const struct walk *w, uint64_t ea, bool writable)
+bool lp_mmu_translate(struct lp_exec *x, unsigned part, uint64_t ea, bool store, struct lp_walk *w)
+{
+	struct hv_partition *p = lp_partition(x, part);
+	struct hv_machine *m = lp_mach(x, part);
+	unsigned access;
+
+	ea &= ~7ull;
+	if (!p || ea >> 32 || !hpt_walk(m, p, ea, w)) {
+		return false; /* segment or page fault: the partition's own handler's business */
+	}
+	access = pp_access(w->dw1);
+	w->ea = ea;
+	w->ra = (w->dw1 & HW_RPN) | (ea & 0xFFF);
+	w->writable = access == 2;
+	return access != 0 && (!store || access == 2) && w->ra + 8 <= m->mem_size;
+}
+
+void lp_mmu_note(struct lp_exec *x, unsigned part, const struct lp_walk *w, bool store)
 {
 	/* The lowest free entry; when full, a deterministic eviction. */
 	unsigned victim = ~x->tlb_valid ? (unsigned)__builtin_ctz(~x->tlb_valid) : (unsigned)(w->ptex % LP_TLB_ENTRIES);
@@ -97,91 +109,58 @@ static void tlb_insert(struct lp_exec *x, unsigned part, const struct walk *w, u
 	x->tlb[victim].slot = x->loc[part].slot;
 	x->tlb[victim].ptex = w->ptex;
 	x->tlb[victim].va = w->va;
-	x->tlb[victim].ea_page = ea & ~0xFFFull;
+	x->tlb[victim].ea_page = w->ea & ~0xFFFull;
 	x->tlb[victim].ra_page = w->dw1 & HW_RPN;
-	x->tlb[victim].writable = writable;
+	x->tlb[victim].writable = w->writable;
+	lp_ref_note_access(&x->ref, part, w->ptex, store);
 }
 
-/* Partition LOAD/STORE: out[0] = value read (load) ; status FAULT when there is no usable translation. */
-static void run_load_store(struct lp_exec *x, uint32_t opi, const struct lp_op *op, bool store)
+uint8_t lp_mmu_apply(struct lp_exec *x, unsigned part, const struct lp_walk *w, bool store, uint64_t *value)
 {
-	struct lp_op_result *r = &x->res[opi];
-	struct hv_partition *p = lp_partition(x, op->part);
-	struct hv_machine *m = lp_mach(x, op->part);
-	uint64_t ea = r->arg[0] & ~7ull, ra;
-	struct walk w;
-	unsigned access;
-	uint8_t *e;
+	struct hv_partition *p = lp_partition(x, part);
+	struct hv_machine *m = lp_mach(x, part);
+	struct hv_plat *plat = x->plat[x->loc[part].machine];
+	uint8_t *e = m->mem + p->hpt.v + w->ptex * 16;
 
-	if (!p) {
-		r->status = LP_SKIPPED;
-		return;
-	}
-	if (ea >> 32 || !hpt_walk(m, p, ea, &w)) {
-		r->status = LP_FAULT; /* segment or page fault: the partition's own handler's business */
-		return;
-	}
-	access = pp_access(w.dw1);
-	ra = (w.dw1 & HW_RPN) | (ea & 0xFFF);
-	if (access == 0 || (store && access < 2) || ra + 8 > m->mem_size) {
-		r->status = LP_FAULT;
-		return;
-	}
 	/* The MMU records the reference (and change) in bytes 14/15 of the entry. */
-	e = m->mem + p->hpt.v + w.ptex * 16;
-	plat_mem_dirty(x->plat[x->loc[op->part].machine], hv_ra(p->hpt.v + w.ptex * 16), 16);
+	plat_mem_dirty(plat, hv_ra(p->hpt.v + w->ptex * 16), 16);
 	e[HW_R_BYTE] |= 0x01;
 	if (store) {
 		e[HW_C_BYTE] |= 0x80;
-		plat_mem_dirty(x->plat[x->loc[op->part].machine], hv_ra(ra), 8);
-		st_be64(m->mem + ra, op->value);
+		plat_mem_dirty(plat, hv_ra(w->ra), 8);
+		st_be64(m->mem + w->ra, *value);
 	}
-	r->out[0] = ld_be64(m->mem + ra);
-	lp_ref_note_access(&x->ref, op->part, w.ptex, store);
-	tlb_insert(x, op->part, &w, ea, access == 2);
+	*value = ld_be64(m->mem + w->ra);
+	return LP_RAN;
 }
 
-/* Device DMA through window op->a of the actor: out[0] = value read (or written). */
-static void run_dma(struct lp_exec *x, uint32_t opi, const struct lp_op *op, bool write)
+bool lp_mmu_agrees(struct lp_exec *x, unsigned part, const struct lp_walk *w, bool store, uint64_t value)
 {
-	struct lp_op_result *r = &x->res[opi];
-	struct hv_machine *m = lp_mach(x, op->part);
-	uint64_t bus = r->arg[0] & ~7ull;
+	struct hv_partition *p = lp_partition(x, part);
+	struct hv_machine *m = lp_mach(x, part);
+	const uint8_t *e = m->mem + p->hpt.v + w->ptex * 16;
+
+	return ld_be64(m->mem + w->ra) == value && (e[HW_R_BYTE] & 0x01) && (!store || (e[HW_C_BYTE] & 0x80));
+}
+
+uint8_t lp_host_dma(struct lp_exec *x, unsigned part, uint32_t liobn, uint64_t bus, bool write, uint64_t *value)
+{
+	struct hv_machine *m = lp_mach(x, part);
 	hv_raddr_t ra;
 
-	if (!lp_partition(x, op->part)) {
-		r->status = LP_SKIPPED;
-		return;
+	if (!lp_partition(x, part)) {
+		return LP_SKIPPED;
 	}
-	if (!hv_dma_translate(m, x->loc[op->part].slot, lp_liobn(op->part, op->a & 1), bus, write, &ra) ||
-	    ra.v + 8 > m->mem_size) {
-		r->status = LP_FAULT;
-		return;
+	bus &= ~7ull;
+	if (!hv_dma_translate(m, x->loc[part].slot, liobn, bus, write, &ra) || ra.v + 8 > m->mem_size) {
+		return LP_FAULT;
 	}
 	if (write) {
-		plat_mem_dirty(x->plat[x->loc[op->part].machine], ra, 8);
-		st_be64(m->mem + ra.v, op->value);
+		plat_mem_dirty(x->plat[x->loc[part].machine], ra, 8);
+		st_be64(m->mem + ra.v, *value);
 	}
-	r->out[0] = ld_be64(m->mem + ra.v);
-}
-
-void lp_run_access(struct lp_exec *x, uint32_t opi, const struct lp_op *op)
-{
-	x->res[opi].arg[0] = lp_resolve(x, op, 0);
-	switch (op->kind) {
-	case LP_OP_LOAD:
-		run_load_store(x, opi, op, false);
-		break;
-	case LP_OP_STORE:
-		run_load_store(x, opi, op, true);
-		break;
-	case LP_OP_DMA_READ:
-		run_dma(x, opi, op, false);
-		break;
-	case LP_OP_DMA_WRITE:
-		run_dma(x, opi, op, true);
-		break;
-	}
+	*value = ld_be64(m->mem + ra.v);
+	return LP_RAN;
 }
 
 /* Drops the cached translations of partition lpid on plat's machine: those of VA page rb, or all of them. */

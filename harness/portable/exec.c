@@ -171,7 +171,7 @@ static int ensure_running(struct lp_exec *x, unsigned part, unsigned vcpu, bool 
 				continue;
 			}
 			lp_capture_thread(x, x->loc[part].machine, t);
-			if (hv_dispatch(m, t, x->loc[part].slot, vcpu) == HV_OK) {
+			if (x->drv->dispatch(x, x->loc[part].machine, t, x->loc[part].slot, vcpu) == HV_OK) {
 				*dispatched = true;
 				return (int)t;
 			}
@@ -237,13 +237,9 @@ static void run_hcall(struct lp_exec *x, uint32_t opi, const struct lp_op *op)
 		/* The model sees the call first: it reads the same memory the core is about to read. */
 		lp_ref_hcall(&x->ref, &env, op->part, op->vcpu, op->opcode, r->arg, &pred);
 	}
-	if (hv_enter(m, (uint32_t)t, HV_CAUSE_SC1) == HV_EXIT_IDLE) {
+	if (x->drv->hcall(x, x->loc[op->part].machine, (uint32_t)t) == HV_EXIT_IDLE) {
 		/* Ceded or conferred: its registers are in the save area now; so is our record. */
-		const uint8_t *save = m->mem + lp_partition(x, op->part)->vcpu[op->vcpu].save.v;
-
-		for (i = 0; i < HV_REG_COUNT; i++) {
-			x->saved[op->part][op->vcpu].r[i] = hv_ld_be64(save + 8 * i);
-		}
+		hv_vcpu_regs_get(m, x->loc[op->part].slot, op->vcpu, &x->saved[op->part][op->vcpu]);
 		x->saved_valid[op->part][op->vcpu] = true;
 		regs = &x->saved[op->part][op->vcpu];
 	}
@@ -269,85 +265,99 @@ static void capture_partition_threads(struct lp_exec *x, unsigned part)
 	}
 }
 
-static int run_migrate(struct lp_exec *x, unsigned part)
-{
-	unsigned from = x->loc[part].machine;
-	uint32_t dslot;
-	int rc;
-
-	capture_partition_threads(x, part);
-	rc = hv_partition_migrate(&x->m[from], x->loc[part].slot, &x->m[1 - from], &dslot);
-	if (rc == HV_OK) {
-		x->loc[part].machine = (uint8_t)(1 - from);
-		x->loc[part].slot = (uint8_t)dslot;
-	}
-	return rc;
-}
-
-/* Management operations: the console API on the actor's machine; the model follows on success. */
+/* Management operations: through the driver on the actor's machine; the model follows on success. */
 static void run_mgmt(struct lp_exec *x, uint32_t opi, const struct lp_op *op)
 {
 	struct lp_op_result *r = &x->res[opi];
 	struct hv_machine *m = lp_mach(x, op->part);
-	uint32_t slot = x->loc[op->part].slot;
-	int rc = HV_ENOENT;
+	unsigned machine = x->loc[op->part].machine;
+	int rc;
 
 	if (!x->loc[op->part].alive) {
 		r->status = LP_SKIPPED;
 		return;
 	}
 	switch (op->kind) {
-	case LP_OP_MEM_ADD:
-		rc = hv_dlpar_mem_add(m, slot, op->a, HV_NIL);
-		break;
-	case LP_OP_MEM_REMOVE:
-		rc = hv_dlpar_mem_remove(m, slot, op->a);
-		break;
-	case LP_OP_CPU_ADD:
-		rc = hv_dlpar_cpu_add(m, slot, op->vcpu);
-		if (rc == HV_OK) {
-			x->saved_valid[op->part][op->vcpu] = false; /* a new vCPU: boot state, nothing saved */
-		}
-		break;
-	case LP_OP_CPU_REMOVE:
-		rc = hv_dlpar_cpu_remove(m, slot, op->vcpu);
-		if (rc == HV_OK) {
-			x->saved_valid[op->part][op->vcpu] = false; /* a re-added vCPU starts from boot state */
-		}
-		break;
-	case LP_OP_WIN_ASSIGN:
-		rc = hv_window_assign(m, slot, lp_liobn(op->part, op->a & 1), 0, LP_WINDOW_ENTRIES);
-		break;
-	case LP_OP_WIN_UNASSIGN:
-		rc = hv_window_unassign(m, slot, lp_liobn(op->part, op->a & 1));
-		break;
-	case LP_OP_RELOCATE:
-		rc = hv_lmb_relocate(m, slot, op->a, HV_NIL);
-		if (rc == HV_OK) {
-			lp_backdoor_after_relocate(x, op->part, op->a);
-		}
-		break;
-	case LP_OP_MIGRATE:
-		rc = run_migrate(x, op->part);
-		break;
 	case LP_OP_DISPATCH:
 		if (op->a < m->cfg.threads) {
-			lp_capture_thread(x, x->loc[op->part].machine, op->a);
+			lp_capture_thread(x, machine, op->a);
 		}
-		rc = hv_dispatch(m, op->a, slot, op->vcpu);
+		rc = x->drv->dispatch(x, machine, op->a, x->loc[op->part].slot, op->vcpu);
 		break;
 	case LP_OP_PREEMPT:
 		if (op->a < m->cfg.threads) {
-			lp_capture_thread(x, x->loc[op->part].machine, op->a);
+			lp_capture_thread(x, machine, op->a);
 		}
-		rc = HV_ENOENT;
-		if (op->a < m->cfg.threads && m->thread[op->a].part >= 0) {
-			rc = hv_enter(m, op->a, HV_CAUSE_HDEC) == HV_EXIT_IDLE ? HV_OK : HV_EINVAL;
-		}
+		rc = x->drv->preempt(x, machine, op->a);
 		break;
+	case LP_OP_MIGRATE:
+		capture_partition_threads(x, op->part);
+		rc = x->drv->mgmt(x, op);
+		break;
+	default:
+		rc = x->drv->mgmt(x, op);
+		break;
+	}
+	if (rc == HV_OK && (op->kind == LP_OP_CPU_ADD || op->kind == LP_OP_CPU_REMOVE)) {
+		x->saved_valid[op->part][op->vcpu] = false; /* a (re-)added vCPU starts from the boot state */
+	}
+	if (rc == HV_OK && op->kind == LP_OP_RELOCATE) {
+		lp_backdoor_after_relocate(x, op->part, op->a);
 	}
 	r->rc = rc;
 	lp_ref_mgmt(&x->ref, op, rc);
+}
+
+/* A LOAD/STORE by p.v (running, dispatched if needed), judged against the harness's MMU when the driver has its own. */
+static void run_load_store(struct lp_exec *x, uint32_t opi, const struct lp_op *op, bool store)
+{
+	struct lp_op_result *r = &x->res[opi];
+	bool dispatched;
+	int t = ensure_running(x, op->part, op->vcpu, &dispatched);
+	uint64_t value = op->value;
+
+	r->arg[0] = lp_resolve(x, op, 0);
+	if (t < 0) {
+		r->status = LP_SKIPPED;
+		return;
+	}
+	if (dispatched && !dispatched_state_ok(x, op->part, op->vcpu, t)) {
+		lp_violate(x, LP_INV_I5, opi, "dispatched vCPU's registers differ from what it left with", op->part,
+			   op->vcpu);
+		return;
+	}
+	x->mmu_ok = lp_mmu_translate(x, op->part, r->arg[0], store, &x->mmu);
+	r->status = x->drv->access(x, x->loc[op->part].machine, (uint32_t)t, op->part, r->arg[0] & ~7ull, store, &value);
+	if (x->drv->own_mmu && (r->status == LP_RAN) != x->mmu_ok) {
+		lp_violate(x, LP_INV_I12, opi,
+			   x->mmu_ok ? "the driver's MMU faulted where the harness's translates"
+				     : "the driver's MMU translated where the harness's faults",
+			   r->arg[0], x->mmu_ok ? x->mmu.ra : 0);
+		return;
+	}
+	if (r->status != LP_RAN) {
+		return;
+	}
+	r->out[0] = value;
+	if (x->drv->own_mmu && !lp_mmu_agrees(x, op->part, &x->mmu, store, value)) {
+		lp_violate(x, LP_INV_I12, opi, "the driver's access reached other memory or R/C than the harness's",
+			   r->arg[0], x->mmu.ra);
+		return;
+	}
+	lp_mmu_note(x, op->part, &x->mmu, store);
+}
+
+/* Device DMA through window op->a of the actor: out[0] = the doubleword read (or written). */
+static void run_dma(struct lp_exec *x, uint32_t opi, const struct lp_op *op, bool write)
+{
+	struct lp_op_result *r = &x->res[opi];
+	uint64_t value = op->value;
+
+	r->arg[0] = lp_resolve(x, op, 0);
+	r->status = x->drv->dma(x, op->part, lp_liobn(op->part, op->a & 1), r->arg[0], write, &value);
+	if (r->status == LP_RAN) {
+		r->out[0] = value;
+	}
 }
 
 static void run_plant(struct lp_exec *x, uint32_t opi, const struct lp_op *op)
@@ -387,9 +397,11 @@ static void run_op(struct lp_exec *x, uint32_t opi)
 		break;
 	case LP_OP_DMA_READ:
 	case LP_OP_DMA_WRITE:
+		run_dma(x, opi, op, op->kind == LP_OP_DMA_WRITE);
+		break;
 	case LP_OP_LOAD:
 	case LP_OP_STORE:
-		lp_run_access(x, opi, op);
+		run_load_store(x, opi, op, op->kind == LP_OP_STORE);
 		break;
 	case LP_OP_PLANT:
 		run_plant(x, opi, op);
@@ -417,12 +429,16 @@ enum lp_inv lp_exec_run(struct lp_exec *x, const struct lp_prog *p, struct hv_pl
 	unsigned i, dedicated = 0;
 
 	exec_reset(x, p, plat0, plat1, backdoor_enabled);
+	if (!x->drv) {
+		x->drv = &lp_driver_host;
+	}
 	lp_machine_config(&cfg);
 	cfg.threads = p->cfg.threads;
 	if (hv_machine_init(&x->m[0], &cfg, plat0) != HV_OK || hv_machine_init(&x->m[1], &cfg, plat1) != HV_OK) {
 		return lp_violate(x, LP_INV_I10, 0, "machine set-up failed", 0, 0);
 	}
 	lp_ref_init(&x->ref, &p->cfg);
+	x->ref.r_preset = (x->m[0].caps & HV_PLAT_CAP_HPTE_R_PRESET) != 0;
 	for (i = 0; i < p->cfg.nparts; i++) {
 		if (!setup_partition(x, i, &dedicated)) {
 			return lp_violate(x, LP_INV_I10, 0, "partition set-up failed", i, 0);

@@ -5,6 +5,7 @@
 #ifndef LPARSEC_EXEC_INTERNAL_H
 #define LPARSEC_EXEC_INTERNAL_H
 
+#include "hv/introspect.h" /* the executor and oracles look behind the core's API */
 #include "hv/plat.h"
 #include "lparsec/exec.h"
 #include "lparsec/inv.h"
@@ -22,8 +23,19 @@ static inline struct hv_partition *lp_partition(struct lp_exec *x, unsigned part
 /* Resolves argument i of op for its actor (select.c). */
 uint64_t lp_resolve(struct lp_exec *x, const struct lp_op *op, unsigned i);
 
-/* LOAD/STORE through the partition's HPT, DMA through its TCEs (access.c). */
-void lp_run_access(struct lp_exec *x, uint32_t opi, const struct lp_op *op);
+/* The harness's MMU (access.c); struct lp_walk is in exec.h. */
+/*
+ * Translates the doubleword at ea as the hash MMU would for a load (or a
+ * store); true with *w filled when the access is permitted. On a
+ * permission fault *w still names the entry.
+ */
+bool lp_mmu_translate(struct lp_exec *x, unsigned part, uint64_t ea, bool store, struct lp_walk *w);
+/* Performs a permitted access as the MMU would: R/C in the HPTE, the store. *value: stored / read. */
+uint8_t lp_mmu_apply(struct lp_exec *x, unsigned part, const struct lp_walk *w, bool store, uint64_t *value);
+/* Whether memory and the HPTE's R/C look as after the access *w predicted (another MMU performed it). */
+bool lp_mmu_agrees(struct lp_exec *x, unsigned part, const struct lp_walk *w, bool store, uint64_t value);
+/* After a permitted access: the emulated TLB caches its translation, the model notes R/C. */
+void lp_mmu_note(struct lp_exec *x, unsigned part, const struct lp_walk *w, bool store);
 
 /* Applies a corruption for the oracle tests (backdoor.c). */
 void lp_run_backdoor(struct lp_exec *x, const struct lp_op *op);

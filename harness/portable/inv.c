@@ -36,7 +36,7 @@ _Static_assert(LP_INV_LMAP == LP_LOGICAL_LMBS, "the snapshot follows every logic
 const char *lp_inv_name(unsigned inv)
 {
 	static const char *const names[] = { "none", "I1", "I2", "I3", "I4", "I5", "I6",
-					     "I7",   "I8", "I9", "I10", "I11" };
+					     "I7",   "I8", "I9", "I10", "I11", "I12" };
 
 	return inv < sizeof(names) / sizeof(names[0]) ? names[inv] : "I?";
 }

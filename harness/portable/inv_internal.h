@@ -9,6 +9,7 @@
 
 #include "lparsec/inv.h"
 
+#include "hv/introspect.h"
 #include "hv/papr.h"
 
 /* ---- hardware (ISA 3.0) HPTE fields, papr-spec §2.2-§2.5 ---- */

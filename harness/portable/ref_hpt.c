@@ -138,7 +138,7 @@ static int64_t ref_enter(struct ref_call *c)
 	r->hpte[r->nhptes].part = (uint8_t)c->part;
 	r->hpte[r->nhptes].ptex = slot;
 	r->hpte[r->nhptes].dw0 = (pteh & ~HPTE_V_HV_SW) | HPTE_V_VALID; /* §7.5 rule 2 */
-	r->hpte[r->nhptes].dw1 = ptel & ~HPTE_R_TS;
+	r->hpte[r->nhptes].dw1 = (ptel & ~HPTE_R_TS) | (r->r_preset ? HPTE_R_R : 0);
 	r->nhptes++;
 	c->pred->out[0] = slot;
 	return H_SUCCESS;
@@ -259,7 +259,9 @@ static int64_t ref_clear_rc(struct ref_call *c, uint64_t bit)
 		return H_NOT_FOUND;
 	}
 	c->pred->out[0] = c->r->hpte[i].dw1;
-	c->r->hpte[i].dw1 &= ~bit;
+	if (!(bit == HPTE_R_R && c->r->r_preset)) {
+		c->r->hpte[i].dw1 &= ~bit; /* a preset R stays: the MMU cannot record it again */
+	}
 	return H_SUCCESS;
 }
 

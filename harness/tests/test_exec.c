@@ -33,7 +33,7 @@ static bool touched(void *ctx, unsigned machine, uint64_t ra, uint64_t len)
 
 static enum lp_inv run(const struct lp_prog *p, bool backdoor)
 {
-	static const struct hv_host_hooks hooks = { hook_entry, hook_lpid, 0 };
+	static const struct hv_host_hooks hooks = { .tlb_flush_entry = hook_entry, .tlb_flush_lpid = hook_lpid };
 	unsigned i;
 
 	if (!X) {

@@ -241,6 +241,8 @@ VIOLATION_RE = re.compile(r"VIOLATION (I\d+) (?:after op (\d+)|in the final swee
 # Values the checker appends to its messages ("a=0x10 b=0x380000") and other numbers.
 _DETAIL_RE = re.compile(r"\s+[a-z]+=0x[0-9a-f]+|\b0x[0-9a-fA-F]+\b|\b\d+\b")
 ASAN_RE = re.compile(r"ERROR: AddressSanitizer: ([\w-]+)")
+# The core's own consistency checks (hv/core HV_CHECK -> plat_panic on the host).
+HV_CHECK_RE = re.compile(r"HV_CHECK failed: (.*) at (\S+):(\d+)")
 UBSAN_RE = re.compile(r"([^\s:]+):(\d+):\d+: runtime error: (.*)")
 FRAME_RE = re.compile(r"^\s*#\d+ 0x[0-9a-f]+ in (\S+)(?: (\S+))?")
 _RUNTIME_FRAME = re.compile(r"^(__asan|__ubsan|__sanitizer|__interceptor|__libc|fuzzer::|LLVMFuzzer|main$|_start$|"
@@ -259,6 +261,7 @@ def title_from_log(text):
     """The title of the first failure in a tool's output, or None.
 
     Invariant violation:  'I9: stale translation survived: its HPTE was removed or retargeted'
+    Core check:           'HV_CHECK l->hpte_count > 0 at hv/core/hpt.c:160'
     ASan:                 'ASan heap-buffer-overflow in hv_tce_store < h_put_tce < hv_enter'
     UBSan:                'UBSan shift exponent is too large for type at hv/core/hpt.c:42'
     libFuzzer limits:     'timeout', 'out-of-memory'
@@ -266,6 +269,9 @@ def title_from_log(text):
     m = VIOLATION_RE.search(text)
     if m:
         return violation_title(m.group(1), m.group(3))
+    m = HV_CHECK_RE.search(text)
+    if m:
+        return f"HV_CHECK {m.group(1).strip()} at {m.group(2)}:{m.group(3)}"
     m = ASAN_RE.search(text)
     if m:
         frames = []

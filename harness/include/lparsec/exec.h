@@ -11,6 +11,7 @@
 
 #include "hv/hcall.h"
 #include "hv/machine.h"
+#include "lparsec/driver.h"
 #include "lparsec/inv_state.h"
 #include "lparsec/prog.h"
 #include "lparsec/ref.h"
@@ -29,6 +30,7 @@ enum lp_inv {
 	LP_INV_I9,       /* no stale translation survives a removal or weakening */
 	LP_INV_I10,      /* memory safety (sanitizers); reported by the sanitizer, not here */
 	LP_INV_I11,      /* relocation / migration preserve the logical view */
+	LP_INV_I12,      /* every driver gives the same results: the harness's MMU and the driver's agree */
 };
 
 /* What happened to one operation. */
@@ -63,6 +65,16 @@ struct lp_tlb_entry {
 	bool writable;
 };
 
+/* What the harness's MMU found for an access (access.c). */
+struct lp_walk {
+	uint64_t ea;        /* the doubleword's effective address */
+	uint64_t ptex;      /* the HPTE that translated it */
+	uint64_t dw1;       /* its hardware dword 1 */
+	uint64_t va;        /* the virtual page (VSID << 28 | page offset) */
+	uint64_t ra;        /* the doubleword's real address */
+	bool writable;      /* the page permits stores */
+};
+
 /* Where program partition i lives now. */
 struct lp_part_loc {
 	bool alive;
@@ -91,6 +103,15 @@ enum lp_backdoor {
 struct lp_exec {
 	struct hv_machine m[2];
 	struct hv_plat *plat[2];
+	/*
+	 * Optional, set by the caller before runs (kept across them): the
+	 * driver the program runs through; NULL is lp_driver_host. The
+	 * platforms must report the driver's capabilities.
+	 */
+	const struct lp_driver *drv;
+	/* The LOAD/STORE in flight as the harness's MMU translated it (mmu_ok: permitted). */
+	struct lp_walk mmu;
+	bool mmu_ok;
 	bool backdoor_enabled;
 	const struct lp_prog *prog;
 	struct lp_part_loc loc[LP_MAX_PARTS];

@@ -72,6 +72,12 @@ struct lp_ref {
 	uint32_t nhptes;
 	struct lp_ref_hpte hpte[LP_REF_HPTES];
 	bool overflow;       /* more valid HPTEs than tracked: predictions stop (never a false alarm) */
+	/*
+	 * The platform presets R (plat.h HV_PLAT_CAP_HPTE_R_PRESET): every valid
+	 * entry reads R = 1 from H_ENTER on, and H_CLEAR_REF leaves it set. Set
+	 * after lp_ref_init, which leaves it as it was.
+	 */
+	bool r_preset;
 };
 
 /* What the model expects of one hcall. */

@@ -65,6 +65,18 @@ struct lp_runner;
 struct lp_runner *lp_runner_create(void);
 void lp_runner_destroy(struct lp_runner *r);
 
+/*
+ * The platform capabilities (enum hv_plat_cap) the next runs' machines
+ * report: a host-direct run compared with a driver runs with that
+ * driver's (lp_driver.caps). 0 at creation.
+ */
+void lp_runner_set_caps(struct lp_runner *r, uint32_t caps);
+/*
+ * Parses a capability list ("r-preset,stores-unseen", "none", or "emu": what
+ * the Unicorn engine's machines report) into *caps; -1 on an unknown name.
+ */
+int lp_caps_parse(const char *list, uint32_t *caps);
+
 /* Runs p on fresh machines; the results stay in lp_runner_exec(r) until the next run. */
 enum lp_inv lp_runner_run(struct lp_runner *r, const struct lp_prog *p, bool backdoor_enabled);
 const struct lp_exec *lp_runner_exec(const struct lp_runner *r);

@@ -1,0 +1,156 @@
+/*
+ * The executor's driver interface: programs run through an ops table, and
+ * a driver with an MMU of its own is judged access by access against the
+ * harness's walk (I12). Fake drivers here perform the access the host way
+ * and then disagree in one respect each; every disagreement must be I12
+ * at that operation, and an honest one must change no verdict.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "hv/host.h"
+#include "hv/introspect.h"
+#include "lparsec/exec.h"
+#include "lparsec/text.h"
+#include "testlib.h"
+
+enum lie { HONEST, WRONG_VALUE, FAULTS, TRANSLATES_UNMAPPED, DROPS_C };
+static enum lie LIE;
+
+static uint8_t fake_access(struct lp_exec *x, unsigned machine, uint32_t thread, unsigned part, uint64_t ea,
+			   bool store, uint64_t *value)
+{
+	uint8_t st = lp_host_access(x, machine, thread, part, ea, store, value);
+
+	switch (LIE) {
+	case HONEST:
+		break;
+	case WRONG_VALUE:
+		*value ^= 0x100;
+		break;
+	case FAULTS:
+		st = LP_FAULT;
+		break;
+	case TRANSLATES_UNMAPPED:
+		if (st == LP_FAULT) {
+			*value = 0;
+			st = LP_RAN;
+		}
+		break;
+	case DROPS_C:
+		if (st == LP_RAN && store) {
+			struct hv_machine *m = &x->m[machine];
+			struct hv_partition *p = &m->part[x->loc[part].slot];
+
+			m->mem[p->hpt.v + x->mmu.ptex * 16 + HPTE_R_C_BYTE] &= (uint8_t)~0x80;
+		}
+		break;
+	}
+	return st;
+}
+
+static struct lp_driver fake_driver(void)
+{
+	struct lp_driver d = lp_driver_host;
+
+	d.name = "fake";
+	d.own_mmu = true;
+	d.access = fake_access;
+	return d;
+}
+
+static const char PROGRAM[] = "lparsec program v1\n"
+			      "config parts=2 threads=2\n"
+			      "part p0 lmbs=2 vcpus=1 windows=0 shared\n"
+			      "part p1 lmbs=1 vcpus=1 windows=0 shared\n"
+			      "p0.v0 load addr=ea(0x10006)\n"
+			      "p0.v0 H_ENTER flags=0x0 ptex=hash(0x10005) pteh=pteh(0x10005) ptel=ptel(0x502)\n"
+			      "p0.v0 store addr=ea(0x10005) value=0x1122334455667788\n"
+			      "p0.v0 load addr=ea(0x10005)\n"
+			      "p1.v0 load addr=ea(0x10005)\n";
+
+static void hook_entry(void *ctx, struct hv_plat *plat, uint32_t lpid, uint64_t rb)
+{
+	lp_exec_on_tlb_flush_entry(ctx, plat, lpid, rb);
+}
+
+static void hook_lpid(void *ctx, struct hv_plat *plat, uint32_t lpid)
+{
+	lp_exec_on_tlb_flush_lpid(ctx, plat, lpid);
+}
+
+/* Runs PROGRAM through a fake driver telling `lie`; returns the verdict, *op the operation. */
+static enum lp_inv run_with(enum lie lie, unsigned *op, uint64_t *loaded)
+{
+	static const struct hv_host_hooks hooks = { .tlb_flush_entry = hook_entry, .tlb_flush_lpid = hook_lpid };
+	static struct lp_prog prog;
+	struct lp_driver d = fake_driver();
+	struct hv_plat *plat[2];
+	struct lp_exec *x = calloc(1, sizeof(*x));
+	char err[200];
+	enum lp_inv inv;
+	unsigned i;
+
+	CHECK(x != 0);
+	CHECK_EQ(lp_text_parse(PROGRAM, sizeof(PROGRAM) - 1, &prog, err, sizeof(err)), 0);
+	for (i = 0; i < 2; i++) {
+		plat[i] = hv_host_plat_create(LP_MEM_BYTES);
+		hv_host_plat_set_hooks(plat[i], &hooks, x);
+	}
+	x->inv.thorough = true;
+	x->drv = &d;
+	LIE = lie;
+	inv = lp_exec_run(x, &prog, plat[0], plat[1], false);
+	*op = x->viol.op;
+	*loaded = x->res[3].out[0];
+	for (i = 0; i < 2; i++) {
+		hv_host_plat_destroy(plat[i]);
+	}
+	free(x);
+	return inv;
+}
+
+TEST(honest_own_mmu_driver_agrees)
+{
+	unsigned op;
+	uint64_t loaded;
+
+	CHECK_EQ(run_with(HONEST, &op, &loaded), LP_INV_NONE);
+	CHECK_EQ(loaded, 0x1122334455667788ull);
+}
+
+TEST(wrong_value_is_i12)
+{
+	unsigned op;
+	uint64_t loaded;
+
+	CHECK_EQ(run_with(WRONG_VALUE, &op, &loaded), LP_INV_I12);
+	CHECK_EQ(op, 2); /* the store: what it left differs from what the driver reports */
+}
+
+TEST(fault_where_the_harness_translates_is_i12)
+{
+	unsigned op;
+	uint64_t loaded;
+
+	CHECK_EQ(run_with(FAULTS, &op, &loaded), LP_INV_I12);
+	CHECK_EQ(op, 2);
+}
+
+TEST(translating_unmapped_memory_is_i12)
+{
+	unsigned op;
+	uint64_t loaded;
+
+	CHECK_EQ(run_with(TRANSLATES_UNMAPPED, &op, &loaded), LP_INV_I12);
+	CHECK_EQ(op, 0); /* the first load: nothing is mapped yet */
+}
+
+TEST(store_without_change_bit_is_i12)
+{
+	unsigned op;
+	uint64_t loaded;
+
+	CHECK_EQ(run_with(DROPS_C, &op, &loaded), LP_INV_I12);
+	CHECK_EQ(op, 2);
+}
