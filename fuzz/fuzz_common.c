@@ -22,6 +22,7 @@ static struct lp_prog prog;
 /* LPARSEC_FUZZ_PRINT=1 (triage): print each program as it will run, before running it. */
 static bool print_programs;
 static uint64_t programs_run, ops_run;
+static const struct lp_fuzz_driver *second_driver;
 
 static void hook_flush_entry(void *ctx, struct hv_plat *p, uint32_t lpid, uint64_t rb)
 {
@@ -127,6 +128,14 @@ void lp_fuzz_keep_opcodes(struct lp_prog *p, const uint64_t *opcodes, unsigned n
 	}
 }
 
+void lp_fuzz_use_driver(const struct lp_fuzz_driver *d)
+{
+	lp_fuzz_init();
+	second_driver = d;
+	hv_host_plat_set_caps(plat[0], d->caps);
+	hv_host_plat_set_caps(plat[1], d->caps);
+}
+
 uint64_t lp_fuzz_ops_run(void)
 {
 	return ops_run;
@@ -202,6 +211,16 @@ int lp_fuzz_run(const uint8_t *data, size_t size, lp_fuzz_filter filter)
 	inv = lp_exec_run(exec_state, &prog, plat[0], plat[1], false);
 	ops_run += exec_state->ops_run;
 	programs_run++;
+	if (second_driver && inv == LP_INV_NONE) {
+		const struct lp_exec *x;
+
+		/* A finding of the host-direct run is reported as it is; otherwise the driver must agree. */
+		inv = second_driver->run(&prog, exec_state, &x);
+		if (inv != LP_INV_NONE) {
+			report(x, inv);
+			abort();
+		}
+	}
 	if (inv != LP_INV_NONE) {
 		report(exec_state, inv);
 		abort();

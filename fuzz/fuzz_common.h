@@ -19,6 +19,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "lparsec/exec.h"
 #include "lparsec/prog.h"
 
 /* Remaps p in place (p is decoded, hence normalized; the filter keeps it so). */
@@ -39,6 +40,19 @@ void lp_fuzz_init(void);
  * program that ran, as text) to stderr and aborts.
  */
 int lp_fuzz_run(const uint8_t *data, size_t size, lp_fuzz_filter filter);
+
+/*
+ * A second driver every input also runs through (the guest target's
+ * Unicorn engine): the host-direct run then happens on machines with the
+ * driver's capabilities, and `run` runs the same program through the
+ * driver and compares it with that run (lp_exec_compare: I12), returning
+ * the verdict and the driver's run in *x. Set before the first input.
+ */
+struct lp_fuzz_driver {
+	uint32_t caps;
+	enum lp_inv (*run)(const struct lp_prog *p, const struct lp_exec *host, const struct lp_exec **x);
+};
+void lp_fuzz_use_driver(const struct lp_fuzz_driver *d);
 
 /* Operations the programs run so far (the replay build's speed figures). */
 uint64_t lp_fuzz_ops_run(void);

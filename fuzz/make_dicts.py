@@ -29,6 +29,8 @@ TARGETS = {
                      "migrate"]),
     "dispatch": (["H_CEDE", "H_PROD", "H_CONFER", "H_SET_SPRG0", "H_REGISTER_VPA"],
                  ["dispatch", "preempt", "plant", "cpu_add", "cpu_remove"]),
+    # Every operation, as hcall_seq: the Unicorn driver runs whole programs.
+    "guest": (None, None),
 }
 
 

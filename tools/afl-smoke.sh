@@ -11,7 +11,7 @@ seconds=${1:-5}
 
 cmake --preset afl >/dev/null
 cmake --build --preset afl >/dev/null
-for t in hcall_seq hpt tce dlpar dispatch; do
+for t in $(sed -e 's/#.*//' fuzz/targets.txt | awk 'NF { print $1 }'); do
 	[ -x "build/afl/fuzz/afl-$t" ] || { echo "afl-smoke: build/afl/fuzz/afl-$t was not built"; exit 1; }
 done
 out=$(mktemp -d)

@@ -10,18 +10,27 @@
 
 #include "lparsec/runner.h"
 #include "lparsec/text.h"
+#ifdef LP_HAVE_EMU
+#include "emu/emu.h"
+#endif
 
 #define RUNS_MAX 100000
 
 static void usage(FILE *f)
 {
-	fputs("usage: lparsec-repro [--runs N] [--backdoor] [--caps LIST] [--binary | --text] FILE...\n"
+	fputs("usage: lparsec-repro [--engine host|unicorn] [--runs N] [--backdoor] [--caps LIST] [--binary | --text]\n"
+	      "                     FILE...\n"
 	      "\n"
 	      "Runs each program FILE (binary or text; detected from the first bytes, or\n"
 	      "forced with --binary / --text; - reads standard input) on fresh machines,\n"
 	      "prints it as a text program with every operation's result as a trailing\n"
 	      "comment, and the first invariant violation.\n"
 	      "\n"
+	      "  --engine E   host (default): the host library, the harness's own MMU walk;\n"
+	      "               unicorn: every hcall, load and store as real guest code on emulated\n"
+	      "               POWER10 CPUs through their hash MMU, each program also run host-direct\n"
+	      "               on machines with the same capabilities: any difference in a result or\n"
+	      "               the verdict is I12 (the annotated program is the Unicorn run)\n"
 	      "  --runs N     run each program N times (default 1) and say whether the same\n"
 	      "               violation fired every time: \"reproduced N/N: I7 ...\" or \"FLAKY: ...\"\n"
 	      "  --backdoor   let backdoor operations corrupt machine state (oracle tests only)\n"
@@ -55,8 +64,32 @@ static void describe(char *buf, size_t cap, unsigned inv, unsigned op, uint32_t 
 	}
 }
 
+/* How programs run: host-direct, or on the Unicorn engine compared with a host-direct run. */
+struct engine {
+	struct lp_runner *host;
+#ifdef LP_HAVE_EMU
+	struct emu_engine *emu;
+	struct lp_exec *x;
+#endif
+};
+
+static enum lp_inv run_program(struct engine *en, const struct lp_prog *p, bool backdoor, const struct lp_exec **x)
+{
+	enum lp_inv inv = lp_runner_run(en->host, p, backdoor);
+
+	*x = lp_runner_exec(en->host);
+#ifdef LP_HAVE_EMU
+	if (en->emu) {
+		emu_engine_run(en->emu, en->x, p, backdoor);
+		inv = lp_exec_compare(lp_runner_exec(en->host), en->x);
+		*x = en->x;
+	}
+#endif
+	return inv;
+}
+
 /* Returns the file's exit status (0, 1, 2). */
-static int repro_file(struct lp_runner *r, const char *path, enum lp_form form, unsigned runs, bool backdoor)
+static int repro_file(struct engine *en, const char *path, enum lp_form form, unsigned runs, bool backdoor)
 {
 	static struct lp_prog prog;
 	struct outcome seen[16];
@@ -73,8 +106,7 @@ static int repro_file(struct lp_runner *r, const char *path, enum lp_form form, 
 	}
 	printf("# == %s (%s, %u operation%s)\n", path, got == LP_FORM_TEXT ? "text" : "binary", prog.nops,
 	       prog.nops == 1 ? "" : "s");
-	first = lp_runner_run(r, &prog, backdoor);
-	x = lp_runner_exec(r);
+	first = run_program(en, &prog, backdoor, &x);
 	if (lp_text_print(stdout, &prog, x)) {
 		fprintf(stderr, "lparsec-repro: %s: cannot write the program: output error\n", path);
 		return 2;
@@ -91,7 +123,7 @@ static int repro_file(struct lp_runner *r, const char *path, enum lp_form form, 
 	seen[0].count = 1;
 	nseen = 1;
 	for (i = 1; i < runs; i++) {
-		enum lp_inv inv = lp_runner_run(r, &prog, backdoor);
+		enum lp_inv inv = run_program(en, &prog, backdoor, &x);
 		uint16_t op = inv ? x->viol.op : 0;
 
 		violated += inv != LP_INV_NONE;
@@ -134,7 +166,8 @@ int main(int argc, char **argv)
 	bool backdoor = false, opts = true;
 	unsigned long runs = 1;
 	uint32_t caps = 0;
-	struct lp_runner *r;
+	const char *engine = "host";
+	struct engine en = { 0 };
 	int i, nfiles = 0, status = 0;
 
 	for (i = 1; i < argc; i++) {
@@ -155,6 +188,12 @@ int main(int argc, char **argv)
 			form = LP_FORM_BIN;
 		} else if (strcmp(a, "--text") == 0) {
 			form = LP_FORM_TEXT;
+		} else if (strcmp(a, "--engine") == 0 || strncmp(a, "--engine=", 9) == 0) {
+			engine = a[8] == '=' ? a + 9 : (i + 1 < argc ? argv[++i] : "");
+			if (strcmp(engine, "host") != 0 && strcmp(engine, "unicorn") != 0) {
+				fprintf(stderr, "lparsec-repro: --engine: '%s' is not host or unicorn\n", engine);
+				return 2;
+			}
 		} else if (strcmp(a, "--caps") == 0 || strncmp(a, "--caps=", 7) == 0) {
 			const char *v = a[6] == '=' ? a + 7 : (i + 1 < argc ? argv[++i] : NULL);
 
@@ -185,12 +224,30 @@ int main(int argc, char **argv)
 		usage(stderr);
 		return 2;
 	}
-	r = lp_runner_create();
-	if (!r) {
+	en.host = lp_runner_create();
+	if (!en.host) {
 		fprintf(stderr, "lparsec-repro: cannot create the machines (out of memory?)\n");
 		return 2;
 	}
-	lp_runner_set_caps(r, caps);
+	if (strcmp(engine, "unicorn") == 0) {
+#ifdef LP_HAVE_EMU
+		char err[256];
+
+		en.emu = emu_engine_create(err, sizeof(err));
+		en.x = calloc(1, sizeof(*en.x));
+		if (!en.emu || !en.x) {
+			fprintf(stderr, "lparsec-repro: the Unicorn engine: %s\n", en.emu ? "out of memory" : err);
+			return 2;
+		}
+		en.x->inv.thorough = true;
+		caps = EMU_PLAT_CAPS; /* the host-direct run it is compared with runs as its machines do */
+#else
+		fprintf(stderr, "lparsec-repro: this build has no Unicorn engine (libunicorn-dev and "
+				"gcc-powerpc64-linux-gnu were missing when it was configured)\n");
+		return 2;
+#endif
+	}
+	lp_runner_set_caps(en.host, caps);
 	opts = true;
 	for (i = 1; i < argc; i++) {
 		const char *a = argv[i];
@@ -199,16 +256,20 @@ int main(int argc, char **argv)
 		if (opts && a[0] == '-' && strcmp(a, "-") != 0) {
 			if (strcmp(a, "--") == 0) {
 				opts = false;
-			} else if (strcmp(a, "--runs") == 0 || strcmp(a, "--caps") == 0) {
+			} else if (strcmp(a, "--runs") == 0 || strcmp(a, "--caps") == 0 || strcmp(a, "--engine") == 0) {
 				i++;
 			}
 			continue;
 		}
-		st = repro_file(r, a, form, (unsigned)runs, backdoor);
+		st = repro_file(&en, a, form, (unsigned)runs, backdoor);
 		if (st > status) {
 			status = st;
 		}
 	}
-	lp_runner_destroy(r);
+	lp_runner_destroy(en.host);
+#ifdef LP_HAVE_EMU
+	emu_engine_destroy(en.emu);
+	free(en.x);
+#endif
 	return status;
 }

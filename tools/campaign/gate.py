@@ -72,6 +72,8 @@ RULES = {
     "I10": "memory safety: ASan/UBSan clean; every loop bounded",
     "I11": "relocation and migration preserve the partition's logical view exactly "
            "and leave nothing pointing at the old real pages",
+    "I12": "every driver (host-direct, Unicorn, firmware) gives the same per-operation results and verdict "
+           "for the same program: the harness's MMU model and an emulated MMU agree",
     "sanitizer": "AddressSanitizer or UndefinedBehaviorSanitizer report (memory safety, I10)",
     "timeout": "an input ran longer than the per-input limit (every loop bounded, I10)",
     "crash": "the target died without an invariant or sanitizer report (out of memory, deadly signal)",

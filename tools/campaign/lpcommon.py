@@ -22,7 +22,14 @@ import sys
 import tempfile
 
 ROOT = os.path.realpath(os.environ.get("LPARSEC_ROOT") or os.path.join(os.path.dirname(__file__), "..", ".."))
-TARGETS = ["hcall_seq", "hpt", "tce", "dlpar", "dispatch"]
+
+def _targets():
+    """fuzz/targets.txt: the one list of fuzz targets (first word of each line)."""
+    with open(os.path.join(ROOT, "fuzz", "targets.txt")) as f:
+        return [line.split("#")[0].split()[0] for line in f if line.split("#")[0].strip()]
+
+
+TARGETS = _targets()
 ENGINES = ["libfuzzer", "afl"]
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_TOOL_ERROR = 0, 1, 2
@@ -243,6 +250,8 @@ _DETAIL_RE = re.compile(r"\s+[a-z]+=0x[0-9a-f]+|\b0x[0-9a-fA-F]+\b|\b\d+\b")
 ASAN_RE = re.compile(r"ERROR: AddressSanitizer: ([\w-]+)")
 # The core's own consistency checks (hv/core HV_CHECK -> plat_panic on the host).
 HV_CHECK_RE = re.compile(r"HV_CHECK failed: (.*) at (\S+):(\d+)")
+# The Unicorn engine's own failures (emu/: an emulated CPU did what the engine cannot explain).
+EMU_ERROR_RE = re.compile(r"emu: engine error: (.*)")
 UBSAN_RE = re.compile(r"([^\s:]+):(\d+):\d+: runtime error: (.*)")
 FRAME_RE = re.compile(r"^\s*#\d+ 0x[0-9a-f]+ in (\S+)(?: (\S+))?")
 _RUNTIME_FRAME = re.compile(r"^(__asan|__ubsan|__sanitizer|__interceptor|__libc|fuzzer::|LLVMFuzzer|main$|_start$|"
@@ -262,6 +271,7 @@ def title_from_log(text):
 
     Invariant violation:  'I9: stale translation survived: its HPTE was removed or retargeted'
     Core check:           'HV_CHECK l->hpte_count > 0 at hv/core/hpt.c:160'
+    Unicorn engine:       'emu engine error: thread of machine : the interpreter stopped with interrupt at'
     ASan:                 'ASan heap-buffer-overflow in hv_tce_store < h_put_tce < hv_enter'
     UBSan:                'UBSan shift exponent is too large for type at hv/core/hpt.c:42'
     libFuzzer limits:     'timeout', 'out-of-memory'
@@ -272,6 +282,9 @@ def title_from_log(text):
     m = HV_CHECK_RE.search(text)
     if m:
         return f"HV_CHECK {m.group(1).strip()} at {m.group(2)}:{m.group(3)}"
+    m = EMU_ERROR_RE.search(text)
+    if m:
+        return "emu engine error: " + _clean_message(re.sub(r"\(.*", "", m.group(1)))
     m = ASAN_RE.search(text)
     if m:
         frames = []

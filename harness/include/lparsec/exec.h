@@ -230,6 +230,15 @@ enum lp_inv lp_exec_run(struct lp_exec *x, const struct lp_prog *p, struct hv_pl
 void lp_exec_on_tlb_flush_entry(struct lp_exec *x, struct hv_plat *plat, uint32_t lpid, uint64_t rb);
 void lp_exec_on_tlb_flush_lpid(struct lp_exec *x, struct hv_plat *plat, uint32_t lpid);
 
+/*
+ * I12 by replay: x ran a program through a driver, host ran it host-direct
+ * on machines with that driver's capabilities. Returns LP_INV_I12 (x->viol
+ * says at which operation and what differs), or x's own verdict: when
+ * only the driver's run violated an invariant, that invariant (the more
+ * precise diagnosis of the same disagreement).
+ */
+enum lp_inv lp_exec_compare(const struct lp_exec *host, struct lp_exec *x);
+
 /* Name of an invariant ("I7"). */
 const char *lp_inv_name(unsigned inv);
 

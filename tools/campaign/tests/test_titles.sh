@@ -16,6 +16,8 @@ cases = [
     ("==1==ERROR: AddressSanitizer: heap-buffer-overflow on address\n    #0 0x1 in hv_tce_store x.c:1\n"
      "    #1 0x2 in h_put_tce y.c:2\n    #2 0x3 in hv_enter z.c:3\n",
      "ASan heap-buffer-overflow in hv_tce_store < h_put_tce < hv_enter"),
+    ("emu: engine error: thread 0 of machine 0: the interpreter stopped with interrupt 3 at 0x100000040 (status 0x40000000)",
+     "emu engine error: thread of machine : the interpreter stopped with interrupt at"),
     ("==1== ERROR: libFuzzer: timeout after 25 seconds", "timeout"),
     ("==1== ERROR: libFuzzer: deadly signal", "crash (deadly signal)"),
     ("nothing went wrong", None),

@@ -1,0 +1,104 @@
+/*
+ * The engine's own pieces (not an interface): the per-thread CPUs
+ * (cpu.c), the program interpreter's slices (interp.c) and the driver and
+ * platform glue (driver.c).
+ */
+#ifndef EMU_ENGINE_H
+#define EMU_ENGINE_H
+
+#include <unicorn/unicorn.h>
+
+#include "emu/emu.h"
+#include "hv/hcall.h"
+#include "hv/host.h"
+#include "quirks.h"
+
+/*
+ * Real addresses outside every machine's memory: the interpreter guest's
+ * image (read-only to partitions), seen by each partition through one of
+ * EMU_TRAMP_SLOTS aliases in segments no program can name (ESIDs 0x10..).
+ */
+#define EMU_IMAGE_PA        0x100000000ull
+#define EMU_IMAGE_BYTES     0x10000ull
+#define EMU_TRAMP_SLOTS     8
+#define EMU_TRAMP_EA(k)     (EMU_IMAGE_PA + ((uint64_t)(k) << 28))
+#define EMU_TRAMP_VSID(k)   (0x7F000ull + 0x101ull * (k))
+#define EMU_PROGRAM_ESIDS   16    /* prog.h: ESID e -> VSID 0x1000 + e */
+#define EMU_PROGRAM_VSID(e) (0x1000ull + (e))
+
+/* Entry points of the interpreter image (emu/guests/interp.S, fixed by .org). */
+#define INTERP_HCALL   0x00
+#define INTERP_LOAD    0x10
+#define INTERP_STORE   0x20
+#define INTERP_FLUSH   0x30
+#define INTERP_MAGIC   0x40  /* "LPSMINTP" */
+
+enum emu_stop {
+	EMU_STOP_NONE = 0,
+	EMU_STOP_DONE,      /* the interpreter reached its done marker */
+	EMU_STOP_HCALL,     /* sc 1 handled by hv_enter (exit in cpu->exit) */
+	EMU_STOP_FAULT,     /* the MMU refused the access */
+	EMU_STOP_ERROR,     /* anything else: an engine bug (intno, pc say what) */
+};
+
+struct emu_cpu {
+	struct emu_engine *e;
+	uc_engine *uc;
+	unsigned machine, thread;
+	uc_hook intr;
+	uc_context *hv;          /* hypervisor state as the CPU was opened (the boot stub's) */
+	uc_context *tmpl;        /* partition state: HV = 0, the program segments, LPIDR */
+	uint64_t ptcr;           /* the partition table the CPU was booted with (0: not booted) */
+	bool booting;            /* the HV stub runs: the hook only stops */
+	uint32_t lpid;           /* the LPIDR the CPU runs with (0: none yet) */
+	uint32_t want_lpid;      /* what the core last dispatched on this thread */
+	bool flush_pending;      /* a translation the CPU caches may be stale */
+	bool window_called;      /* a data window was read: the MMU reached no RAM */
+	/* The slice in flight. */
+	uint64_t tramp_ea;       /* the alias the interpreter runs at */
+	uint64_t tramp_ptex;     /* HPTE slot it borrowed, or ~0 */
+	uint64_t last_ptex;      /* the slot it borrowed last (for messages) */
+	uc_context *scratch;     /* a blob to look at the CPU with */
+	uint8_t tramp_saved[16];
+	struct hv_partition *tramp_part;
+	enum emu_stop stop;
+	enum hv_exit exit;
+	uint32_t intno;
+	uint32_t intr_status;    /* error_code of an interrupt the interpreter did not expect */
+	uint64_t pc;
+};
+
+struct emu_engine {
+	struct hv_plat *plat[2];
+	struct lp_exec *x;               /* the run in flight */
+	struct lp_driver drv;
+	struct emu_cpu cpu[2][HV_MAX_THREADS];
+	unsigned ncpus;                  /* threads per machine with a CPU */
+	uint8_t *image;                  /* EMU_IMAGE_BYTES: the interpreter */
+	struct emu_stats stats;
+	unsigned plants;                 /* enum emu_plant (tests only) */
+};
+
+/* cpu.c */
+int emu_cpu_open(struct emu_engine *e, struct emu_cpu *c, unsigned machine, unsigned thread, char *err, size_t cap);
+void emu_cpu_close(struct emu_cpu *c);
+/*
+ * Before partition code runs on c: booted on its machine's partition table,
+ * LPIDR of the partition the core dispatched there. Stale translations are
+ * the interpreter's to drop (flush_pending).
+ */
+void emu_cpu_enter(struct emu_cpu *c);
+/* A failure of the engine itself (not of the core, not of a guest): says what and aborts. */
+_Noreturn void emu_fatal(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Runs from pc until a hook stops it; false when Unicorn itself failed (c->stop = EMU_STOP_ERROR). */
+bool emu_cpu_run(struct emu_cpu *c, uint64_t pc);
+
+/* interp.c: the program interpreter's operations on c for the vCPU the core runs there. */
+enum hv_exit emu_interp_hcall(struct emu_cpu *c);
+uint8_t emu_interp_access(struct emu_cpu *c, uint64_t ea, bool store, uint64_t *value);
+void emu_interp_on_intr(struct emu_cpu *c, uint32_t intno);
+/* The interpreter image (generated from emu/guests/interp.S). */
+extern const unsigned char emu_interp_image[];
+extern const unsigned long emu_interp_image_len;
+
+#endif /* EMU_ENGINE_H */

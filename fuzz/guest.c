@@ -1,0 +1,56 @@
+/*
+ * Fuzz target guest: harness programs through the program interpreter
+ * guest on Unicorn's emulated POWER10 CPUs (emu/): hcalls as `sc 1`, loads
+ * and stores as `ld` / `std` through the emulated hash MMU walking the
+ * core's HPTs. Every access is judged against the harness's own MMU walk,
+ * and every program also runs host-direct on machines with the same
+ * capabilities: any difference in a result or the verdict is I12.
+ *
+ * One engine per process, set up once: per input it costs the platforms'
+ * reset (what the previous input touched) and, per CPU that runs, one
+ * restore of its partition state and one TLB flush -- never a new engine.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "emu/emu.h"
+#include "hv/host.h"
+#include "fuzz_common.h"
+
+static struct emu_engine *engine;
+static struct lp_exec *emu_exec;
+
+static enum lp_inv run_on_unicorn(const struct lp_prog *p, const struct lp_exec *host, const struct lp_exec **x)
+{
+	emu_engine_run(engine, emu_exec, p, false);
+	*x = emu_exec;
+	return lp_exec_compare(host, emu_exec);
+}
+
+static const struct lp_fuzz_driver unicorn = { EMU_PLAT_CAPS, run_on_unicorn };
+
+static void setup(void)
+{
+	char err[256];
+
+	engine = emu_engine_create(err, sizeof(err));
+	emu_exec = calloc(1, sizeof(*emu_exec));
+	if (!engine || !emu_exec) {
+		fprintf(stderr, "lparsec-fuzz guest: the Unicorn engine: %s\n", engine ? "out of memory" : err);
+		exit(2);
+	}
+	/* As the other targets' sweeps: only memory the platforms saw written (the core marks what guests may write). */
+	emu_exec->touched_map[0] = hv_host_plat_dirty_map(emu_engine_plat(engine, 0));
+	emu_exec->touched_map[1] = hv_host_plat_dirty_map(emu_engine_plat(engine, 1));
+	emu_exec->touched_map_pages = hv_host_plat_dirty_map_pages(emu_engine_plat(engine, 0));
+	lp_fuzz_use_driver(&unicorn);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	if (!engine) {
+		setup();
+	}
+	return lp_fuzz_run(data, size, NULL);
+}
