@@ -28,7 +28,11 @@ static void on_intr(uc_engine *uc, uint32_t intno, void *user)
 		uc_emu_stop(uc);
 		return;
 	}
-	emu_interp_on_intr(c, intno);
+	if (c->free_running) {
+		emu_guest_on_intr(c, intno);
+	} else {
+		emu_interp_on_intr(c, intno);
+	}
 }
 
 _Noreturn void emu_fatal(const char *fmt, ...)
@@ -51,8 +55,14 @@ static int boot(struct emu_cpu *c, hv_raddr_t part_table, char *err, size_t cap)
 	 * PTCR, and one slbmte: QEMU keeps a pointer to this CPU's own page-size
 	 * table in each SLB entry, which the template's entries must carry too.
 	 */
-	const uint32_t stub[] = { ppc_mtspr(PPC_SPR_PTCR, 20), PPC_SLBIA, ppc_slbmte(21, 22), PPC_ISYNC, PPC_SC1 };
-	uint64_t slb_rs = EMU_PROGRAM_VSID(0) << 12, slb_rb = SLB_ESID_V; /* ESID 0, entry 0, 4 KiB pages */
+	const uint32_t stub[] = { ppc_mtspr(PPC_SPR_PTCR, 20), PPC_SLBIA, ppc_slbmte(21, 22), ppc_slbmte(23, 24),
+				  ppc_slbmte(25, 26), PPC_ISYNC, PPC_SC1 };
+	/* Entries 0..2: ESIDs 0..2 with 4 KiB, 16 MiB and 64 KiB pages (EMU_LLP_*). */
+	const uint64_t slb[6] = {
+		EMU_PROGRAM_VSID(0) << 12 | EMU_LLP_4K,  SLB_ESID_V | 0,
+		EMU_PROGRAM_VSID(1) << 12 | EMU_LLP_16M, (1ull << 28) | SLB_ESID_V | 1,
+		EMU_PROGRAM_VSID(2) << 12 | EMU_LLP_64K, (2ull << 28) | SLB_ESID_V | 2,
+	};
 	uint8_t *p = c->e->image + BOOT_OFFSET;
 	uint64_t ptcr = part_table.v;
 	unsigned i;
@@ -65,8 +75,9 @@ static int boot(struct emu_cpu *c, hv_raddr_t part_table, char *err, size_t cap)
 	}
 	emu_ctx_restore(c->uc, c->hv); /* PTCR is hypervisor state: back to HV real mode */
 	uc_reg_write(c->uc, UC_PPC_REG_20, &ptcr);
-	uc_reg_write(c->uc, UC_PPC_REG_21, &slb_rs);
-	uc_reg_write(c->uc, UC_PPC_REG_22, &slb_rb);
+	for (i = 0; i < 6; i++) {
+		uc_reg_write(c->uc, UC_PPC_REG_21 + (int)i, &slb[i]);
+	}
 	c->stop = EMU_STOP_NONE;
 	c->booting = true;
 	if (!emu_cpu_run(c, EMU_IMAGE_PA + BOOT_OFFSET) || c->intno != 8) {
@@ -102,13 +113,16 @@ static int make_template(struct emu_cpu *c, char *err, size_t cap)
 		snprintf(err, cap, "uc_context for thread %u failed", c->thread);
 		return -1;
 	}
-	/* The boot stub's slbmte left this CPU's 4 KiB page-size table in entry 0 (not the probe's CPU's). */
-	memcpy(&sps, emu_ctx_env(c->tmpl) + emu_env.slb + 16, 8);
+	/* The boot stub's slbmte's left this CPU's page-size tables in entries 0..2 (not the probe's CPU's). */
+	for (i = 0; i < 3; i++) {
+		memcpy(&c->sps[i], emu_ctx_env(c->tmpl) + emu_env.slb + 24 * i + 16, 8);
+	}
 	memcpy(&vsid0, emu_ctx_env(c->tmpl) + emu_env.slb + 8, 8);
-	if (!sps || vsid0 != EMU_PROGRAM_VSID(0) << 12) {
-		snprintf(err, cap, "thread %u: the boot stub's SLB entry is not where the probe found SLB entries", c->thread);
+	if (!c->sps[0] || !c->sps[1] || !c->sps[2] || vsid0 != EMU_PROGRAM_VSID(0) << 12) {
+		snprintf(err, cap, "thread %u: the boot stub's SLB entries are not where the probe found SLB entries", c->thread);
 		return -1;
 	}
+	sps = c->sps[0];
 	memset(emu_ctx_env(c->tmpl) + emu_env.slb, 0, 24 * 64);
 	for (i = 0; i < EMU_PROGRAM_ESIDS; i++) {
 		slb_put(c->tmpl, i, i, EMU_PROGRAM_VSID(i), sps);
@@ -149,6 +163,10 @@ int emu_cpu_open(struct emu_engine *e, struct emu_cpu *c, unsigned machine, unsi
 	for (k = 1; !u && k < EMU_TRAMP_SLOTS; k++) {
 		u = emu_map_code_window(c->uc, EMU_TRAMP_EA(k), 0x1000);
 	}
+	/* The free-running guests' segment (runtime.h GUEST_BASE): code and data, backed by the arena, never read. */
+	if (!u) {
+		u = uc_mem_map_ptr(c->uc, EMU_GUEST_EA_BASE, mem, UC_PROT_ALL, plat_mem_base(plat));
+	}
 	if (!u) {
 		u = uc_hook_add(c->uc, &c->intr, UC_HOOK_INTR, (void *)on_intr, c, 1, 0);
 	}
@@ -188,7 +206,7 @@ void emu_cpu_close(struct emu_cpu *c)
 
 void emu_cpu_enter(struct emu_cpu *c)
 {
-	hv_raddr_t part_table = c->e->x->m[c->machine].part_table;
+	hv_raddr_t part_table = c->e->m[c->machine]->part_table;
 	char err[200];
 
 	if (c->ptcr != part_table.v || !c->tmpl) {
@@ -220,4 +238,16 @@ bool emu_cpu_run(struct emu_cpu *c, uint64_t pc)
 		return false;
 	}
 	return c->stop != EMU_STOP_ERROR;
+}
+
+/* Quirk 4 on the host side: any change of the memory map flushes the CPU's translations. */
+#define FLUSH_SCRATCH_PA 0x200000000ull
+
+void emu_cpu_flush_now(struct emu_cpu *c)
+{
+	if (uc_mem_map(c->uc, FLUSH_SCRATCH_PA, 0x1000, UC_PROT_READ) || uc_mem_unmap(c->uc, FLUSH_SCRATCH_PA, 0x1000)) {
+		emu_fatal("thread %u: the memory-map flush failed", c->thread);
+	}
+	c->flush_pending = false;
+	c->e->stats.flushes++;
 }

@@ -38,7 +38,9 @@ static void hook_flush_entry(void *ctx, struct hv_plat *plat, uint32_t lpid, uin
 {
 	struct emu_engine *e = ctx;
 
-	lp_exec_on_tlb_flush_entry(e->x, plat, lpid, rb);
+	if (e->x) {
+		lp_exec_on_tlb_flush_entry(e->x, plat, lpid, rb);
+	}
 	flush_lpid_cpus(e, machine_of(e, plat), lpid);
 }
 
@@ -46,7 +48,9 @@ static void hook_flush_lpid(void *ctx, struct hv_plat *plat, uint32_t lpid)
 {
 	struct emu_engine *e = ctx;
 
-	lp_exec_on_tlb_flush_lpid(e->x, plat, lpid);
+	if (e->x) {
+		lp_exec_on_tlb_flush_lpid(e->x, plat, lpid);
+	}
 	flush_lpid_cpus(e, machine_of(e, plat), lpid);
 }
 
@@ -61,19 +65,35 @@ static void hook_run_partition(void *ctx, struct hv_plat *plat, uint32_t thread,
 
 static void hook_thread_idle(void *ctx, struct hv_plat *plat, uint32_t thread)
 {
-	static const uint64_t zero;
+	static const struct hv_regs zero;
 	struct emu_engine *e = ctx;
 	struct emu_cpu *c;
-	unsigned i;
 
 	if (thread >= e->ncpus) {
 		return;
 	}
 	c = &e->cpu[machine_of(e, plat)][thread];
-	/* What the CPU held of the outgoing vCPU: the registers its last call went through. */
-	for (i = 3; i <= 12 && c->uc; i++) {
-		uc_reg_write(c->uc, UC_PPC_REG_0 + (int)i, &zero);
+	if (!c->uc) {
+		return;
 	}
+	if (c->free_running) {
+		/*
+		 * Nothing of the outgoing vCPU may stay in the CPU. The entry that
+		 * idled it runs inside Unicorn's interrupt hook, where MSR and the
+		 * blob must not change under the CPU: the run scrubs when it stops.
+		 */
+		c->scrub_pending = true;
+		return;
+	}
+	/* The interpreter's CPU held only the registers its last call went through. */
+	emu_guest_load(c, &zero, HV_CHANGED_R3_R12);
+}
+
+static void hook_console(void *ctx, struct hv_plat *plat, uint32_t lpid, const uint8_t *bytes, unsigned len)
+{
+	(void)ctx;
+	(void)plat;
+	emu_run_console(lpid, bytes, len);
 }
 
 /* ---- the driver ops ---- */
@@ -162,6 +182,7 @@ struct emu_engine *emu_engine_create(char *err, size_t errcap)
 		.tlb_flush_lpid = hook_flush_lpid,
 		.thread_run_partition = hook_run_partition,
 		.thread_idle = hook_thread_idle,
+		.console_write = hook_console,
 	};
 	struct emu_engine *e;
 	unsigned m, t;
@@ -233,6 +254,8 @@ enum lp_inv emu_engine_run(struct emu_engine *e, struct lp_exec *x, const struct
 	unsigned m, t;
 
 	e->x = x;
+	e->m[0] = &x->m[0];
+	e->m[1] = &x->m[1];
 	x->drv = &e->drv;
 	for (m = 0; m < 2; m++) {
 		hv_host_plat_reset(e->plat[m]);
@@ -240,6 +263,7 @@ enum lp_inv emu_engine_run(struct emu_engine *e, struct lp_exec *x, const struct
 			/* Fresh machines: whatever a CPU cached belongs to the previous run. */
 			e->cpu[m][t].want_lpid = 0;
 			e->cpu[m][t].flush_pending = true;
+			e->cpu[m][t].free_running = false;
 		}
 	}
 	return lp_exec_run(x, p, e->plat[0], e->plat[1], backdoor);

@@ -24,6 +24,12 @@
 #define EMU_TRAMP_EA(k)     (EMU_IMAGE_PA + ((uint64_t)(k) << 28))
 #define EMU_TRAMP_VSID(k)   (0x7F000ull + 0x101ull * (k))
 #define EMU_PROGRAM_ESIDS   16    /* prog.h: ESID e -> VSID 0x1000 + e */
+#define EMU_GUEST_EA_BASE   0xC000000000000000ull /* free-running guests' segment (emu/guests/runtime.h) */
+/* SLB L || LP (RS bits 55..59): the segment base page sizes the engine can load into the CPU's SLB. */
+#define EMU_LLP_4K          0x000ull
+#define EMU_LLP_16M         0x100ull
+#define EMU_LLP_64K         0x110ull
+#define EMU_LLP_MASK        0x130ull
 #define EMU_PROGRAM_VSID(e) (0x1000ull + (e))
 
 /* Entry points of the interpreter image (emu/guests/interp.S, fixed by .org). */
@@ -38,6 +44,7 @@ enum emu_stop {
 	EMU_STOP_DONE,      /* the interpreter reached its done marker */
 	EMU_STOP_HCALL,     /* sc 1 handled by hv_enter (exit in cpu->exit) */
 	EMU_STOP_FAULT,     /* the MMU refused the access */
+	EMU_STOP_IDLE,      /* a free-running vCPU left the thread (hv_enter said HV_EXIT_IDLE) */
 	EMU_STOP_ERROR,     /* anything else: an engine bug (intno, pc say what) */
 };
 
@@ -49,7 +56,10 @@ struct emu_cpu {
 	uc_context *hv;          /* hypervisor state as the CPU was opened (the boot stub's) */
 	uc_context *tmpl;        /* partition state: HV = 0, the program segments, LPIDR */
 	uint64_t ptcr;           /* the partition table the CPU was booted with (0: not booted) */
+	uint64_t sps[3];         /* this CPU's page-size tables for EMU_LLP_4K, _16M, _64K (QEMU pointers) */
 	bool booting;            /* the HV stub runs: the hook only stops */
+	bool free_running;       /* a guest of its own runs (guest_cpu.c), not the interpreter */
+	bool scrub_pending;      /* its vCPU left: every register it holds is to be zeroed once stopped */
 	uint32_t lpid;           /* the LPIDR the CPU runs with (0: none yet) */
 	uint32_t want_lpid;      /* what the core last dispatched on this thread */
 	bool flush_pending;      /* a translation the CPU caches may be stale */
@@ -70,7 +80,8 @@ struct emu_cpu {
 
 struct emu_engine {
 	struct hv_plat *plat[2];
-	struct lp_exec *x;               /* the run in flight */
+	struct lp_exec *x;               /* the program run in flight (driver), or NULL */
+	struct hv_machine *m[2];         /* the machines the CPUs run (the executor's, or a guest run's) */
 	struct lp_driver drv;
 	struct emu_cpu cpu[2][HV_MAX_THREADS];
 	unsigned ncpus;                  /* threads per machine with a CPU */
@@ -97,6 +108,19 @@ bool emu_cpu_run(struct emu_cpu *c, uint64_t pc);
 enum hv_exit emu_interp_hcall(struct emu_cpu *c);
 uint8_t emu_interp_access(struct emu_cpu *c, uint64_t ea, bool store, uint64_t *value);
 void emu_interp_on_intr(struct emu_cpu *c, uint32_t intno);
+/* guest_cpu.c: free-running guests. Loads the registers `changed` names (hv_changed) into c's CPU. */
+void emu_guest_load(struct emu_cpu *c, const struct hv_regs *r, uint32_t changed);
+/* Zeroes every register of the vCPU the CPU holds (after plat_thread_idle, once the CPU stopped). */
+void emu_guest_scrub(struct emu_cpu *c);
+/* Stores everything the CPU holds of the vCPU into r. */
+void emu_guest_store(struct emu_cpu *c, struct hv_regs *r);
+void emu_guest_on_intr(struct emu_cpu *c, uint32_t intno);
+/* Drops every translation the CPU caches now (a memory-map change: 20-30 us; free-running guests only). */
+void emu_cpu_flush_now(struct emu_cpu *c);
+
+/* run.c: a console write of a free-running guest (the run in flight parses and shows it). */
+void emu_run_console(uint32_t lpid, const uint8_t *bytes, unsigned len);
+
 /* The interpreter image (generated from emu/guests/interp.S). */
 extern const unsigned char emu_interp_image[];
 extern const unsigned long emu_interp_image_len;

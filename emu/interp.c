@@ -48,7 +48,7 @@ static void st_be64(uint8_t *p, uint64_t v)
 
 static struct hv_machine *cpu_machine(struct emu_cpu *c)
 {
-	return &c->e->x->m[c->machine];
+	return c->e->m[c->machine];
 }
 
 /* An invalid slot of alias k's primary or secondary PTEG, or false. */

@@ -381,6 +381,9 @@ void plat_console_write(struct hv_plat *p, uint32_t lpid, const uint8_t *bytes, 
 	unsigned i;
 
 	p->stats.console_bytes += len;
+	if (p->hooks.console_write) {
+		p->hooks.console_write(p->hooks_ctx, p, lpid, bytes, len);
+	}
 	if (p->echo) {
 		console_echo(p, c, lpid, bytes, len);
 	}

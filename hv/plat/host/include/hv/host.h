@@ -84,6 +84,8 @@ struct hv_host_hooks {
 	void (*iotlb_flush)(void *ctx, struct hv_plat *plat, uint32_t lpid, uint32_t liobn, uint64_t ioba);
 	void (*thread_run_partition)(void *ctx, struct hv_plat *plat, uint32_t thread, uint32_t lpid);
 	void (*thread_idle)(void *ctx, struct hv_plat *plat, uint32_t thread);
+	/* Every plat_console_write, before it is logged. */
+	void (*console_write)(void *ctx, struct hv_plat *plat, uint32_t lpid, const uint8_t *bytes, unsigned len);
 };
 void hv_host_plat_set_hooks(struct hv_plat *plat, const struct hv_host_hooks *hooks, void *ctx);
 

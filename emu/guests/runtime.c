@@ -1,0 +1,100 @@
+/*
+ * The guests' runtime (runtime.h): console, checks, exit.
+ */
+#include "runtime.h"
+
+struct guest_boot guest;
+volatile struct guest_irq guest_irq;
+unsigned guest_failures;
+
+/* H_PUT_TERM_CHAR takes up to 16 bytes in r6/r7, big-endian. */
+static void put_bytes(const char *s, unsigned n)
+{
+	u64 w[2] = { 0, 0 };
+	unsigned i;
+
+	for (i = 0; i < n; i++) {
+		w[i / 8] |= (u64)(u8)s[i] << (56 - 8 * (i % 8));
+	}
+	hcall(H_PUT_TERM_CHAR, 0, GUEST_VTY, n, w[0], w[1], 0, 0, 0, 0);
+}
+
+void put_str(const char *s)
+{
+	unsigned n = 0;
+
+	while (s[n]) {
+		if (n == 16) {
+			put_bytes(s, 16);
+			s += 16;
+			n = 0;
+			continue;
+		}
+		n++;
+	}
+	if (n) {
+		put_bytes(s, n);
+	}
+}
+
+void put_hex(u64 v)
+{
+	char b[19];
+	int i;
+
+	b[0] = '0';
+	b[1] = 'x';
+	for (i = 0; i < 16; i++) {
+		unsigned d = (unsigned)(v >> (60 - 4 * i)) & 0xF;
+
+		b[2 + i] = (char)(d < 10 ? '0' + d : 'a' + d - 10);
+	}
+	b[18] = 0;
+	put_str(b);
+}
+
+void put_dec(u64 v)
+{
+	char b[21];
+	int i = 20;
+
+	b[i] = 0;
+	do {
+		b[--i] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	put_str(b + i);
+}
+
+void check(const char *name, u64 got, u64 expected)
+{
+	if (got == expected) {
+		put_str("PASS ");
+		put_str(name);
+		put_str("\n");
+		return;
+	}
+	guest_failures++;
+	put_str("FAIL ");
+	put_str(name);
+	put_str(": got ");
+	put_hex(got);
+	put_str(" expected ");
+	put_hex(expected);
+	put_str("\n");
+}
+
+void check_true(const char *name, int cond)
+{
+	check(name, cond ? 1 : 0, 1);
+}
+
+void guest_exit(void)
+{
+	put_str("EXIT ");
+	put_dec(guest_failures);
+	put_str("\n");
+	for (;;) {
+		HC0(H_CEDE);
+	}
+}

@@ -1,0 +1,135 @@
+/*
+ * The tiny runtime of the free-running guests (conformance and attacker
+ * guests): hcall wrappers, a console through H_PUT_TERM_CHAR, PASS/FAIL
+ * lines, the record of the last interrupt the guest took, and exit.
+ *
+ * How a guest starts (emu/run.c is the loader; the way a kernel is
+ * entered once partition firmware has set up translation):
+ *  - its image is loaded at logical address 0 and mapped, bolted, at
+ *    effective address GUEST_BASE onward through 4 KiB pages of a 256 MB
+ *    segment (VSID GUEST_VSID), for all of the partition's memory;
+ *  - it runs translated (MSR = SF | IR | DR | ME | RI) from _start with
+ *    r3 = its partition index, r4 = its memory in bytes, r5 = its DMA
+ *    window's LIOBN (0: none), r6 = a LIOBN of another partition, r7 = the
+ *    first logical address past its memory that another partition owns;
+ *  - every word of its memory past its image holds the canary of its owner
+ *    (GUEST_CANARY(owner, logical address)); a canary of another owner
+ *    seen by a guest is an isolation failure;
+ *  - its interrupts arrive at GUEST_BASE + 0x4000 + vector (LPCR[AIL] = 3,
+ *    hcall.h): the runtime records them (guest_irq) and resumes after the
+ *    instruction (DSI, program) or at the caller (ISI).
+ * A guest ends with guest_exit: "EXIT <status>" on the console, then it
+ * cedes for good. Builds freestanding, big-endian, no floating point.
+ */
+#ifndef GUEST_RUNTIME_H
+#define GUEST_RUNTIME_H
+
+typedef unsigned long u64;
+typedef unsigned int u32;
+typedef unsigned char u8;
+typedef long s64;
+
+#define GUEST_BASE  0xC000000000000000ul
+#define GUEST_VSID  0x0C00ul
+#define GUEST_VTY   0x30000000ul
+#define GUEST_CANARY(owner, la) (0xCA9A21E500000000ul | ((u64)(owner) << 24) | (((la) >> 3) & 0xFFFFFFul))
+#define GUEST_CANARY_OWNER(v) ((unsigned)(((v) >> 24) & 0xFF))
+#define GUEST_IS_CANARY(v) (((v) >> 32) == 0xCA9A21E5ul)
+#define GUEST_HV_OWNER 0xFFu  /* the hypervisor's own canaries (real memory no partition owns) */
+
+/* PAPR opcodes and return codes the guests use (papr-spec §1). */
+#define H_SUCCESS 0
+#define H_FUNCTION (-2)
+#define H_PRIVILEGE (-3)
+#define H_PARAMETER (-4)
+#define H_PTEG_FULL (-6)
+#define H_NOT_FOUND (-7)
+#define H_RESOURCE (-16)
+#define H_REMOVE 0x04
+#define H_ENTER 0x08
+#define H_READ 0x0C
+#define H_CLEAR_MOD 0x10
+#define H_CLEAR_REF 0x14
+#define H_PROTECT 0x18
+#define H_GET_TCE 0x1C
+#define H_PUT_TCE 0x20
+#define H_SET_SPRG0 0x24
+#define H_PAGE_INIT 0x2C
+#define H_GET_TERM_CHAR 0x54
+#define H_PUT_TERM_CHAR 0x58
+#define H_REGISTER_VPA 0xDC
+#define H_CEDE 0xE0
+#define H_CONFER 0xE4
+#define H_PROD 0xE8
+#define H_BULK_REMOVE 0x124
+#define H_STUFF_TCE 0x138
+#define H_PUT_TCE_INDIRECT 0x13C
+#define H_RANDOM 0x300
+
+/* What the loader passed in r3..r7. */
+struct guest_boot {
+	u64 index, mem_bytes, liobn, foreign_liobn, foreign_la;
+};
+extern struct guest_boot guest;
+
+/* The last interrupts the guest took (vectors.S fills it). */
+struct guest_irq {
+	u64 count;
+	u64 vector, srr0, srr1, dar, dsisr;
+};
+extern volatile struct guest_irq guest_irq;
+
+/* sc 1: r3 = opcode, r4.. = args; returns r3, out (if not null) receives r4..r12. */
+s64 hcall(u64 opcode, u64 *out, u64 a0, u64 a1, u64 a2, u64 a3, u64 a4, u64 a5, u64 a6, u64 a7);
+#define HC0(op) hcall((op), 0, 0, 0, 0, 0, 0, 0, 0, 0)
+#define HC(op, out, ...) hcall((op), (out), __VA_ARGS__)
+
+/* Console. */
+void put_str(const char *s);
+void put_hex(u64 v);
+void put_dec(u64 v);
+
+/* One check: "PASS name" or "FAIL name: got 0x.. expected 0x.."; counts failures. */
+void check(const char *name, u64 got, u64 expected);
+void check_true(const char *name, int cond);
+extern unsigned guest_failures;
+
+/* Ends the guest: "EXIT <failures>" and cedes for ever. */
+void guest_exit(void) __attribute__((noreturn));
+
+/* Memory the guest reaches by effective address (its own mapping of logical la). */
+static inline volatile u64 *guest_ptr(u64 la)
+{
+	return (volatile u64 *)(GUEST_BASE + la);
+}
+
+/* HPTE words for effective address ea of segment vsid (4 KiB page, 256 MB segment) over logical la. */
+static inline u64 hpte_v(u64 vsid, u64 ea)
+{
+	return ((((vsid << 28) | (ea & 0x0FFFFFFFul)) >> 16) & ~0x7Ful) | 1;
+}
+static inline u64 hpte_r(u64 la, unsigned pp)
+{
+	return (la & ~0xFFFul) | 0x10 /* M */ | pp;
+}
+static inline u64 hpte_group(u64 vsid, u64 ea)
+{
+	return ((vsid ^ ((ea & 0x0FFFFFFFul) >> 12)) & 2047) * 8; /* HPT of 256 KiB */
+}
+
+/* Loads / stores that may fault: the vector skips them and guest_irq.count moves. */
+u64 probe_load(u64 ea);
+void probe_store(u64 ea, u64 v);
+
+/* Timer-free spin (the timebase is off limits on Unicorn 2.0.1). */
+static inline void spin(unsigned n)
+{
+	volatile unsigned i;
+
+	for (i = 0; i < n; i++) {
+	}
+}
+
+int main(void);
+
+#endif /* GUEST_RUNTIME_H */
