@@ -127,6 +127,14 @@ struct hv_plat *emu_engine_plat(struct emu_engine *e, unsigned machine)
 	return e->plat[machine & 1];
 }
 
+void emu_engine_fast_checks(struct emu_engine *e, struct lp_exec *x)
+{
+	x->inv.thorough = false;
+	x->touched_map[0] = hv_host_plat_dirty_map(e->plat[0]);
+	x->touched_map[1] = hv_host_plat_dirty_map(e->plat[1]);
+	x->touched_map_pages = hv_host_plat_dirty_map_pages(e->plat[0]);
+}
+
 void emu_engine_plant(struct emu_engine *e, unsigned plants)
 {
 	unsigned m;

@@ -6,7 +6,8 @@
  * privileged or illegal instructions) are delivered to its vectors the way
  * hardware would, which Unicorn does not do (quirk 5).
  *
- * What the CPU holds of a vCPU: the GPRs, FPRs, CR, LR, CTR, XER, FPSCR,
+ * What the CPU holds of a vCPU: the GPRs, FPRs, CR, LR, CTR, XER (its
+ * SO/OV/CA/OV32/CA32 through the blob, quirk 7), FPSCR,
  * NIA, MSR, SRR0/1, SPRG0-3, DAR, DSISR, AMR, IAMR, UAMOR, PIDR, TIDR, DSCR,
  * TAR, PPR, FSCR, VRSAVE and the SLB (4 KiB, 16 MiB and 64 KiB segments).
  * Every other register of enum hv_reg stays in the core's register file:
@@ -70,6 +71,17 @@ static const struct {
 	{ HV_REG_FSCR, 0x099 },     { HV_REG_VRSAVE, 0x100 },
 };
 
+/* XER's SO, OV, CA, OV32, CA32: bit of the architected XER, and doubleword after env->xer in the blob. */
+static const struct {
+	uint64_t bit;
+	unsigned slot;
+} xer_split[] = { { 1ull << 31, 1 }, { 1ull << 30, 2 }, { 1ull << 29, 3 }, { 1ull << 19, 4 }, { 1ull << 18, 5 } };
+
+static uint64_t *xer_field(uc_context *ctx, unsigned slot)
+{
+	return (uint64_t *)(void *)(emu_ctx_env(ctx) + emu_env.xer + 8 * (size_t)slot);
+}
+
 static uint8_t *slb_entry(uc_context *ctx, unsigned i)
 {
 	return emu_ctx_env(ctx) + emu_env.slb + 24 * (size_t)i;
@@ -106,6 +118,9 @@ static void load_blob(struct emu_cpu *c, const struct hv_regs *r, bool whole_tem
 			words[0] = words[1] = words[2] = 0; /* invalid, or a page size this CPU was not taught */
 		}
 		memcpy(slb_entry(ctx, i), words, sizeof(words));
+	}
+	for (i = 0; i < sizeof(xer_split) / sizeof(xer_split[0]); i++) {
+		*xer_field(ctx, xer_split[i].slot) = (r->r[HV_REG_XER] & xer_split[i].bit) != 0;
 	}
 	*emu_ctx_msr(ctx) = r->r[HV_REG_MSR] & ~MSR_HV_BIT;
 	emu_ctx_restore(c->uc, ctx);
@@ -180,6 +195,10 @@ void emu_guest_store(struct emu_cpu *c, struct hv_regs *r)
 	for (i = 0; i < sizeof(blob_sprs) / sizeof(blob_sprs[0]); i++) {
 		r->r[blob_sprs[i].reg] = *emu_ctx_spr(c->scratch, blob_sprs[i].spr);
 	}
+	for (i = 0; i < sizeof(xer_split) / sizeof(xer_split[0]); i++) {
+		r->r[HV_REG_XER] = (r->r[HV_REG_XER] & ~xer_split[i].bit) |
+				   (*xer_field(c->scratch, xer_split[i].slot) ? xer_split[i].bit : 0);
+	}
 	for (i = 0; i < 32; i++) {
 		uint64_t words[3];
 
@@ -223,6 +242,10 @@ static void enter(struct emu_cpu *c, enum hv_cause cause, uint64_t nia)
 	}
 	if (c->exit == HV_EXIT_RESUME) {
 		emu_guest_load(c, &t->regs, t->changed);
+		if (c->flush_pending) {
+			/* The call removed or weakened a translation: gone before the vCPU's next instruction (G7). */
+			emu_cpu_flush_now(c);
+		}
 		return;
 	}
 	c->stop = EMU_STOP_IDLE;

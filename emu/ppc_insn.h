@@ -68,6 +68,11 @@ static inline uint32_t ppc_tlbiel(unsigned rb)
 	return (31u << 26) | (rb << 11) | (274u << 1);
 }
 
+static inline uint32_t ppc_adde(unsigned rt, unsigned ra, unsigned rb)
+{
+	return (31u << 26) | (rt << 21) | (ra << 16) | (rb << 11) | (138u << 1);
+}
+
 static inline uint32_t ppc_ld(unsigned rt, unsigned ra, int16_t ds)
 {
 	return (58u << 26) | (rt << 21) | (ra << 16) | ((uint32_t)(uint16_t)ds & 0xFFFCu);

@@ -355,6 +355,7 @@ static int probe_msr_nip(uc_engine *uc, char *err, size_t cap)
 {
 	uc_context *a, *b;
 	uint64_t v = MSR_SF_BIT, pc = 0x7654321000ull;
+	uint32_t xer = 0x0000A5C3; /* the byte count and reserved bits: stored as is */
 	size_t i;
 	int rc = -1;
 
@@ -372,6 +373,7 @@ static int probe_msr_nip(uc_engine *uc, char *err, size_t cap)
 	v |= MSR_FP_BIT;
 	uc_reg_write(uc, UC_PPC_REG_MSR, &v);
 	uc_reg_write(uc, UC_PPC_REG_PC, &pc);
+	uc_reg_write(uc, UC_PPC_REG_XER, &xer);
 	uc_context_save(uc, b);
 	for (i = 0; i + 8 <= emu_env.size; i += 8) {
 		uint64_t x, y;
@@ -392,6 +394,11 @@ static int probe_msr_nip(uc_engine *uc, char *err, size_t cap)
 		goto out;
 	}
 	emu_env.nip = (size_t)find_u64(emu_ctx_env(b), emu_env.size, pc, 0);
+	if (find_u64(emu_ctx_env(b), emu_env.msr, xer, 0) < 0) {
+		fail(err, cap, "env->xer not found in the context blob");
+		goto out;
+	}
+	emu_env.xer = (size_t)find_u64(emu_ctx_env(b), emu_env.msr, xer, 0);
 	rc = 0;
 out:
 	uc_context_free(a);
@@ -764,6 +771,44 @@ fail_run:
 	return -1;
 }
 
+/* XER's CA lives in env->ca, not in what UC_PPC_REG_XER writes: set through the blob, adde sees it. */
+static int check_xer(void *out, char *err, size_t cap)
+{
+	struct rig r;
+	uint64_t zero = 0, xer = 0x20000000, sum = 0;
+
+	if (rig_open(&r, true, err, cap)) {
+		return -1;
+	}
+	uc_reg_write(r.uc, UC_PPC_REG_XER, &xer);
+	uc_reg_write(r.uc, UC_PPC_REG_4, &zero);
+	if (rig_partition_run(&r, (const uint32_t[]){ ppc_adde(3, 4, 4), PPC_SC1 }, 2, err, cap)) {
+		goto fail_run;
+	}
+	uc_reg_read(r.uc, UC_PPC_REG_3, &sum);
+	if (sum != 0) {
+		rig_close(&r);
+		return fail(err, cap, "quirk 7 changed: CA written through UC_PPC_REG_XER now reaches adde");
+	}
+	uc_context_save(r.uc, r.at_intr);
+	*(uint64_t *)(void *)(emu_ctx_env(r.at_intr) + emu_env.xer + 24) = 1; /* env->ca */
+	emu_ctx_restore(r.uc, r.at_intr);
+	if (rig_partition_run(&r, (const uint32_t[]){ ppc_adde(3, 4, 4), PPC_SC1 }, 2, err, cap)) {
+		goto fail_run;
+	}
+	uc_reg_read(r.uc, UC_PPC_REG_3, &sum);
+	rig_close(&r);
+	if (sum != 1) {
+		return fail(err, cap, "quirk 7: env->ca at env->xer + 24 is not what adde adds (got %llu)",
+			    (unsigned long long)sum);
+	}
+	say(out, "7 XER's CA is env->ca beside env->xer (the blob carries it), not UC_PPC_REG_XER");
+	return 0;
+fail_run:
+	rig_close(&r);
+	return -1;
+}
+
 /* In a child: a CPU in HV real mode runs mftb. 2.0.1 dies of SIGSEGV in cpu_ppc_load_tbl. */
 static int check_timebase(void *out, char *err, size_t cap)
 {
@@ -826,12 +871,12 @@ int emu_quirks_selftest(void *out, char *err, size_t errcap)
 	}
 	rig_close(&r);
 	if (check_ea_window(out, err, errcap) || check_r_bit(out, err, errcap) || check_stale_tlb(out, err, errcap) ||
-	    check_faults_and_sc(out, err, errcap) || check_timebase(out, err, errcap)) {
+	    check_faults_and_sc(out, err, errcap) || check_xer(out, err, errcap) || check_timebase(out, err, errcap)) {
 		return -1;
 	}
 	if (out) {
-		fprintf((FILE *)out, "  ok  7 blob offsets: msr %zu, nip %zu, slb %zu, spr %zu, error_code %zu\n",
-			emu_env.msr, emu_env.nip, emu_env.slb, emu_env.spr, emu_env.error_code);
+		fprintf((FILE *)out, "  ok  7 blob offsets: xer %zu, msr %zu, nip %zu, slb %zu, spr %zu, error_code %zu\n",
+			emu_env.xer, emu_env.msr, emu_env.nip, emu_env.slb, emu_env.spr, emu_env.error_code);
 	}
 	return 0;
 }

@@ -16,10 +16,12 @@
  *     as interrupt 8, told apart by env->error_code (the LEV field).
  *  6. mftb and mfspr of the timebase registers crash the host process: guest
  *     images containing them are refused.
- *  7. SPRs, the SLB and error_code have no register ids: they are read and
- *     written in a uc_context blob, at offsets found at start-up. An SLB
- *     entry there holds a pointer to its own CPU's page-size table: entries
- *     are only ever copied within one CPU (an slbmte made the pointer).
+ *  7. SPRs, the SLB, error_code and XER's SO/OV/CA/OV32/CA32 (QEMU keeps
+ *     them apart from env->xer, which is all UC_PPC_REG_XER reaches) have no
+ *     register ids: they are read and written in a uc_context blob, at
+ *     offsets found at start-up. An SLB entry there holds a pointer to its
+ *     own CPU's page-size table: entries are only ever copied within one CPU
+ *     (an slbmte made the pointer).
  *
  * emu_quirks_selftest checks that each of these still behaves as written
  * and stops with a clear message when one does not.
@@ -38,6 +40,7 @@ struct emu_env_layout {
 	size_t data;        /* offset of the CPU state in a uc_context */
 	size_t size;        /* bytes of CPU state */
 	size_t msr;         /* env->msr */
+	size_t xer;         /* env->xer; so, ov, ca, ov32, ca32 follow it, one doubleword each */
 	size_t nip;         /* env->nip */
 	size_t slb;         /* env->slb[0]: 24-byte entries {esid, vsid, page sizes *} */
 	size_t spr;         /* env->spr[0] */

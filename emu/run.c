@@ -314,11 +314,14 @@ static bool slice(struct run *run, unsigned t)
 		emu_cpu_flush_now(c); /* a dispatch (another SLB) or a flush the core asked for */
 	}
 	c->stop = EMU_STOP_NONE;
+	c->slice_left = slice_insns;
 	uc_reg_read(c->uc, UC_PPC_REG_PC, &pc);
 	run->e->stats.slices++;
-	u = uc_emu_start(c->uc, pc, EMU_UNTIL_NEVER, 0, slice_insns);
+	c->counting = true;
+	u = uc_emu_start(c->uc, pc, EMU_UNTIL_NEVER, 0, 0);
+	c->counting = false;
 	run->r->slices++;
-	run->r->insns += slice_insns;
+	run->r->insns += slice_insns - (c->slice_left > 0 ? (uint64_t)c->slice_left : 0);
 	if (u || c->stop == EMU_STOP_ERROR) {
 		uc_reg_read(c->uc, UC_PPC_REG_PC, &pc);
 		fail(run, "thread %u: the guest stopped the CPU (%s, interrupt %u, status 0x%x) at 0x%llx", t,
@@ -461,11 +464,9 @@ int emu_run_scenario(struct emu_engine *e, const struct emu_scenario *s, const s
 	for (t = 0; t < e->ncpus; t++) {
 		e->cpu[0][t].want_lpid = 0;
 		e->cpu[0][t].flush_pending = true;
-		/*
-		 * The loader writes code where an earlier run's guest had code: Unicorn's
-		 * translation cache is keyed by address and never sees host writes.
-		 */
-		uc_ctl_flush_tlb(e->cpu[0][t].uc);
+		/* The loader writes code where an earlier run's guest had code. */
+		emu_cpu_forget_code(&e->cpu[0][t]);
+		emu_cpu_count_blocks(&e->cpu[0][t], true);
 	}
 	active = run;
 	if (setup(run)) {
@@ -483,6 +484,7 @@ int emu_run_scenario(struct emu_engine *e, const struct emu_scenario *s, const s
 	}
 	for (t = 0; t < e->ncpus; t++) {
 		e->cpu[0][t].free_running = false;
+		emu_cpu_count_blocks(&e->cpu[0][t], false);
 	}
 	active = NULL;
 	e->m[0] = NULL;

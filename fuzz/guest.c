@@ -14,7 +14,6 @@
 #include <stdlib.h>
 
 #include "emu/emu.h"
-#include "hv/host.h"
 #include "fuzz_common.h"
 
 static struct emu_engine *engine;
@@ -39,10 +38,7 @@ static void setup(void)
 		fprintf(stderr, "lparsec-fuzz guest: the Unicorn engine: %s\n", engine ? "out of memory" : err);
 		exit(2);
 	}
-	/* As the other targets' sweeps: only memory the platforms saw written (the core marks what guests may write). */
-	emu_exec->touched_map[0] = hv_host_plat_dirty_map(emu_engine_plat(engine, 0));
-	emu_exec->touched_map[1] = hv_host_plat_dirty_map(emu_engine_plat(engine, 1));
-	emu_exec->touched_map_pages = hv_host_plat_dirty_map_pages(emu_engine_plat(engine, 0));
+	emu_engine_fast_checks(engine, emu_exec); /* as the other targets' sweeps */
 	lp_fuzz_use_driver(&unicorn);
 }
 

@@ -7,6 +7,27 @@ struct guest_boot guest;
 volatile struct guest_irq guest_irq;
 unsigned guest_failures;
 
+void *memset(void *d, int c, unsigned long n)
+{
+	volatile u8 *p = d; /* volatile: the compiler must not turn this loop into a call to itself */
+
+	while (n--) {
+		*p++ = (u8)c;
+	}
+	return d;
+}
+
+void *memcpy(void *d, const void *s, unsigned long n)
+{
+	volatile u8 *p = d;
+	const u8 *q = s;
+
+	while (n--) {
+		*p++ = *q++;
+	}
+	return d;
+}
+
 /* H_PUT_TERM_CHAR takes up to 16 bytes in r6/r7, big-endian. */
 static void put_bytes(const char *s, unsigned n)
 {

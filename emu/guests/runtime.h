@@ -76,6 +76,7 @@ extern struct guest_boot guest;
 struct guest_irq {
 	u64 count;
 	u64 vector, srr0, srr1, dar, dsisr;
+	u64 cr; /* the vector's scratch: CR while it compares */
 };
 extern volatile struct guest_irq guest_irq;
 
@@ -120,6 +121,10 @@ static inline u64 hpte_group(u64 vsid, u64 ea)
 /* Loads / stores that may fault: the vector skips them and guest_irq.count moves. */
 u64 probe_load(u64 ea);
 void probe_store(u64 ea, u64 v);
+
+/* What the compiler may call for struct copies and initialisers (freestanding: no libc). */
+void *memset(void *d, int c, unsigned long n);
+void *memcpy(void *d, const void *s, unsigned long n);
 
 /* Timer-free spin (the timebase is off limits on Unicorn 2.0.1). */
 static inline void spin(unsigned n)

@@ -292,6 +292,14 @@ void lp_runner_destroy(struct lp_runner *r)
 	free(r);
 }
 
+void lp_runner_fast_checks(struct lp_runner *r)
+{
+	r->x->inv.thorough = false;
+	r->x->touched_map[0] = hv_host_plat_dirty_map(r->plat[0]);
+	r->x->touched_map[1] = hv_host_plat_dirty_map(r->plat[1]);
+	r->x->touched_map_pages = hv_host_plat_dirty_map_pages(r->plat[0]);
+}
+
 void lp_runner_set_caps(struct lp_runner *r, uint32_t caps)
 {
 	hv_host_plat_set_caps(r->plat[0], caps);

@@ -38,6 +38,7 @@ long h_cede(struct hv_call *c)
 {
 	/* On return MSR[EE] is on: the hypervisor enables interrupts as part of the call. */
 	c->m->thread[c->thread].regs.r[HV_REG_MSR] |= MSR_EE;
+	c->m->thread[c->thread].changed |= HV_CHANGED_NIA_MSR;
 	return wait_for_prod(c);
 }
 
@@ -87,5 +88,6 @@ long h_confer(struct hv_call *c)
 long h_set_sprg0(struct hv_call *c)
 {
 	c->m->thread[c->thread].regs.r[HV_REG_SPRG] = c->arg[0];
+	c->m->thread[c->thread].changed |= HV_CHANGED_SPRG0;
 	return H_SUCCESS;
 }

@@ -191,3 +191,25 @@ TEST(hcall_helper_reads_results_of_a_ceded_vcpu_through_the_core)
 	CHECK_EQ(e, HV_EXIT_BAD);
 	fx_fini(&f);
 }
+
+TEST(calls_that_write_more_than_r3_r12_say_so)
+{
+	struct fx f;
+	uint64_t a[9] = { 0x5e5e };
+	uint32_t p;
+	int t;
+
+	fx_init(&f, 0, 0);
+	t = planted_vcpu(&f, &p);
+	hv_hcall(&f.m, (uint32_t)t, H_SET_SPRG0, a, 0, 0);
+	CHECK_EQ(f.m.thread[t].changed, HV_CHANGED_R3_R12 | HV_CHANGED_SRR | HV_CHANGED_SPRG0);
+	CHECK_EQ(f.m.thread[t].regs.r[HV_REG_SPRG], 0x5e5e);
+	/* A cede with a prod pending returns at once, with MSR[EE] turned on. */
+	a[0] = 0;
+	hv_hcall(&f.m, (uint32_t)t, H_PROD, a, 0, 0);
+	f.m.thread[t].regs.r[HV_REG_MSR] &= ~MSR_EE;
+	CHECK_EQ(hv_hcall(&f.m, (uint32_t)t, H_CEDE, a, 0, 0), H_SUCCESS);
+	CHECK_EQ(f.m.thread[t].changed, HV_CHANGED_R3_R12 | HV_CHANGED_SRR | HV_CHANGED_NIA_MSR);
+	CHECK(f.m.thread[t].regs.r[HV_REG_MSR] & MSR_EE);
+	fx_fini(&f);
+}

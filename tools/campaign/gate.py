@@ -187,10 +187,12 @@ def rule_of(title):
     return "timeout" if title == "timeout" else "crash"
 
 
-def reproducer_text(title, where, program):
-    """A program file that `./lparsec repro` replays and corpora/regressions/ accepts as is."""
+def reproducer_text(title, where, program, engine_flags=()):
+    """A program file that `./lparsec repro` replays and corpora/regressions/ accepts as is
+    (engine_flags: how the target ran it, recorded as its '# repro-flags:')."""
     inv = lp.invariant_of(title)
     head = [f"# expect: {inv}"] if inv else []
+    head += [f"# repro-flags: {' '.join(engine_flags)}"] if engine_flags else []
     head += [f"# Found by ./lparsec gate ({where}): {title}"]
     body = [line for line in program.splitlines() if not line.startswith("# expect:")]
     return "\n".join(head + body) + "\n"
@@ -212,19 +214,20 @@ class Findings:
             self._known = lp.known_titles(self.regressions)
         return title in self._known
 
-    def add(self, title, where, program, raw_input=None):
+    def add(self, title, where, program, raw_input=None, engine_flags=()):
         """Records that `where` produced `title`; returns the group (a dict)."""
         with self._lock:
             g = self.groups.get(title)
             if g:
                 g["seen_in"].append(where)
                 return g
-            g = {"title": title, "rule": rule_of(title), "known": self.is_known(title), "seen_in": [where]}
-            g["location"] = self._write_reproducer(title, where, program, raw_input)
+            g = {"title": title, "rule": rule_of(title), "known": self.is_known(title), "seen_in": [where],
+                 "engine_flags": list(engine_flags)}
+            g["location"] = self._write_reproducer(title, where, program, raw_input, engine_flags)
             self.groups[title] = g
             return g
 
-    def _write_reproducer(self, title, where, program, raw_input):
+    def _write_reproducer(self, title, where, program, raw_input, engine_flags):
         """Writes repro.txt (and input.bin for a fuzzer input); returns the path relative to OUT."""
         rel = os.path.join("findings", lp.slug(title))
         d = os.path.join(self.out, rel)
@@ -233,7 +236,7 @@ class Findings:
                 lp.atomic_write(os.path.join(d, "input.bin"), f.read())
         if program is None:  # the replay printed no program: the raw input is all there is
             return os.path.join(rel, "input.bin")
-        lp.atomic_write(os.path.join(d, "repro.txt"), reproducer_text(title, where, program))
+        lp.atomic_write(os.path.join(d, "repro.txt"), reproducer_text(title, where, program, engine_flags))
         return os.path.join(rel, "repro.txt")
 
 
@@ -351,11 +354,11 @@ def check_program(path, findings):
     case = Case("gate.corpora", name)
     t0 = time.monotonic()
     expect, flags = lp.expected_verdict(path)
-    unsupported = [f for f in flags if f != "--backdoor"]
+    unsupported = [f for f in flags if f not in ("--backdoor", "--engine", "unicorn")]
     if unsupported:
         case.status, case.message = "fail", f"unsupported '# repro-flags: {' '.join(unsupported)}'"
         return case
-    r = lp.run_repro(path, backdoor="--backdoor" in flags)
+    r = lp.run_repro(path, backdoor="--backdoor" in flags, engine_flags=[f for f in flags if f != "--backdoor"])
     got = verdict_of(r)
     case.time = time.monotonic() - t0
     if got != expect:
@@ -432,7 +435,7 @@ def triage(target, crash, log, findings):
     r = lp.replay_input(target, crash, timeout=2 * INPUT_TIMEOUT_S + 30)
     title = r["title"] if r["crashed"] and r["title"] else lp.title_from_log(log) or "crash (deadly signal)"
     where = f"fuzz {target}" + ("" if r["crashed"] else ", did not reproduce in replay")
-    return findings.add(title, where, r["program"], raw_input=crash)
+    return findings.add(title, where, r["program"], raw_input=crash, engine_flags=lp.repro_engine_flags(target))
 
 
 def fuzz_target(opts, findings, target):
@@ -576,7 +579,8 @@ def sarif(findings, out):
         "locations": [{"physicalLocation": {"artifactLocation": {"uri": g["location"], "uriBaseId": "GATEOUT"}}}],
         "partialFingerprints": {"lparsecTitle/v1": hashlib.sha1(g["title"].encode()).hexdigest()},
         "properties": {"known": g["known"], "seenIn": g["seen_in"],
-                       "replay": f"./lparsec repro {os.path.join(out, g['location'])}"},
+                       "replay": " ".join(["./lparsec repro"] + g.get("engine_flags", [])
+                                          + [os.path.join(out, g["location"])])},
     } for g in groups]
     return {
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",

@@ -23,13 +23,21 @@ import tempfile
 
 ROOT = os.path.realpath(os.environ.get("LPARSEC_ROOT") or os.path.join(os.path.dirname(__file__), "..", ".."))
 
-def _targets():
-    """fuzz/targets.txt: the one list of fuzz targets (first word of each line)."""
+def _target_lines():
+    """fuzz/targets.txt, the one list of fuzz targets: [name, marks...] per line."""
     with open(os.path.join(ROOT, "fuzz", "targets.txt")) as f:
-        return [line.split("#")[0].split()[0] for line in f if line.split("#")[0].strip()]
+        return [line.split("#")[0].split() for line in f if line.split("#")[0].strip()]
 
 
-TARGETS = _targets()
+TARGETS = [words[0] for words in _target_lines()]
+# Targets whose programs run on the Unicorn engine (marked "emu"): their findings replay with
+# `lparsec-repro --engine unicorn` (the same program, compared with its host-direct run).
+EMU_TARGETS = {words[0] for words in _target_lines() if "emu" in words[1:]}
+
+
+def repro_engine_flags(target):
+    """The lparsec-repro flags that replay target's programs the way the target ran them."""
+    return ["--engine", "unicorn"] if target in EMU_TARGETS else []
 ENGINES = ["libfuzzer", "afl"]
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_TOOL_ERROR = 0, 1, 2
@@ -332,10 +340,10 @@ def slug(title):
 
 # ---- repro / replay ----------------------------------------------------------
 
-def run_repro(path, runs=1, backdoor=False, timeout=120):
-    """Runs lparsec-repro on one program file. Returns a dict:
-    rc (0 clean, 1 violation, 2 unreadable), title, inv, op, flaky (bool), output (str)."""
-    cmd = [repro_binary(), "--runs", str(runs)] + (["--backdoor"] if backdoor else []) + [path]
+def run_repro(path, runs=1, backdoor=False, timeout=120, engine_flags=()):
+    """Runs lparsec-repro on one program file (engine_flags: '--engine unicorn' for the emulated CPUs).
+    Returns a dict: rc (0 clean, 1 violation, 2 unreadable), title, inv, op, flaky (bool), output (str)."""
+    cmd = [repro_binary(), "--runs", str(runs)] + (["--backdoor"] if backdoor else []) + list(engine_flags) + [path]
     try:
         r = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=timeout,
                            errors="replace")
@@ -411,7 +419,7 @@ def known_titles(regressions_dir=None):
         expect, flags = expected_verdict(path)
         if "--backdoor" in flags or expect == "clean":
             continue
-        r = run_repro(path)
+        r = run_repro(path, engine_flags=[f for f in flags if f != "--backdoor"])
         if r["title"]:
             titles.add(r["title"])
     return titles

@@ -165,7 +165,7 @@ class Judge:
         with open(path, "w") as f:
             f.write(text)
         if self.mode == "repro":
-            r = lpcommon.run_repro(path, timeout=REPLAY_TIMEOUT)
+            r = lpcommon.run_repro(path, timeout=REPLAY_TIMEOUT, engine_flags=lpcommon.repro_engine_flags(self.target))
             self.last_op = r["op"]
             return r["title"] == self.title
         try:
@@ -191,7 +191,8 @@ class Judge:
             path = self._path("txt")
             with open(path, "w") as f:
                 f.write(text)
-            r = lpcommon.run_repro(path, runs=runs, timeout=REPLAY_TIMEOUT * runs)
+            r = lpcommon.run_repro(path, runs=runs, timeout=REPLAY_TIMEOUT * runs,
+                                   engine_flags=lpcommon.repro_engine_flags(self.target))
             self.runs += runs
             return count_reproduced(r["output"], self.title, runs)
         return sum(1 for _ in range(runs) if self.fires(text))
@@ -358,7 +359,8 @@ class Triage:
                  "first_seen_elapsed_s": round(self.elapsed_fn(), 1), "count": 0, "inputs": [],
                  "flaky": flaky, "reproduced": None, "minimised": False, "ops_before": None,
                  "ops_after": None, "known": title in self.known_titles(),
-                 "repro_command": "./lparsec repro " + os.path.join(gdir, "repro.txt"), "promoted": None}
+                 "repro_command": " ".join(["./lparsec repro"] + lpcommon.repro_engine_flags(target)
+                                           + [os.path.join(gdir, "repro.txt")]), "promoted": None}
         f["count"] += 1
         if len(f["inputs"]) < MAX_INPUTS:
             lpcommon.atomic_write(os.path.join(gdir, "inputs", sha + ".bin"), data)
@@ -404,6 +406,9 @@ class Triage:
         lines = []
         if f["invariant"]:
             lines.append(f"# expect: {f['invariant']}")
+        if lpcommon.repro_engine_flags(f["target"]):
+            # The target ran it on the Unicorn engine: so do check-corpora, the gate and repro.
+            lines.append("# repro-flags: " + " ".join(lpcommon.repro_engine_flags(f["target"])))
         lines += [f"# Found by ./lparsec campaign: {f['title']}",
                   f"# target {f['target']}, engine {f['engine']}, first seen {f['first_seen']}"]
         if not f["invariant"]:

@@ -48,6 +48,13 @@ void emu_engine_destroy(struct emu_engine *e);
 /* Runs p through the Unicorn driver on fresh machines (x is the caller's; its results stay there). */
 enum lp_inv emu_engine_run(struct emu_engine *e, struct lp_exec *x, const struct lp_prog *p, bool backdoor);
 
+/*
+ * Makes x check as the fuzz targets do: the sweeps skip memory the engine's
+ * platforms saw nobody write (the core marks what a guest may write,
+ * HV_PLAT_CAP_GUEST_STORES_UNSEEN).
+ */
+void emu_engine_fast_checks(struct emu_engine *e, struct lp_exec *x);
+
 /* The engine's platform of machine 0 or 1 (what a run's machines were built on). */
 struct hv_plat *emu_engine_plat(struct emu_engine *e, unsigned machine);
 

@@ -77,6 +77,13 @@ void lp_runner_set_caps(struct lp_runner *r, uint32_t caps);
  */
 int lp_caps_parse(const char *list, uint32_t *caps);
 
+/*
+ * Checks as the fuzz targets make them: the sweeps skip memory the
+ * platforms saw nobody write. A runner starts thorough (every byte, every
+ * save area), which is what reproducing wants.
+ */
+void lp_runner_fast_checks(struct lp_runner *r);
+
 /* Runs p on fresh machines; the results stay in lp_runner_exec(r) until the next run. */
 enum lp_inv lp_runner_run(struct lp_runner *r, const struct lp_prog *p, bool backdoor_enabled);
 const struct lp_exec *lp_runner_exec(const struct lp_runner *r);
