@@ -195,7 +195,8 @@ struct emu_engine *emu_engine_create(char *err, size_t errcap)
 	struct emu_engine *e;
 	unsigned m, t;
 
-	if (emu_quirks_init(err, errcap)) {
+	/* Every quirk this engine works around must still behave as it assumes (quirks.h). */
+	if (emu_quirks_selftest(NULL, err, errcap)) {
 		return NULL;
 	}
 	e = calloc(1, sizeof(*e));

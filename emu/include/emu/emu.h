@@ -38,9 +38,10 @@ struct emu_engine;
 #define EMU_PLAT_CAPS (HV_PLAT_CAP_HPTE_R_PRESET | HV_PLAT_CAP_GUEST_STORES_UNSEEN)
 
 /*
- * Probes Unicorn (quirks.h), creates the two host platforms of
- * LP_MEM_BYTES and one CPU per hardware thread of each. NULL with err set
- * when Unicorn does not behave as this engine needs.
+ * Runs the quirk self-test (quirks.h; once per process), creates the two
+ * host platforms of LP_MEM_BYTES and one CPU per hardware thread of each.
+ * NULL with err set when Unicorn does not behave as this engine needs: the
+ * message names the quirk that changed.
  */
 struct emu_engine *emu_engine_create(char *err, size_t errcap);
 void emu_engine_destroy(struct emu_engine *e);
