@@ -138,21 +138,21 @@ enum hv_exit hv_enter(struct hv_machine *m, uint32_t thread, enum hv_cause cause
 		return HV_EXIT_BAD;
 	}
 	t = &m->thread[thread];
-	HV_CHECK(m, m->part[t->part].active && m->part[t->part].vcpu[t->vcpu].state == HV_VCPU_RUNNING &&
-			    m->part[t->part].vcpu[t->vcpu].thread == (int8_t)thread);
+	/* The thread and its vCPU name each other (dispatch set both; every idle path clears both). */
+	HV_CHECK(m, m->part[t->part].vcpu[t->vcpu].thread == (int8_t)thread);
 	/* A partition never holds MSR[HV]: whatever the driver stored, the core does not trust it. */
 	t->regs.r[HV_REG_MSR] &= ~MSR_HV;
-	t->changed = HV_CHANGED_NONE;
 	switch (cause) {
 	case HV_CAUSE_SC1:
 		return hcall_run(m, thread);
 	case HV_CAUSE_HDEC:
-		hv_preempt(m, thread);
+		hv_preempt(m, thread); /* changed = HV_CHANGED_ALL */
 		return HV_EXIT_IDLE;
 	case HV_CAUSE_HDSI:
 	case HV_CAUSE_HISI:
 		return storage_interrupt(m, thread, cause);
 	}
+	t->changed = HV_CHANGED_NONE;
 	return HV_EXIT_BAD;
 }
 

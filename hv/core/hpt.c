@@ -224,26 +224,34 @@ static bool hw_dw1_writable(uint64_t hw1)
 	return pp <= 2;
 }
 
-/*
- * Writes a valid entry: dword 1 first, then dword 0 with V, so a table walk
- * never sees a valid half-written entry (papr-spec §3.0 "Publishing"). What
- * the platform's MMU needs on top (plat.h capabilities) happens here, for
- * every entry that becomes valid: R preset where the MMU cannot record it,
- * and the page marked dirty where the platform cannot see the partition's
- * stores to it.
- */
-static void hpte_publish(struct hv_machine *m, const struct hv_hpte_meta *e, hv_raddr_t a, uint64_t dw0,
-			 uint64_t dw1)
+/* What a platform with capabilities needs of a newly valid entry (plat.h); returns dword 1 to publish. */
+static uint64_t publish_for_platform(struct hv_machine *m, const struct hv_hpte_meta *e, uint64_t dw1)
 {
-	uint8_t *hw = hv_real_ptr(m, a);
-
 	if (hv_cap(m, HV_PLAT_CAP_HPTE_R_PRESET)) {
-		dw1 |= HPTE_R_R;
+		dw1 |= HPTE_R_R; /* the MMU cannot record references */
 	}
 	if (hv_cap(m, HV_PLAT_CAP_GUEST_STORES_UNSEEN) && hw_dw1_writable(dw1)) {
 		uint64_t size = 1ull << hv_hpte_actual_shift(e->gdw0, e->gdw1, 0);
 
+		/* The partition's stores to the page will not reach plat_mem_dirty: count it written now. */
 		plat_mem_dirty(m->plat, hv_ra(hv_align_down(dw1 & HPTE_R3_RPN, size)), size);
+	}
+	return dw1;
+}
+
+/*
+ * Writes a valid entry: dword 1 first, then dword 0 with V, so a table walk
+ * never sees a valid half-written entry (papr-spec §3.0 "Publishing"). What
+ * the platform's MMU needs on top (plat.h capabilities) happens here, for
+ * every entry that becomes valid.
+ */
+static inline void hpte_publish(struct hv_machine *m, const struct hv_hpte_meta *e, hv_raddr_t a, uint64_t dw0,
+				uint64_t dw1)
+{
+	uint8_t *hw = hv_real_ptr(m, a);
+
+	if (__builtin_expect(m->caps != 0, 0)) {
+		dw1 = publish_for_platform(m, e, dw1);
 	}
 	plat_mem_dirty(m->plat, a, HPTE_BYTES);
 	hv_st_be64(hw + 8, dw1);
