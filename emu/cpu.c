@@ -256,38 +256,11 @@ void emu_cpu_flush_now(struct emu_cpu *c)
 	c->e->stats.flushes++;
 }
 
-static void on_block(uc_engine *uc, uint64_t address, uint32_t size, void *user)
-{
-	struct emu_cpu *c = user;
-
-	(void)address;
-	if (!c->counting) {
-		return;
-	}
-	c->slice_left -= size / 4;
-	if (c->slice_left <= 0) {
-		uc_emu_stop(uc); /* the block runs to its end: the slice is over after it */
-	}
-}
-
-void emu_cpu_count_blocks(struct emu_cpu *c, bool on)
-{
-	if (on && !c->block) {
-		if (uc_hook_add(c->uc, &c->block, UC_HOOK_BLOCK, (void *)on_block, c, 1, 0)) {
-			emu_fatal("thread %u: cannot add the slice counter", c->thread);
-		}
-	} else if (!on && c->block) {
-		uc_hook_del(c->uc, c->block);
-		c->block = 0;
-	}
-}
-
 void emu_cpu_forget_code(struct emu_cpu *c)
 {
 	uint64_t mem = plat_mem_size(c->e->plat[c->machine]);
 
 	/* In hypervisor real mode the range is real addresses: the whole arena. */
-	c->counting = false;
 	emu_ctx_restore(c->uc, c->hv);
 	uc_ctl_remove_cache(c->uc, 0, mem);
 	c->lpid = 0;

@@ -60,9 +60,6 @@ struct emu_cpu {
 	bool booting;            /* the HV stub runs: the hook only stops */
 	bool free_running;       /* a guest of its own runs (guest_cpu.c), not the interpreter */
 	bool scrub_pending;      /* its vCPU left: every register it holds is to be zeroed once stopped */
-	uc_hook block;           /* counts instructions into slices (free-running guests only) */
-	int64_t slice_left;      /* instructions left before the hypervisor decrementer */
-	bool counting;           /* a slice runs: the block hook counts it */
 	uint32_t lpid;           /* the LPIDR the CPU runs with (0: none yet) */
 	uint32_t want_lpid;      /* what the core last dispatched on this thread */
 	bool flush_pending;      /* a translation the CPU caches may be stale */
@@ -118,13 +115,6 @@ void emu_guest_scrub(struct emu_cpu *c);
 /* Stores everything the CPU holds of the vCPU into r. */
 void emu_guest_store(struct emu_cpu *c, struct hv_regs *r);
 void emu_guest_on_intr(struct emu_cpu *c, uint32_t intno);
-/*
- * Instruction-count slices for free-running guests: a block hook counts
- * the instructions of each translation block as it starts and stops the
- * CPU once c->slice_left is spent -- deterministic, at block granularity,
- * and about 20 times cheaper than Unicorn's own per-instruction count.
- */
-void emu_cpu_count_blocks(struct emu_cpu *c, bool on);
 /*
  * Drops Unicorn's translated code for the machine's memory: its cache is
  * keyed by real address and never sees host writes (a loader putting new

@@ -314,14 +314,12 @@ static bool slice(struct run *run, unsigned t)
 		emu_cpu_flush_now(c); /* a dispatch (another SLB) or a flush the core asked for */
 	}
 	c->stop = EMU_STOP_NONE;
-	c->slice_left = slice_insns;
 	uc_reg_read(c->uc, UC_PPC_REG_PC, &pc);
 	run->e->stats.slices++;
-	c->counting = true;
-	u = uc_emu_start(c->uc, pc, EMU_UNTIL_NEVER, 0, 0);
-	c->counting = false;
+	/* Unicorn counts the instructions: the slice ends after exactly slice_insns (HDEC), or earlier in a hook. */
+	u = uc_emu_start(c->uc, pc, EMU_UNTIL_NEVER, 0, slice_insns);
 	run->r->slices++;
-	run->r->insns += slice_insns - (c->slice_left > 0 ? (uint64_t)c->slice_left : 0);
+	run->r->insns += slice_insns;
 	if (u || c->stop == EMU_STOP_ERROR) {
 		uc_reg_read(c->uc, UC_PPC_REG_PC, &pc);
 		fail(run, "thread %u: the guest stopped the CPU (%s, interrupt %u, status 0x%x) at 0x%llx", t,
@@ -466,7 +464,6 @@ int emu_run_scenario(struct emu_engine *e, const struct emu_scenario *s, const s
 		e->cpu[0][t].flush_pending = true;
 		/* The loader writes code where an earlier run's guest had code. */
 		emu_cpu_forget_code(&e->cpu[0][t]);
-		emu_cpu_count_blocks(&e->cpu[0][t], true);
 	}
 	active = run;
 	if (setup(run)) {
@@ -484,7 +481,6 @@ int emu_run_scenario(struct emu_engine *e, const struct emu_scenario *s, const s
 	}
 	for (t = 0; t < e->ncpus; t++) {
 		e->cpu[0][t].free_running = false;
-		emu_cpu_count_blocks(&e->cpu[0][t], false);
 	}
 	active = NULL;
 	e->m[0] = NULL;
