@@ -11,6 +11,7 @@
 #include "emu/emu.h"
 #include "hv/hcall.h"
 #include "hv/host.h"
+#include "guests/guest_abi.h"
 #include "quirks.h"
 
 /*
@@ -24,7 +25,7 @@
 #define EMU_TRAMP_EA(k)     (EMU_IMAGE_PA + ((uint64_t)(k) << 28))
 #define EMU_TRAMP_VSID(k)   (0x7F000ull + 0x101ull * (k))
 #define EMU_PROGRAM_ESIDS   16    /* prog.h: ESID e -> VSID 0x1000 + e */
-#define EMU_GUEST_EA_BASE   0xC000000000000000ull /* free-running guests' segment (emu/guests/runtime.h) */
+#define EMU_GUEST_EA_BASE   GUEST_BASE /* free-running guests' segment (emu/guests/guest_abi.h) */
 /* SLB L || LP (RS bits 55..59): the segment base page sizes the engine can load into the CPU's SLB. */
 #define EMU_LLP_4K          0x000ull
 #define EMU_LLP_16M         0x100ull

@@ -26,26 +26,6 @@ static const int gpr_r3_r12[10] = {
 	UC_PPC_REG_8, UC_PPC_REG_9, UC_PPC_REG_10, UC_PPC_REG_11, UC_PPC_REG_12,
 };
 
-static uint64_t ld_be64(const uint8_t *p)
-{
-	uint64_t v = 0;
-	unsigned i;
-
-	for (i = 0; i < 8; i++) {
-		v = v << 8 | p[i];
-	}
-	return v;
-}
-
-static void st_be64(uint8_t *p, uint64_t v)
-{
-	unsigned i;
-
-	for (i = 0; i < 8; i++) {
-		p[i] = (uint8_t)(v >> (56 - 8 * i));
-	}
-}
-
 static struct hv_machine *cpu_machine(struct emu_cpu *c)
 {
 	return c->e->m[c->machine];
@@ -63,7 +43,7 @@ static bool free_slot(struct hv_machine *m, const struct hv_partition *p, unsign
 		for (s = 0; s < 8; s++) {
 			const uint8_t *e = m->mem + p->hpt.v + (group * 8 + s) * 16;
 
-			if (!(ld_be64(e) & HPTE_V_BIT)) {
+			if (!(hv_ld_be64(e) & HPTE_V_BIT)) {
 				*ptex = group * 8 + s;
 				*secondary = h;
 				return true;
@@ -93,8 +73,8 @@ static void tramp_install(struct emu_cpu *c, struct hv_partition *p)
 	e = m->mem + p->hpt.v + ptex * 16;
 	memcpy(c->tramp_saved, e, 16);
 	va = EMU_TRAMP_VSID(k) << 28;
-	st_be64(e + 8, TRAMP_DW1);
-	st_be64(e, ((va >> 16) & ~0x7Full) | (secondary ? HPTE_H_BIT : 0) | HPTE_V_BIT);
+	hv_st_be64(e + 8, TRAMP_DW1);
+	hv_st_be64(e, ((va >> 16) & ~0x7Full) | (secondary ? HPTE_H_BIT : 0) | HPTE_V_BIT);
 	c->tramp_ptex = ptex;
 	c->last_ptex = ptex;
 	c->tramp_part = p;

@@ -12,18 +12,11 @@
 #include <string.h>
 
 #include "engine.h"
+#include "guests/guest_abi.h"
 #include "hv/introspect.h"
 
-#define GUEST_BASE       0xC000000000000000ull
-#define GUEST_VSID       0x0C00ull
-#define GUEST_MAGIC      "LPSGUEST"
-#define GUEST_HEADER     24            /* branch + pad, magic, bytes in memory */
 #define HV_CANARY_START  0x1000ull     /* real memory below the core's region no partition can own */
 #define HV_CANARY_END    0x10000ull
-#define CANARY(owner, a) (0xCA9A21E500000000ull | ((uint64_t)(owner) << 24) | (((a) >> 3) & 0xFFFFFFull))
-#define HV_OWNER         0xFFu
-#define ATTACK_MARK      0xA77AC4ED00000000ull /* | attacker index: what an attacker stores where it can */
-#define MSR_GUEST        0x8000000000001032ull /* SF ME IR DR RI */
 #define LIOBN(i)         (0x80000000u | ((uint32_t)(i) << 8))
 
 struct console {
@@ -60,26 +53,6 @@ __attribute__((format(printf, 2, 3))) static void fail(struct run *run, const ch
 	va_start(ap, fmt);
 	vsnprintf(run->r->verdict, sizeof(run->r->verdict), fmt, ap);
 	va_end(ap);
-}
-
-static uint64_t ld64(const uint8_t *p)
-{
-	uint64_t v = 0;
-	unsigned i;
-
-	for (i = 0; i < 8; i++) {
-		v = v << 8 | p[i];
-	}
-	return v;
-}
-
-static void st64(uint8_t *p, uint64_t v)
-{
-	unsigned i;
-
-	for (i = 0; i < 8; i++) {
-		p[i] = (uint8_t)(v >> (56 - 8 * i));
-	}
 }
 
 /* ---- consoles: shown prefixed, parsed for PASS / FAIL / EXIT ---- */
@@ -138,7 +111,7 @@ static void canaries(struct run *run, unsigned part, uint64_t la, uint64_t end)
 
 	for (a = la; a < end; a += sizeof(buf)) {
 		for (k = 0; k < sizeof(buf); k += 8) {
-			st64(buf + k, CANARY(part, a + k));
+			hv_st_be64(buf + k, GUEST_CANARY(part, a + k));
 		}
 		hv_partition_write(&run->m, run->slot[part], a, buf, end - a < sizeof(buf) ? end - a : sizeof(buf));
 	}
@@ -153,7 +126,7 @@ static int load_image(struct run *run, unsigned part, const struct emu_guest_ima
 		fail(run, "guest %s: no \"" GUEST_MAGIC "\" header", img->name);
 		return -1;
 	}
-	end = ld64(img->bytes + 16);
+	end = hv_ld_be64(img->bytes + 16);
 	bad = emu_image_bad_word(img->bytes, img->len);
 	if (bad >= 0) {
 		/* Quirk 6: reading the timebase would crash this process, not the guest. */
@@ -207,7 +180,7 @@ static int entry_state(struct run *run, unsigned part)
 
 	hv_regs_boot_state(&r, 0);
 	r.r[HV_REG_NIA] = GUEST_BASE;
-	r.r[HV_REG_MSR] = MSR_GUEST;
+	r.r[HV_REG_MSR] = GUEST_MSR;
 	r.r[HV_REG_GPR + 3] = part;
 	r.r[HV_REG_GPR + 4] = run->mem[part];
 	r.r[HV_REG_GPR + 5] = LIOBN(part);
@@ -239,7 +212,7 @@ static int setup(struct run *run)
 	/* The hypervisor's canaries, where no partition mapping can ever reach. */
 	for (a = HV_CANARY_START; a < HV_CANARY_END; a += 8) {
 		plat_mem_dirty(plat, hv_ra(a), 8);
-		st64(run->m.mem + a, CANARY(HV_OWNER, a));
+		hv_st_be64(run->m.mem + a, GUEST_CANARY(GUEST_HV_OWNER, a));
 	}
 	for (i = 0; i < run->nparts; i++) {
 		const struct emu_guest_image *img = emu_guest_find(run->s->guests[i]);
@@ -369,9 +342,9 @@ static void check_memory(struct run *run)
 	unsigned i, k;
 
 	for (a = HV_CANARY_START; a < HV_CANARY_END; a += 8) {
-		if (ld64(run->m.mem + a) != CANARY(HV_OWNER, a)) {
+		if (hv_ld_be64(run->m.mem + a) != GUEST_CANARY(GUEST_HV_OWNER, a)) {
 			fail(run, "the hypervisor's memory at 0x%llx changed (0x%llx)", (unsigned long long)a,
-			     (unsigned long long)ld64(run->m.mem + a));
+			     (unsigned long long)hv_ld_be64(run->m.mem + a));
 			return;
 		}
 	}
@@ -380,17 +353,17 @@ static void check_memory(struct run *run)
 		uint64_t base = (uint64_t)k << run->m.lmb_shift;
 
 		for (a = 0; a < run->m.cfg.lmb_size; a += 8) {
-			uint64_t v = ld64(run->m.mem + base + a);
+			uint64_t v = hv_ld_be64(run->m.mem + base + a);
 			int owner = l->state == HV_LMB_ASSIGNED ? (int)l->owner : -1;
 
 			for (i = 0; i < run->nparts && owner >= 0 && run->slot[i] != (uint32_t)owner; i++) {
 			}
-			if (owner < 0 ? v != 0 : ((v >> 32) == (CANARY(0, 0) >> 32) && ((v >> 24) & 0xFF) != i)) {
+			if (owner < 0 ? v != 0 : (GUEST_IS_CANARY(v) && GUEST_CANARY_OWNER(v) != i)) {
 				fail(run, "real 0x%llx (%s) holds 0x%llx", (unsigned long long)(base + a),
 				     owner < 0 ? "free: must read zero" : "another owner's canary", (unsigned long long)v);
 				return;
 			}
-			if ((v >> 32) == (ATTACK_MARK >> 32) && (owner < 0 || (v & 0xFF) != i)) {
+			if (GUEST_IS_ATTACK_MARK(v) && (owner < 0 || (v & 0xFF) != i)) {
 				fail(run, "real 0x%llx: attacker p%u's mark outside its own memory", (unsigned long long)(base + a),
 				     (unsigned)(v & 0xFF));
 				return;

@@ -13,13 +13,8 @@
  */
 #include "runtime.h"
 
-#define ATTACK_MARK     0xA77AC4ED00000000ul
-#define H_READ_4        (1ul << 37)             /* PAPR flag bit 26 */
-#define HPTE_V_VALID    0x1ul
-#define HPTE_R_RPN      0x0FFFFFFFFFFFF000ul
 #define HPT_ENTRIES     16384ul                 /* 256 KiB HPT */
 #define VECTOR_DSI      0x300ul
-#define TCE_RW          0x3ul
 #define LMB_SIZE        0x40000ul
 #define LMB3_LA         (3 * LMB_SIZE)          /* the LMB the scenario removes */
 #define LMB3_PAGES      (LMB_SIZE / 0x1000)
@@ -65,7 +60,7 @@ static int store_faults(u64 ea)
 {
 	u64 n = guest_irq.count;
 
-	probe_store(ea, ATTACK_MARK | my_index);
+	probe_store(ea, GUEST_ATTACK_MARK(my_index));
 	return guest_irq.count == n + 1 && guest_irq.vector == VECTOR_DSI && guest_irq.dar == ea;
 }
 
@@ -102,7 +97,7 @@ static void race_the_removal(struct loop_record *r)
 
 		r->iterations = i;
 		for (k = 0; k < ALIASES; k++) {
-			probe_store(ALIAS_EA(k), ATTACK_MARK | my_index); /* faults once it is gone */
+			probe_store(ALIAS_EA(k), GUEST_ATTACK_MARK(my_index)); /* faults once it is gone */
 		}
 		rc = enter_4k(SCRATCH_EA, la, &slot);
 		record(r, rc);
@@ -173,18 +168,6 @@ static void after_removal(void)
 	check("att_dlpar: ... and cleared again", (u64)put_tce(0, 0), H_SUCCESS);
 }
 
-/* Its mark in every free word of the memory it still has (LMBs 0..2 past its image). */
-static u64 mark_free_memory(u64 start)
-{
-	u64 la, n = 0;
-
-	for (la = start; la < LMB3_LA; la += 8) {
-		*guest_ptr(la) = ATTACK_MARK | my_index;
-		n += *guest_ptr(la) == (ATTACK_MARK | my_index);
-	}
-	return n;
-}
-
 int main(void)
 {
 	extern char _end[];
@@ -211,7 +194,7 @@ int main(void)
 	check("att_dlpar: every hcall on LMB 3 answered H_SUCCESS or H_PARAMETER", r.other_codes, 0);
 
 	after_removal();
-	check("att_dlpar: its mark stored in all of its remaining free memory", mark_free_memory(image_end),
+	check("att_dlpar: its mark stored in all of its remaining free memory", guest_mark(image_end, LMB3_LA, my_index),
 	      (LMB3_LA - image_end) / 8);
 	return 0;
 }

@@ -11,11 +11,6 @@
  */
 #include "runtime.h"
 
-#define ATTACK_MARK      0xA77AC4ED00000000ul
-#define H_EXACT          (1ul << 39)            /* PAPR flag bit 24 */
-#define H_READ_4         (1ul << 37)            /* PAPR flag bit 26 */
-#define H_ZERO_PAGE      (1ul << 15)            /* PAPR flag bit 48 */
-#define HPTE_V_LARGE     0x4ul
 #define HPT_ENTRIES      16384ul                /* 256 KiB HPT: 2048 PTEGs of 8 */
 #define DSISR_STORE      0x02000000ul
 #define PP_READ_ONLY     3ul                    /* H_PROTECT flags: PP = 011, read-only to every key */
@@ -78,7 +73,7 @@ static int store_faults(u64 ea)
 {
 	u64 n = guest_irq.count;
 
-	probe_store(ea, ATTACK_MARK | my_index);
+	probe_store(ea, GUEST_ATTACK_MARK(my_index));
 	return guest_irq.count == n + 1 && guest_irq.vector == VECTOR_DSI && guest_irq.dar == ea &&
 	       (guest_irq.dsisr & DSISR_STORE);
 }
@@ -222,7 +217,7 @@ static void evidence(const char *what, u64 v)
  */
 static void stale_translation(void)
 {
-	u64 ea = ALIAS_EA(32), la = my_mem - 0x1000, mark = ATTACK_MARK | my_index, canary = GUEST_CANARY(my_index, la);
+	u64 ea = ALIAS_EA(32), la = my_mem - 0x1000, mark = GUEST_ATTACK_MARK(my_index), canary = GUEST_CANARY(my_index, la);
 	u64 slot, stored, protect_faults, after_protect, load_faults_n, read, store_faults_n, after_remove;
 	s64 rc_enter, rc_protect, rc_remove;
 
@@ -262,33 +257,6 @@ static void stale_translation(void)
 	check("att_memory: ... and its page was not written", after_remove, canary);
 }
 
-/* Words of its memory past its image holding a canary of another owner (the victim's, the hypervisor's). */
-static u64 foreign_canaries(u64 start)
-{
-	u64 la, n = 0;
-
-	for (la = start; la < my_mem; la += 8) {
-		u64 v = *guest_ptr(la);
-
-		if (GUEST_IS_CANARY(v) && GUEST_CANARY_OWNER(v) != my_index) {
-			n++;
-		}
-	}
-	return n;
-}
-
-/* Its mark in every free word of its memory: the runner finds it anywhere it leaked to. */
-static u64 mark_free_memory(u64 start)
-{
-	u64 la, n = 0;
-
-	for (la = start; la < my_mem; la += 8) {
-		*guest_ptr(la) = ATTACK_MARK | my_index;
-		n += *guest_ptr(la) == (ATTACK_MARK | my_index);
-	}
-	return n;
-}
-
 int main(void)
 {
 	extern char _end[];
@@ -302,7 +270,8 @@ int main(void)
 	map_own();
 	unmapped_access();
 	stale_translation();
-	check("att_memory: no canary of another owner in its memory", foreign_canaries(start), 0);
-	check("att_memory: its mark stored in all of its free memory", mark_free_memory(start), (my_mem - start) / 8);
+	check("att_memory: no canary of another owner in its memory", guest_foreign_canaries(start, my_mem, my_index), 0);
+	check("att_memory: its mark stored in all of its free memory", guest_mark(start, my_mem, my_index),
+	      (my_mem - start) / 8);
 	return 0;
 }

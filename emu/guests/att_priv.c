@@ -16,8 +16,6 @@
 #define VECTOR_PROGRAM     0x700ul
 #define SRR1_PRIVILEGED    0x00040000ul
 #define SRR1_ILLEGAL       0x00080000ul
-#define MSR_HV             (1ul << 60)
-#define MSR_PR             (1ul << 14)
 #define SENTINEL           0x5E9715E15E9715E1ul
 
 /* ---- one privileged instruction each (inline asm; the vector resumes after it) ---- */

@@ -10,8 +10,6 @@
  */
 #include "runtime.h"
 
-#define TCE_READ         0x1ul
-#define TCE_RW           0x3ul
 #define TCE_RESERVED_BIT 0x800ul
 #define TCE_PAGE         0x1000ul
 #define WINDOW_ENTRIES   512ul   /* what the runner assigned: 512 TCEs at bus 0 */

@@ -21,11 +21,6 @@
 #define GROUP_STRIDE 0x800000ul  /* 2048 pages on: the same PTEG again (8 of them fit below 64 MiB) */
 #define NHPTE        16384ul     /* HPT of 256 KiB */
 
-#define H_EXACT      0x0000008000000000ul
-#define H_READ_4     0x0000002000000000ul
-#define H_AVPN       0x0000000080000000ul
-#define H_ANDCOND    0x0000000040000000ul
-#define H_ZERO_PAGE  0x0000000000008000ul
 #define R_BIT        0x100ul
 #define C_BIT        0x080ul
 #define BOLTED       0x10ul
@@ -367,7 +362,7 @@ static void test_full_group(void)
 static void test_isolation(void)
 {
 	extern char _end[];
-	u64 out[9], q, i, valid = 0, bad = 0, foreign = 0, la;
+	u64 out[9], q, i, valid = 0, bad = 0;
 
 	check_true("isolation: no mapping past its memory", load_faults(GUEST_BASE + boot.mem_bytes));
 	/* Every entry of its HPT, by H_READ_4: only its own logical pages, no hypervisor SW bits. */
@@ -382,12 +377,8 @@ static void test_isolation(void)
 	}
 	check("isolation: valid entries left = the loader's, one per page", valid, boot.mem_bytes / 0x1000);
 	check("isolation: every entry names its own logical page", bad, 0);
-	for (la = (u64)_end - GUEST_BASE; la < boot.mem_bytes; la += 8) {
-		u64 w = *guest_ptr(la);
-
-		foreign += GUEST_IS_CANARY(w) && GUEST_CANARY_OWNER(w) != boot.index;
-	}
-	check("isolation: no other owner's canary in its memory", foreign, 0);
+	check("isolation: no other owner's canary in its memory",
+	      guest_foreign_canaries((u64)_end - GUEST_BASE, boot.mem_bytes, boot.index), 0);
 }
 
 int main(void)

@@ -16,10 +16,6 @@
 #define VPA_DTL_INDEX  0x218 /* be64 entries the hypervisor appended to the DTL */
 #define DTL_BYTES      (4 * 48)
 
-#define H_ZERO_PAGE       0x8000ul
-#define H_COPY_PAGE       0x4000ul
-#define H_PAGE_SET_UNUSED 0x0000000E00000000ul /* a CMO hint: accepted, ignored (§7.5 rule 7) */
-#define MSR_EE            0x8000ul
 #define PAGE_WORDS        512
 #define ABSENT_VCPU       1
 #define UNKNOWN_VTY       0x1234ul

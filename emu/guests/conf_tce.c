@@ -12,7 +12,6 @@
 
 #define TCE_R      0x1ul
 #define TCE_W      0x2ul
-#define TCE_RW     0x3ul
 #define TCE_PAGE   0x1000ul
 #define ENTRIES    512ul
 #define LAST_IOBA  ((ENTRIES - 1) * TCE_PAGE)

@@ -110,6 +110,29 @@ void check_true(const char *name, int cond)
 	check(name, cond ? 1 : 0, 1);
 }
 
+u64 guest_foreign_canaries(u64 start, u64 end, u64 self)
+{
+	u64 la, n = 0;
+
+	for (la = start; la < end; la += 8) {
+		u64 v = *guest_ptr(la);
+
+		n += GUEST_IS_CANARY(v) && GUEST_CANARY_OWNER(v) != self;
+	}
+	return n;
+}
+
+u64 guest_mark(u64 start, u64 end, u64 self)
+{
+	u64 la, n = 0;
+
+	for (la = start; la < end; la += 8) {
+		*guest_ptr(la) = GUEST_ATTACK_MARK(self);
+		n += *guest_ptr(la) == GUEST_ATTACK_MARK(self);
+	}
+	return n;
+}
+
 void guest_exit(void)
 {
 	put_str("EXIT ");

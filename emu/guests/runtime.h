@@ -29,42 +29,10 @@ typedef unsigned int u32;
 typedef unsigned char u8;
 typedef long s64;
 
-#define GUEST_BASE  0xC000000000000000ul
-#define GUEST_VSID  0x0C00ul
-#define GUEST_VTY   0x30000000ul
-#define GUEST_CANARY(owner, la) (0xCA9A21E500000000ul | ((u64)(owner) << 24) | (((la) >> 3) & 0xFFFFFFul))
-#define GUEST_CANARY_OWNER(v) ((unsigned)(((v) >> 24) & 0xFF))
-#define GUEST_IS_CANARY(v) (((v) >> 32) == 0xCA9A21E5ul)
-#define GUEST_HV_OWNER 0xFFu  /* the hypervisor's own canaries (real memory no partition owns) */
+#include "guest_abi.h"
 
-/* PAPR opcodes and return codes the guests use (papr-spec §1). */
-#define H_SUCCESS 0
-#define H_FUNCTION (-2)
-#define H_PRIVILEGE (-3)
-#define H_PARAMETER (-4)
-#define H_PTEG_FULL (-6)
-#define H_NOT_FOUND (-7)
-#define H_RESOURCE (-16)
-#define H_REMOVE 0x04
-#define H_ENTER 0x08
-#define H_READ 0x0C
-#define H_CLEAR_MOD 0x10
-#define H_CLEAR_REF 0x14
-#define H_PROTECT 0x18
-#define H_GET_TCE 0x1C
-#define H_PUT_TCE 0x20
-#define H_SET_SPRG0 0x24
-#define H_PAGE_INIT 0x2C
-#define H_GET_TERM_CHAR 0x54
-#define H_PUT_TERM_CHAR 0x58
-#define H_REGISTER_VPA 0xDC
-#define H_CEDE 0xE0
-#define H_CONFER 0xE4
-#define H_PROD 0xE8
-#define H_BULK_REMOVE 0x124
-#define H_STUFF_TCE 0x138
-#define H_PUT_TCE_INDIRECT 0x13C
-#define H_RANDOM 0x300
+/* The opcodes, return codes, flags and HPTE/TCE fields: the core's own description of PAPR. */
+#include "hv/papr.h"
 
 /* What the loader passed in r3..r7. */
 struct guest_boot {
@@ -117,6 +85,11 @@ static inline u64 hpte_group(u64 vsid, u64 ea)
 {
 	return ((vsid ^ ((ea & 0x0FFFFFFFul) >> 12)) & 2047) * 8; /* HPT of 256 KiB */
 }
+
+/* Words of logical [start, end) holding a canary of an owner other than self. */
+u64 guest_foreign_canaries(u64 start, u64 end, u64 self);
+/* Stores self's attack mark into every word of logical [start, end); returns the words that kept it. */
+u64 guest_mark(u64 start, u64 end, u64 self);
 
 /* Loads / stores that may fault: the vector skips them and guest_irq.count moves. */
 u64 probe_load(u64 ea);

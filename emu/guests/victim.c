@@ -42,24 +42,9 @@ __asm__(".section .opd, \"aw\"\n"
 	"	addi 1,1,288\n"
 	"	blr\n");
 
-/* Words of its memory past its image holding a canary of another owner. */
-static u64 foreign_canaries(void)
-{
-	extern char _end[];
-	u64 la, n = 0, start = (u64)_end - GUEST_BASE;
-
-	for (la = start; la < guest.mem_bytes; la += 8) {
-		u64 v = *guest_ptr(la);
-
-		if (GUEST_IS_CANARY(v) && GUEST_CANARY_OWNER(v) != guest.index) {
-			n++;
-		}
-	}
-	return n;
-}
-
 int main(void)
 {
+	extern char _end[];
 	u64 bad = 0;
 	unsigned i;
 
@@ -67,6 +52,7 @@ int main(void)
 		bad += yield_with_canaries(GUEST_CANARY(guest.index, i * 0x100));
 	}
 	check("victim: registers intact across every turn", bad, 0);
-	check("victim: no foreign canary in its memory", foreign_canaries(), 0);
+	check("victim: no foreign canary in its memory",
+	      guest_foreign_canaries((u64)_end - GUEST_BASE, guest.mem_bytes, guest.index), 0);
 	return 0;
 }

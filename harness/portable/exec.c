@@ -196,6 +196,24 @@ static bool dispatched_state_ok(struct lp_exec *x, unsigned part, unsigned vcpu,
 	return diff == 0;
 }
 
+/*
+ * Whether op's vCPU runs on thread t (ensure_running's answer) with what it
+ * left with: otherwise the operation is skipped, or I5 is violated.
+ */
+static bool vcpu_ready(struct lp_exec *x, uint32_t opi, const struct lp_op *op, int t, bool dispatched)
+{
+	if (t < 0) {
+		x->res[opi].status = LP_SKIPPED;
+		return false;
+	}
+	if (dispatched && !dispatched_state_ok(x, op->part, op->vcpu, t)) {
+		lp_violate(x, LP_INV_I5, opi, "dispatched vCPU's registers differ from what it left with", op->part,
+			   op->vcpu);
+		return false;
+	}
+	return true;
+}
+
 static void run_hcall(struct lp_exec *x, uint32_t opi, const struct lp_op *op)
 {
 	struct lp_op_result *r = &x->res[opi];
@@ -210,13 +228,7 @@ static void run_hcall(struct lp_exec *x, uint32_t opi, const struct lp_op *op)
 	for (i = 0; i < 9; i++) {
 		r->arg[i] = i < op->nargs ? lp_resolve(x, op, i) : 0;
 	}
-	if (t < 0) {
-		r->status = LP_SKIPPED;
-		return;
-	}
-	if (dispatched && !dispatched_state_ok(x, op->part, op->vcpu, t)) {
-		lp_violate(x, LP_INV_I5, opi, "dispatched vCPU's registers differ from what it left with", op->part,
-			   op->vcpu);
+	if (!vcpu_ready(x, opi, op, t, dispatched)) {
 		return;
 	}
 	m = lp_mach(x, op->part);
@@ -317,13 +329,7 @@ static void run_load_store(struct lp_exec *x, uint32_t opi, const struct lp_op *
 	uint64_t value = op->value;
 
 	r->arg[0] = lp_resolve(x, op, 0);
-	if (t < 0) {
-		r->status = LP_SKIPPED;
-		return;
-	}
-	if (dispatched && !dispatched_state_ok(x, op->part, op->vcpu, t)) {
-		lp_violate(x, LP_INV_I5, opi, "dispatched vCPU's registers differ from what it left with", op->part,
-			   op->vcpu);
+	if (!vcpu_ready(x, opi, op, t, dispatched)) {
 		return;
 	}
 	x->mmu_ok = lp_mmu_translate(x, op->part, r->arg[0], store, &x->mmu);
@@ -365,13 +371,7 @@ static void run_plant(struct lp_exec *x, uint32_t opi, const struct lp_op *op)
 	bool dispatched;
 	int t = ensure_running(x, op->part, op->vcpu, &dispatched);
 
-	if (t < 0) {
-		x->res[opi].status = LP_SKIPPED;
-		return;
-	}
-	if (dispatched && !dispatched_state_ok(x, op->part, op->vcpu, t)) {
-		lp_violate(x, LP_INV_I5, opi, "dispatched vCPU's registers differ from what it left with", op->part,
-			   op->vcpu);
+	if (!vcpu_ready(x, opi, op, t, dispatched)) {
 		return;
 	}
 	/* What the vCPU could do itself: any register but MSR[HV]. */
