@@ -14,7 +14,6 @@
 #include "runtime.h"
 
 #define HPT_ENTRIES     16384ul                 /* 256 KiB HPT */
-#define VECTOR_DSI      0x300ul
 #define LMB_SIZE        0x40000ul
 #define LMB3_LA         (3 * LMB_SIZE)          /* the LMB the scenario removes */
 #define LMB3_PAGES      (LMB_SIZE / 0x1000)
@@ -47,21 +46,6 @@ static s64 remove(u64 slot)
 static s64 put_tce(u64 ioba, u64 tce)
 {
 	return HC(H_PUT_TCE, 0, my_liobn, ioba, tce, 0, 0, 0, 0, 0);
-}
-
-static int load_faults(u64 ea)
-{
-	u64 n = guest_irq.count, v = probe_load(ea);
-
-	return guest_irq.count == n + 1 && guest_irq.vector == VECTOR_DSI && guest_irq.dar == ea && v == ea;
-}
-
-static int store_faults(u64 ea)
-{
-	u64 n = guest_irq.count;
-
-	probe_store(ea, GUEST_ATTACK_MARK(my_index));
-	return guest_irq.count == n + 1 && guest_irq.vector == VECTOR_DSI && guest_irq.dar == ea;
 }
 
 /* What the loop saw: hcalls naming LMB 3 before and after the first refusal. */
@@ -141,13 +125,15 @@ static void after_removal(void)
 
 		refused_enter += enter_4k(SCRATCH_EA, la, &slot) == H_PARAMETER;
 		refused_tce += put_tce(0, la | TCE_RW) == H_PARAMETER;
-		faulting += load_faults(GUEST_BASE + la) && store_faults(GUEST_BASE + la);
+		faulting += guest_load_faults(GUEST_BASE + la) &&
+			    guest_store_faults(GUEST_BASE + la, GUEST_ATTACK_MARK(my_index));
 	}
 	check("att_dlpar: H_ENTER of every page of LMB 3 is H_PARAMETER", refused_enter, LMB3_PAGES);
 	check("att_dlpar: H_PUT_TCE of every page of LMB 3 is H_PARAMETER", refused_tce, LMB3_PAGES);
 	check("att_dlpar: the loader's bolted mapping of every page of LMB 3 faults", faulting, LMB3_PAGES);
 	for (k = 0; k < ALIASES; k++) {
-		faulting = load_faults(ALIAS_EA(k)) && store_faults(ALIAS_EA(k));
+		faulting = guest_load_faults(ALIAS_EA(k)) &&
+			   guest_store_faults(ALIAS_EA(k), GUEST_ATTACK_MARK(my_index));
 		invalid += HC(H_READ, out, 0, alias_slot[k], 0, 0, 0, 0, 0, 0) == H_SUCCESS && !(out[0] & HPTE_V_VALID);
 		check_true("att_dlpar: its alias of LMB 3 faults, load and store", faulting);
 	}

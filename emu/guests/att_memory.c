@@ -12,9 +12,7 @@
 #include "runtime.h"
 
 #define HPT_ENTRIES      16384ul                /* 256 KiB HPT: 2048 PTEGs of 8 */
-#define DSISR_STORE      0x02000000ul
 #define PP_READ_ONLY     3ul                    /* H_PROTECT flags: PP = 011, read-only to every key */
-#define VECTOR_DSI       0x300ul
 /* Large-page LP encodings in dword 1 bits 12.. (papr-spec §2.5, hv/core/hpt.c hpte_sizes). */
 #define LP_4K_BASE_64K   (0x7ul << 12)
 #define LP_4K_BASE_16M   (0x38ul << 12)
@@ -60,24 +58,6 @@ static s64 remove(u64 slot)
 	return HC(H_REMOVE, 0, 0, slot, 0, 0, 0, 0, 0, 0);
 }
 
-/* A load that must fault: one DSI at ea recorded, and nothing loaded (probe_load returns its argument). */
-static int load_faults(u64 ea)
-{
-	u64 n = guest_irq.count, v = probe_load(ea);
-
-	return guest_irq.count == n + 1 && guest_irq.vector == VECTOR_DSI && guest_irq.dar == ea && v == ea;
-}
-
-/* A store that must fault: one DSI at ea recorded, marked as a store. */
-static int store_faults(u64 ea)
-{
-	u64 n = guest_irq.count;
-
-	probe_store(ea, GUEST_ATTACK_MARK(my_index));
-	return guest_irq.count == n + 1 && guest_irq.vector == VECTOR_DSI && guest_irq.dar == ea &&
-	       (guest_irq.dsisr & DSISR_STORE);
-}
-
 /* Logical pages that are not its own: every H_ENTER naming one is H_PARAMETER. */
 static void map_foreign(void)
 {
@@ -96,7 +76,7 @@ static void map_foreign(void)
 
 	for (i = 0; i < sizeof(beyond) / sizeof(beyond[0]); i++) {
 		check(beyond[i].name, (u64)enter_4k(ALIAS_EA(i), beyond[i].la, &slot), (u64)H_PARAMETER);
-		check_true("att_memory: ... and its alias still faults", load_faults(ALIAS_EA(i)));
+		check_true("att_memory: ... and its alias still faults", guest_load_faults(ALIAS_EA(i)));
 	}
 	check("att_memory: H_ENTER with H_ZERO_PAGE of foreign_la (zeroing someone else's page)",
 	      (u64)enter(H_ZERO_PAGE, hpte_group(GUEST_VSID, ALIAS_EA(8)), hpte_v(GUEST_VSID, ALIAS_EA(8)),
@@ -175,8 +155,9 @@ static void unmapped_access(void)
 	unsigned i;
 
 	for (i = 0; i < sizeof(eas) / sizeof(eas[0]); i++) {
-		check_true("att_memory: load at an EA without HPTE faults (DSI, nothing read)", load_faults(eas[i]));
-		check_true("att_memory: store at an EA without HPTE faults (DSI)", store_faults(eas[i]));
+		check_true("att_memory: load at an EA without HPTE faults (DSI, nothing read)", guest_load_faults(eas[i]));
+		check_true("att_memory: store at an EA without HPTE faults (DSI)",
+			   guest_store_faults(eas[i], GUEST_ATTACK_MARK(my_index)));
 	}
 }
 

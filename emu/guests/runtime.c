@@ -110,6 +110,22 @@ void check_true(const char *name, int cond)
 	check(name, cond ? 1 : 0, 1);
 }
 
+int guest_load_faults(u64 ea)
+{
+	u64 n = guest_irq.count, v = probe_load(ea); /* a skipped load leaves its argument */
+
+	return guest_irq.count == n + 1 && guest_irq.vector == 0x300 && guest_irq.dar == ea && v == ea;
+}
+
+int guest_store_faults(u64 ea, u64 v)
+{
+	u64 n = guest_irq.count;
+
+	probe_store(ea, v);
+	return guest_irq.count == n + 1 && guest_irq.vector == 0x300 && guest_irq.dar == ea &&
+	       (guest_irq.dsisr & GUEST_DSISR_STORE);
+}
+
 u64 guest_foreign_canaries(u64 start, u64 end, u64 self)
 {
 	u64 la, n = 0;

@@ -94,6 +94,11 @@ u64 guest_mark(u64 start, u64 end, u64 self);
 /* Loads / stores that may fault: the vector skips them and guest_irq.count moves. */
 u64 probe_load(u64 ea);
 void probe_store(u64 ea, u64 v);
+#define GUEST_DSISR_STORE 0x02000000ul
+/* Whether a load at ea took exactly one DSI at ea and loaded nothing. */
+int guest_load_faults(u64 ea);
+/* Whether a store of v at ea took exactly one DSI at ea, marked as a store. */
+int guest_store_faults(u64 ea, u64 v);
 
 /* What the compiler may call for struct copies and initialisers (freestanding: no libc). */
 void *memset(void *d, int c, unsigned long n);
