@@ -53,13 +53,17 @@ static unsigned pp_access(uint64_t dw1)
 	return (pp == 3 || pp == 6) ? 1 : 0;
 }
 
-/* Hash lookup of a 4 KiB-base, 256 MB-segment VA: primary then secondary group. */
-static bool hpt_walk(struct hv_machine *m, const struct hv_partition *p, uint64_t ea, struct lp_walk *w)
+/*
+ * Hash lookup of a 4 KiB-base, 256 MB-segment VA: primary then secondary
+ * group, the first match in *w. Returns how many entries match (0, 1, or 2
+ * for "more than one").
+ */
+static unsigned hpt_walk(struct hv_machine *m, const struct hv_partition *p, uint64_t ea, struct lp_walk *w)
 {
 	uint64_t vsid = 0x1000 + (ea >> 28), page = (ea & 0x0FFFFFFF) >> 12;
 	uint64_t va = (vsid << 28) | (ea & 0x0FFFFFFF), want = (va >> 16) & HW_AVPN;
 	uint64_t hash = vsid ^ page, mask = p->nhpte / 8 - 1;
-	unsigned h, s;
+	unsigned h, s, found = 0;
 
 	for (h = 0; h < 2; h++) {
 		uint64_t group = (h ? ~hash : hash) & mask;
@@ -73,30 +77,40 @@ static bool hpt_walk(struct hv_machine *m, const struct hv_partition *p, uint64_
 			    (dw0 & HW_AVPN) != want) {
 				continue;
 			}
+			if (found++) {
+				return 2;
+			}
 			w->ptex = ptex;
 			w->dw1 = dw1;
 			w->va = va & ~0xFFFull;
-			return true;
 		}
 	}
-	return false;
+	return found;
 }
 
-bool lp_mmu_translate(struct lp_exec *x, unsigned part, uint64_t ea, bool store, struct lp_walk *w)
+enum lp_mmu_result lp_mmu_translate(struct lp_exec *x, unsigned part, uint64_t ea, bool store, struct lp_walk *w)
 {
 	struct hv_partition *p = lp_partition(x, part);
 	struct hv_machine *m = lp_mach(x, part);
-	unsigned access;
+	unsigned access, matches;
 
 	ea &= ~7ull;
-	if (!p || ea >> 32 || !hpt_walk(m, p, ea, w)) {
-		return false; /* segment or page fault: the partition's own handler's business */
+	matches = p && !(ea >> 32) ? hpt_walk(m, p, ea, w) : 0;
+	if (!matches) {
+		return LP_MMU_FAULT; /* segment or page fault: the partition's own handler's business */
+	}
+	if (matches > 1) {
+		/*
+		 * Two valid entries translate the same page: the ISA leaves open which
+		 * one an MMU uses (and whose R/C it sets), so drivers may differ.
+		 */
+		return LP_MMU_AMBIGUOUS;
 	}
 	access = pp_access(w->dw1);
 	w->ea = ea;
 	w->ra = (w->dw1 & HW_RPN) | (ea & 0xFFF);
 	w->writable = access == 2;
-	return access != 0 && (!store || access == 2) && w->ra + 8 <= m->mem_size;
+	return access != 0 && (!store || access == 2) && w->ra + 8 <= m->mem_size ? LP_MMU_OK : LP_MMU_FAULT;
 }
 
 void lp_mmu_note(struct lp_exec *x, unsigned part, const struct lp_walk *w, bool store)

@@ -118,6 +118,51 @@ static void bd_skip_flush(struct lp_exec *x, struct hv_partition *p)
 	p->meta[ptex].gdw0 = p->meta[ptex].gdw1 = 0; /* both views agree; only the tlbie is missing */
 }
 
+/* Partition 0's logical LMB 1 moves to the first free real LMB: contents, LMB table and map, all consistent. */
+static void bd_lmap_move(struct lp_exec *x, struct hv_partition *p)
+{
+	struct hv_machine *m = &x->m[0];
+	uint32_t from, to;
+	uint64_t size = m->cfg.lmb_size, i;
+
+	if (!p->lmap[1]) {
+		return;
+	}
+	from = p->lmap[1] - 1;
+	for (to = 0; to < m->lmb_count && m->lmb[to].state != HV_LMB_FREE; to++) {
+	}
+	if (to == m->lmb_count) {
+		return;
+	}
+	touch(x, 0, (uint64_t)to << m->lmb_shift, size);
+	touch(x, 0, (uint64_t)from << m->lmb_shift, size);
+	for (i = 0; i < size; i++) {
+		m->mem[((uint64_t)to << m->lmb_shift) + i] = m->mem[((uint64_t)from << m->lmb_shift) + i];
+		m->mem[((uint64_t)from << m->lmb_shift) + i] = 0;
+	}
+	m->lmb[to] = m->lmb[from];
+	m->lmb[from].state = HV_LMB_FREE;
+	m->lmb[from].owner = 0;
+	m->lmb[from].logical = 0;
+	p->lmap[1] = to + 1;
+}
+
+void lp_backdoor_after_hcall(struct lp_exec *x, unsigned part, unsigned vcpu, struct hv_regs *regs, bool gave_up)
+{
+	struct hv_partition *p = lp_partition(x, part);
+
+	if (x->hcall_backdoor_armed == LP_BD_HCALL_CLOBBER && !gave_up) {
+		regs->r[HV_REG_GPR + 14] ^= 0x5A5A; /* the thread's register file, which the call returns in */
+		x->hcall_backdoor_armed = LP_BD_NONE;
+	} else if (x->hcall_backdoor_armed == LP_BD_CEDE_SAVE && gave_up && p) {
+		uint64_t a = p->vcpu[vcpu].save.v + 8 * (HV_REG_GPR + 14);
+
+		touch(x, part, a, 8);
+		st_be64(lp_mach(x, part)->mem + a, ld_be64(lp_mach(x, part)->mem + a) ^ 0x5A5A);
+		x->hcall_backdoor_armed = LP_BD_NONE;
+	}
+}
+
 void lp_run_backdoor(struct lp_exec *x, const struct lp_op *op)
 {
 	struct hv_partition *p0 = lp_partition(x, 0);
@@ -181,6 +226,18 @@ void lp_run_backdoor(struct lp_exec *x, const struct lp_op *op)
 		break;
 	case LP_BD_RELOC_LOSE:
 		x->reloc_backdoor_armed = true;
+		break;
+	case LP_BD_VCPU_STATE:
+		if (p0->vcpu[1].state == HV_VCPU_STOPPED) {
+			p0->vcpu[1].state = HV_VCPU_CEDED;
+		}
+		break;
+	case LP_BD_LMAP_MOVE:
+		bd_lmap_move(x, p0);
+		break;
+	case LP_BD_HCALL_CLOBBER:
+	case LP_BD_CEDE_SAVE:
+		x->hcall_backdoor_armed = (uint8_t)(op->a % LP_BD_COUNT);
 		break;
 	}
 }

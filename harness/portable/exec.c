@@ -44,32 +44,30 @@ void lp_capture_thread(struct lp_exec *x, unsigned machine, unsigned thread)
 	x->saved_valid[part][t->vcpu] = true;
 }
 
-/* ---- the reference model's view of memory (its environment) ---- */
+/* ---- the reference model's view of memory (its environment): through the harness's own map ---- */
 
 static bool env_read(void *ctx, unsigned part, uint64_t la, void *buf, unsigned len)
 {
 	struct lp_exec *x = ctx;
-	struct hv_partition *p = lp_partition(x, part);
+	const struct hv_machine *m = lp_mach(x, part);
 	uint8_t *d = buf;
-	hv_raddr_t ra;
+	uint64_t ra;
 	unsigned i;
 
-	if (!p || !hv_translate(lp_mach(x, part), p, hv_la(la), len, &ra)) {
+	if (!lp_memmap_real(x, part, la, len, &ra) || ra > m->mem_size || len > m->mem_size - ra) {
 		return false;
 	}
 	for (i = 0; i < len; i++) {
-		d[i] = lp_mach(x, part)->mem[ra.v + i];
+		d[i] = m->mem[ra + i];
 	}
 	return true;
 }
 
 static bool env_contiguous(void *ctx, unsigned part, uint64_t la, uint64_t size)
 {
-	struct lp_exec *x = ctx;
-	struct hv_partition *p = lp_partition(x, part);
-	hv_raddr_t ra;
+	uint64_t ra;
 
-	return p && hv_translate(lp_mach(x, part), p, hv_la(la), size, &ra) && (ra.v & (size - 1)) == 0;
+	return lp_memmap_real(ctx, part, la, size, &ra) && (ra & (size - 1)) == 0;
 }
 
 static bool env_has_entropy(void *ctx)
@@ -99,7 +97,7 @@ static bool setup_partition(struct lp_exec *x, unsigned i, unsigned *dedicated_t
 	x->loc[i].machine = 0;
 	x->loc[i].slot = (uint8_t)slot;
 	for (k = 0; k < c->lmbs[i]; k++) {
-		if (hv_dlpar_mem_add(m, slot, k, HV_NIL) != HV_OK) {
+		if (hv_dlpar_mem_add(m, slot, k, HV_NIL) != HV_OK || lp_memmap_learn_add(x, 0, i, k) != LP_INV_NONE) {
 			return false;
 		}
 	}
@@ -113,6 +111,7 @@ static bool setup_partition(struct lp_exec *x, unsigned i, unsigned *dedicated_t
 		hv_thread_assign(m, t, (int)slot);
 		(*dedicated_threads)++;
 	}
+	lp_ref_place(&x->ref, i, shared, (int)t);
 	return true;
 }
 
@@ -127,6 +126,7 @@ static void exec_reset(struct lp_exec *x, const struct lp_prog *p, struct hv_pla
 	x->backdoor_enabled = backdoor;
 	x->ops_run = 0;
 	x->reloc_backdoor_armed = false;
+	x->hcall_backdoor_armed = LP_BD_NONE;
 	x->viol.inv = LP_INV_NONE;
 	x->viol.op = 0;
 	x->viol.msg[0] = 0;
@@ -144,40 +144,38 @@ static void exec_reset(struct lp_exec *x, const struct lp_prog *p, struct hv_pla
 /* ---- running operations ---- */
 
 /*
- * Thread (of the actor's machine) on which p.v runs, dispatching it if
- * needed (*dispatched tells); -1 if it cannot run.
+ * Thread (of the actor's machine) on which p.v runs, dispatching it where
+ * the model says it would go if needed (*dispatched tells); -1 if it
+ * cannot run, or the core's dispatch did not do what the model predicted
+ * (x->viol says so).
  */
-static int ensure_running(struct lp_exec *x, unsigned part, unsigned vcpu, bool *dispatched)
+static int ensure_running(struct lp_exec *x, uint32_t opi, unsigned part, unsigned vcpu, bool *dispatched)
 {
-	struct hv_machine *m = lp_mach(x, part);
-	struct hv_partition *p = lp_partition(x, part);
-	unsigned t;
-	int pass;
+	const struct lp_ref_vcpu *v = &x->ref.part[part].vcpu[vcpu & (LP_MAX_VCPUS - 1)];
+	int t, want, rc;
 
 	*dispatched = false;
-	if (!p || vcpu >= LP_MAX_VCPUS) {
+	if (!lp_partition(x, part) || vcpu >= LP_MAX_VCPUS) {
 		return -1;
 	}
-	if (p->vcpu[vcpu].state == HV_VCPU_RUNNING) {
-		return p->vcpu[vcpu].thread;
+	if (v->state == LP_V_RUNNING) {
+		return v->thread; /* where the core runs it too: checked after every operation */
 	}
-	if (p->vcpu[vcpu].state != HV_VCPU_STOPPED) {
-		return -1; /* absent, or ceded and not prodded */
+	t = lp_ref_pick_thread(&x->ref, part, vcpu);
+	if (t < 0) {
+		return -1; /* absent, ceded and not prodded, or no thread of its pool */
 	}
-	/* First an idle thread of the right pool, then take one over. */
-	for (pass = 0; pass < 2; pass++) {
-		for (t = 0; t < m->cfg.threads; t++) {
-			if (pass == 0 && m->thread[t].part >= 0) {
-				continue;
-			}
-			lp_capture_thread(x, x->loc[part].machine, t);
-			if (x->drv->dispatch(x, x->loc[part].machine, t, x->loc[part].slot, vcpu) == HV_OK) {
-				*dispatched = true;
-				return (int)t;
-			}
-		}
+	lp_capture_thread(x, x->loc[part].machine, (unsigned)t);
+	want = lp_ref_dispatch(&x->ref, part, vcpu, (unsigned)t);
+	rc = x->drv->dispatch(x, x->loc[part].machine, (unsigned)t, x->loc[part].slot, vcpu);
+	if (rc != want) {
+		lp_violate(x, LP_INV_I7, opi, "dispatch result differs from the model", (uint64_t)(int64_t)rc,
+			   (uint64_t)(int64_t)want);
+		return -1;
 	}
-	return -1;
+	*dispatched = true;
+	x->op_dispatched = true;
+	return t;
 }
 
 /* I5 for a dispatch the executor made itself: the thread must hold what the vCPU left with. */
@@ -202,6 +200,9 @@ static bool dispatched_state_ok(struct lp_exec *x, unsigned part, unsigned vcpu,
  */
 static bool vcpu_ready(struct lp_exec *x, uint32_t opi, const struct lp_op *op, int t, bool dispatched)
 {
+	if (x->viol.inv != LP_INV_NONE) {
+		return false;
+	}
 	if (t < 0) {
 		x->res[opi].status = LP_SKIPPED;
 		return false;
@@ -221,8 +222,9 @@ static void run_hcall(struct lp_exec *x, uint32_t opi, const struct lp_op *op)
 	struct lp_ref_pred pred;
 	struct hv_machine *m;
 	struct hv_regs *regs;
+	enum hv_exit exit;
 	bool dispatched;
-	int t = ensure_running(x, op->part, op->vcpu, &dispatched);
+	int t = ensure_running(x, opi, op->part, op->vcpu, &dispatched);
 	unsigned i;
 
 	for (i = 0; i < 9; i++) {
@@ -237,11 +239,10 @@ static void run_hcall(struct lp_exec *x, uint32_t opi, const struct lp_op *op)
 	for (i = 0; i < 9; i++) {
 		regs->r[HV_REG_GPR + 4 + i] = r->arg[i];
 	}
+	x->hc_pre = *regs; /* what the call starts from: the oracles build what it must leave from it */
 	if (regs->r[HV_REG_MSR] & MSR_PR) {
 		/* Problem state (a planted MSR): H_PRIVILEGE, every other register untouched. */
-		pred.known = true;
-		pred.rc = H_PRIVILEGE;
-		pred.out_known = 0x1FF;
+		pred = (struct lp_ref_pred){ .known = true, .rc = H_PRIVILEGE, .out_known = 0x1FF };
 		for (i = 0; i < 9; i++) {
 			pred.out[i] = r->arg[i];
 		}
@@ -249,11 +250,14 @@ static void run_hcall(struct lp_exec *x, uint32_t opi, const struct lp_op *op)
 		/* The model sees the call first: it reads the same memory the core is about to read. */
 		lp_ref_hcall(&x->ref, &env, op->part, op->vcpu, op->opcode, r->arg, &pred);
 	}
-	if (x->drv->hcall(x, x->loc[op->part].machine, (uint32_t)t) == HV_EXIT_IDLE) {
-		/* Ceded or conferred: its registers are in the save area now; so is our record. */
-		hv_vcpu_regs_get(m, x->loc[op->part].slot, op->vcpu, &x->saved[op->part][op->vcpu]);
-		x->saved_valid[op->part][op->vcpu] = true;
-		regs = &x->saved[op->part][op->vcpu];
+	exit = x->drv->hcall(x, x->loc[op->part].machine, (uint32_t)t);
+	if (x->hcall_backdoor_armed) {
+		lp_backdoor_after_hcall(x, op->part, op->vcpu, regs, exit == HV_EXIT_IDLE);
+	}
+	if (exit == HV_EXIT_IDLE) {
+		/* Ceded or conferred: what it left with is in its save area now. */
+		hv_vcpu_regs_get(m, x->loc[op->part].slot, op->vcpu, &x->hc_after);
+		regs = &x->hc_after;
 	}
 	r->rc = (int64_t)regs->r[HV_REG_GPR + 3];
 	for (i = 0; i < 9; i++) {
@@ -262,7 +266,9 @@ static void run_hcall(struct lp_exec *x, uint32_t opi, const struct lp_op *op)
 	if (op->opcode == H_ENTER && r->rc == H_SUCCESS) {
 		x->loc[op->part].last_ptex = r->out[0];
 	}
-	lp_inv_hcall(x, opi, &pred);
+	if (lp_inv_hcall(x, opi, &pred) == LP_INV_NONE) {
+		lp_inv_hcall_regs(x, opi, &pred, regs, exit == HV_EXIT_IDLE ? HV_CHANGED_ALL : m->thread[t].changed);
+	}
 }
 
 static void capture_partition_threads(struct lp_exec *x, unsigned part)
@@ -277,18 +283,23 @@ static void capture_partition_threads(struct lp_exec *x, unsigned part)
 	}
 }
 
-/* Management operations: through the driver on the actor's machine; the model follows on success. */
+/*
+ * Management operations: the model predicts each (and applies what it
+ * predicts), the driver performs it on the actor's machine, the two must
+ * agree; memory that moved is learnt by the harness's map.
+ */
 static void run_mgmt(struct lp_exec *x, uint32_t opi, const struct lp_op *op)
 {
 	struct lp_op_result *r = &x->res[opi];
 	struct hv_machine *m = lp_mach(x, op->part);
 	unsigned machine = x->loc[op->part].machine;
-	int rc;
+	int rc, want;
 
 	if (!x->loc[op->part].alive) {
 		r->status = LP_SKIPPED;
 		return;
 	}
+	want = lp_ref_mgmt(&x->ref, op);
 	switch (op->kind) {
 	case LP_OP_DISPATCH:
 		if (op->a < m->cfg.threads) {
@@ -317,7 +328,16 @@ static void run_mgmt(struct lp_exec *x, uint32_t opi, const struct lp_op *op)
 		lp_backdoor_after_relocate(x, op->part, op->a);
 	}
 	r->rc = rc;
-	lp_ref_mgmt(&x->ref, op, rc);
+	if (rc != want) {
+		lp_violate(x, LP_INV_I7, opi, "management operation result differs from the model", (uint64_t)(int64_t)rc,
+			   (uint64_t)(int64_t)want);
+		return;
+	}
+	if (rc == HV_OK && lp_memmap_learn(x, opi, op) == LP_INV_NONE &&
+	    (op->kind == LP_OP_MEM_ADD || op->kind == LP_OP_MEM_REMOVE || op->kind == LP_OP_RELOCATE ||
+	     op->kind == LP_OP_MIGRATE)) {
+		lp_memmap_check(x, opi, x->inv.thorough || x->backdoor_enabled);
+	}
 }
 
 /* A LOAD/STORE by p.v (running, dispatched if needed), judged against the harness's MMU when the driver has its own. */
@@ -325,14 +345,25 @@ static void run_load_store(struct lp_exec *x, uint32_t opi, const struct lp_op *
 {
 	struct lp_op_result *r = &x->res[opi];
 	bool dispatched;
-	int t = ensure_running(x, op->part, op->vcpu, &dispatched);
+	int t = ensure_running(x, opi, op->part, op->vcpu, &dispatched);
 	uint64_t value = op->value;
 
 	r->arg[0] = lp_resolve(x, op, 0);
 	if (!vcpu_ready(x, opi, op, t, dispatched)) {
 		return;
 	}
-	x->mmu_ok = lp_mmu_translate(x, op->part, r->arg[0], store, &x->mmu);
+	switch (lp_mmu_translate(x, op->part, r->arg[0], store, &x->mmu)) {
+	case LP_MMU_AMBIGUOUS:
+		/* Which entry's page and R/C the MMU uses is undefined: no driver is asked to agree. */
+		r->status = LP_SKIPPED;
+		return;
+	case LP_MMU_OK:
+		x->mmu_ok = true;
+		break;
+	default:
+		x->mmu_ok = false;
+		break;
+	}
 	r->status = x->drv->access(x, x->loc[op->part].machine, (uint32_t)t, op->part, r->arg[0] & ~7ull, store, &value);
 	if (x->drv->own_mmu && (r->status == LP_RAN) != x->mmu_ok) {
 		lp_violate(x, LP_INV_I12, opi,
@@ -369,7 +400,7 @@ static void run_dma(struct lp_exec *x, uint32_t opi, const struct lp_op *op, boo
 static void run_plant(struct lp_exec *x, uint32_t opi, const struct lp_op *op)
 {
 	bool dispatched;
-	int t = ensure_running(x, op->part, op->vcpu, &dispatched);
+	int t = ensure_running(x, opi, op->part, op->vcpu, &dispatched);
 
 	if (!vcpu_ready(x, opi, op, t, dispatched)) {
 		return;
@@ -387,6 +418,8 @@ static void run_op(struct lp_exec *x, uint32_t opi)
 
 	r->status = LP_RAN;
 	r->rc = 0;
+	x->op_dispatched = false;
+	lp_ref_writes_clear(&x->ref);
 	for (i = 0; i < 9; i++) {
 		r->arg[i] = 0;
 		r->out[i] = 0;
@@ -437,11 +470,25 @@ enum lp_inv lp_exec_run(struct lp_exec *x, const struct lp_prog *p, struct hv_pl
 	if (hv_machine_init(&x->m[0], &cfg, plat0) != HV_OK || hv_machine_init(&x->m[1], &cfg, plat1) != HV_OK) {
 		return lp_violate(x, LP_INV_I10, 0, "machine set-up failed", 0, 0);
 	}
+	lp_memmap_init(x);
+	x->tracked = true;
 	lp_ref_init(&x->ref, &p->cfg);
 	x->ref.r_preset = (x->m[0].caps & HV_PLAT_CAP_HPTE_R_PRESET) != 0;
+	x->ref.stores_unseen = (x->m[0].caps & HV_PLAT_CAP_GUEST_STORES_UNSEEN) != 0;
+	for (i = 0; i < 2; i++) {
+		struct lp_ref_machine facts = {
+			.pool_lmbs = x->memmap.nlmb[i] - x->memmap.hyp_lmbs[i],
+			.threads = (uint8_t)cfg.threads,
+			.max_windows = (uint8_t)cfg.max_windows,
+			.max_partitions = (uint8_t)cfg.max_partitions,
+		};
+
+		lp_ref_set_machine(&x->ref, i, &facts);
+	}
 	for (i = 0; i < p->cfg.nparts; i++) {
 		if (!setup_partition(x, i, &dedicated)) {
-			return lp_violate(x, LP_INV_I10, 0, "partition set-up failed", i, 0);
+			return x->viol.inv != LP_INV_NONE ? (enum lp_inv)x->viol.inv
+							   : lp_violate(x, LP_INV_I10, 0, "partition set-up failed", i, 0);
 		}
 	}
 	for (i = 0; i < p->nops; i++) {

@@ -27,6 +27,8 @@
  */
 #include "inv_internal.h"
 
+#include "exec_internal.h" /* the harness's memory map */
+
 _Static_assert(LP_INV_LMAP == LP_LOGICAL_LMBS, "the snapshot follows every logical LMB");
 
 /* ================================================================== */
@@ -63,6 +65,29 @@ enum lp_inv lp_violate(struct lp_exec *x, enum lp_inv inv, uint32_t opi, const c
 /* ================================================================== */
 /* Entry points                                                         */
 /* ================================================================== */
+
+/*
+ * Could op have changed where vCPUs are (or their dispatch counts)? Then
+ * their states are compared with the model now; otherwise at the end of
+ * the run (every operation, when thorough).
+ */
+static bool moves_vcpus(const struct lp_exec *x, const struct lp_op *op)
+{
+	switch (op->kind) {
+	case LP_OP_DISPATCH:
+	case LP_OP_PREEMPT:
+	case LP_OP_CPU_ADD:
+	case LP_OP_CPU_REMOVE:
+	case LP_OP_MIGRATE:
+		return true;
+	case LP_OP_HCALL:
+		if (op->opcode == H_CEDE || op->opcode == H_CONFER || op->opcode == H_PROD) {
+			return true;
+		}
+		break;
+	}
+	return x->op_dispatched || thorough(x);
+}
 
 enum lp_inv lp_inv_after_op(struct lp_exec *x, uint32_t opi)
 {
@@ -125,7 +150,7 @@ enum lp_inv lp_inv_after_op(struct lp_exec *x, uint32_t opi)
 			break;
 		}
 	}
-	if (rc != LP_INV_NONE) {
+	if (rc != LP_INV_NONE || (moves_vcpus(x, op) && (rc = lp_inv_check_vcpus(x, opi, thorough(x))) != LP_INV_NONE)) {
 		return rc;
 	}
 	/*
@@ -202,7 +227,8 @@ enum lp_inv lp_inv_full(struct lp_exec *x, uint32_t opi)
 			return lp_violate(x, LP_INV_I4, opi, "free LMB does not read zero", i, mach);
 		}
 	}
-	if (lp_inv_check_tlb(x, opi) != LP_INV_NONE || lp_inv_check_idle_threads(x, opi, 0) != LP_INV_NONE ||
+	if (lp_memmap_check(x, opi, all) != LP_INV_NONE || lp_inv_check_vcpus(x, opi, true) != LP_INV_NONE ||
+	    lp_inv_check_tlb(x, opi) != LP_INV_NONE || lp_inv_check_idle_threads(x, opi, 0) != LP_INV_NONE ||
 	    lp_inv_check_idle_threads(x, opi, 1) != LP_INV_NONE || (all && lp_inv_check_save_areas(x, opi) != LP_INV_NONE)) {
 		return (enum lp_inv)x->viol.inv;
 	}

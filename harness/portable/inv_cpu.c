@@ -176,6 +176,193 @@ enum lp_inv lp_inv_check_save_areas(struct lp_exec *x, uint32_t opi)
 }
 
 /* ================================================================== */
+/* hcalls: the register file a call leaves (I6, I12, I5)                 */
+/* ================================================================== */
+
+/* The registers an hcall may change (papr-spec §1.2, §6): r3..r12, SRR0/SRR1 (sc 1), MSR (H_CEDE), SPRG0. */
+static const uint16_t call_defined[] = {
+	HV_REG_GPR + 3, HV_REG_GPR + 4, HV_REG_GPR + 5, HV_REG_GPR + 6,  HV_REG_GPR + 7, HV_REG_GPR + 8,
+	HV_REG_GPR + 9, HV_REG_GPR + 10, HV_REG_GPR + 11, HV_REG_GPR + 12, HV_REG_SRR0, HV_REG_SRR1,
+	HV_REG_MSR, HV_REG_SPRG,
+};
+#define NDEFINED (sizeof(call_defined) / sizeof(call_defined[0]))
+
+/*
+ * What the call must leave, made in place from where it started
+ * (x->hc_pre, scratch from here on) with only its defined effects: no copy
+ * of the ~280 registers per call. before[] keeps what the registers it
+ * may change held.
+ */
+static const struct hv_regs *hcall_expected(struct lp_exec *x, uint32_t opi, const struct lp_ref_pred *pred,
+					    uint64_t before[NDEFINED])
+{
+	const struct lp_op_result *r = &x->res[opi];
+	struct hv_regs *want = &x->hc_pre;
+	unsigned i;
+
+	for (i = 0; i < NDEFINED; i++) {
+		before[i] = want->r[call_defined[i]];
+	}
+	want->r[HV_REG_MSR] &= ~MSR_HV;
+	/* What `sc 1` itself does: the resume address and the MSR go to SRR0 / SRR1. */
+	want->r[HV_REG_SRR0] = want->r[HV_REG_NIA];
+	want->r[HV_REG_SRR1] = want->r[HV_REG_MSR];
+	/* r3 and the outputs: lp_inv_hcall judged them against the model; unpredicted ones are taken as they are. */
+	want->r[HV_REG_GPR + 3] = (uint64_t)r->rc;
+	for (i = 0; i < 9; i++) {
+		want->r[HV_REG_GPR + 4 + i] = r->out[i];
+	}
+	want->r[HV_REG_MSR] |= pred->msr_set;
+	if (pred->sprg0_set) {
+		want->r[HV_REG_SPRG] = pred->sprg0;
+	}
+	return want;
+}
+
+/* Does the changed mask (hcall.h) name register i? */
+static bool changed_names(uint32_t changed, unsigned i)
+{
+	if (i >= HV_REG_GPR + 3 && i <= HV_REG_GPR + 12) {
+		return changed & HV_CHANGED_R3_R12;
+	}
+	switch (i) {
+	case HV_REG_SRR0:
+	case HV_REG_SRR1:
+		return changed & HV_CHANGED_SRR;
+	case HV_REG_NIA:
+	case HV_REG_MSR:
+		return changed & HV_CHANGED_NIA_MSR;
+	case HV_REG_SPRG:
+		return changed & HV_CHANGED_SPRG0;
+	}
+	return changed == HV_CHANGED_ALL;
+}
+
+static bool call_defines(unsigned reg)
+{
+	unsigned i;
+
+	for (i = 0; i < NDEFINED; i++) {
+		if (call_defined[i] == reg) {
+			return true;
+		}
+	}
+	return false;
+}
+
+static enum lp_inv hcall_reg_wrong(struct lp_exec *x, uint32_t opi, unsigned reg, uint64_t have, uint64_t want)
+{
+	char buf[120], name[24];
+	struct text t = { buf, 0, sizeof(buf) };
+
+	t_str(&t, "hcall ");
+	t_str(&t, call_defines(reg) ? "left register " : "changed register ");
+	t_str(&t, hv_reg_name(reg, name));
+	t_str(&t, call_defines(reg) ? " other than the call defines" : ", which it does not define");
+	return lp_violate(x, LP_INV_I6, opi, buf, have, want);
+}
+
+enum lp_inv lp_inv_hcall_regs(struct lp_exec *x, uint32_t opi, const struct lp_ref_pred *pred,
+			      const struct hv_regs *after, uint32_t changed)
+{
+	const struct lp_op *op = &x->prog->op[opi];
+	uint64_t before[NDEFINED];
+	const struct hv_regs *want = hcall_expected(x, opi, pred, before);
+	unsigned i;
+
+	if (changed == HV_CHANGED_ALL) {
+		/* It gave up its thread: this is what its next dispatch must bring back. */
+		x->saved[op->part][op->vcpu] = *want;
+		x->saved_valid[op->part][op->vcpu] = true;
+	}
+	if (regs_differ(after, want)) {
+		for (i = 0; i < HV_REG_COUNT; i++) {
+			if (after->r[i] == want->r[i]) {
+				continue;
+			}
+			if (changed == HV_CHANGED_ALL) {
+				return reg_mismatch(x, opi, "in the save area differs from what the call left", i,
+						    after->r[i], want->r[i]);
+			}
+			return hcall_reg_wrong(x, opi, i, after->r[i], want->r[i]);
+		}
+	}
+	/* Drivers copy back only what the changed mask names: a change it does not name makes them disagree. */
+	for (i = 0; changed != HV_CHANGED_ALL && i < NDEFINED; i++) {
+		if (after->r[call_defined[i]] != before[i] && !changed_names(changed, call_defined[i])) {
+			char buf[120], name[24];
+			struct text t = { buf, 0, sizeof(buf) };
+
+			t_str(&t, "hcall changed register ");
+			t_str(&t, hv_reg_name(call_defined[i], name));
+			t_str(&t, " without naming it in the changed mask");
+			return lp_violate(x, LP_INV_I12, opi, buf, after->r[call_defined[i]], before[i]);
+		}
+	}
+	return LP_INV_NONE;
+}
+
+/* ================================================================== */
+/* vCPU states against the model (I7)                                   */
+/* ================================================================== */
+
+static uint8_t core_state_of(uint8_t model_state)
+{
+	static const uint8_t map[] = { HV_VCPU_ABSENT, HV_VCPU_STOPPED, HV_VCPU_RUNNING, HV_VCPU_CEDED };
+
+	return model_state < sizeof(map) ? map[model_state] : 0xFF;
+}
+
+enum lp_inv lp_inv_check_vcpus(struct lp_exec *x, uint32_t opi, bool all)
+{
+	unsigned part, v, mach, t;
+
+	if (!x->tracked) {
+		return LP_INV_NONE;
+	}
+	for (part = 0; part < x->prog->cfg.nparts && part < LP_MAX_PARTS; part++) {
+		const struct lp_part_loc *loc = &x->loc[part];
+		const struct hv_partition *p = loc->alive ? &x->m[loc->machine & 1].part[loc->slot] : 0;
+
+		for (v = 0; p && v < LP_MAX_VCPUS; v++) {
+			const struct hv_vcpu *cv = &p->vcpu[v];
+			const struct lp_ref_vcpu *mv = &x->ref.part[part].vcpu[v];
+
+			if (!all && !((x->ref.vtouched >> (part * LP_MAX_VCPUS + v)) & 1)) {
+				continue; /* the model did not move it: the final sweep looks */
+			}
+
+			if (cv->state != core_state_of(mv->state) || (mv->state == LP_V_RUNNING && cv->thread != mv->thread)) {
+				return lp_violate(x, LP_INV_I7, opi, "vCPU state differs from the model",
+						  (uint64_t)part << 8 | v, (uint64_t)cv->state << 8 | mv->state);
+			}
+			if (cv->yield_count != mv->yield || cv->prodded != mv->prodded) {
+				return lp_violate(x, LP_INV_I7, opi, "vCPU dispatch count or pending prod differs from the model",
+						  cv->yield_count, mv->yield);
+			}
+		}
+	}
+	/* Every thread runs what the model says (machine 1 only once something migrated there). */
+	for (mach = 0; mach < (x->memmap.used1 ? 2u : 1u); mach++) {
+		const struct hv_machine *m = &x->m[mach];
+
+		for (t = 0; t < m->cfg.threads && t < LP_MAX_THREADS; t++) {
+			int part = x->ref.run_part[mach][t];
+			const struct hv_thread *th = &m->thread[t];
+			bool same = part < 0 ? th->part < 0
+					     : (x->loc[part].machine & 1) == mach && th->part == (int8_t)x->loc[part].slot &&
+						       th->vcpu == x->ref.run_vcpu[mach][t];
+
+			if (!same) {
+				return lp_violate(x, LP_INV_I7, opi, "thread runs another vCPU than the model says",
+						  (uint64_t)mach << 8 | t, (uint64_t)(uint8_t)th->part << 8 | (uint8_t)th->vcpu);
+			}
+		}
+	}
+	return LP_INV_NONE;
+}
+
+/* ================================================================== */
 /* I9: the emulated TLB                                                 */
 /* ================================================================== */
 

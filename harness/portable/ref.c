@@ -13,6 +13,7 @@
 
 #define TCE_RESERVED     0xFFCull  /* §4.2: bits 52..61 */
 #define VPA_MIN_LEN      640       /* §6.5 table */
+#define VPA_SHARED_PROC  9         /* byte: 0x02 for a shared processor */
 #define DTL_ENTRY_LEN    48
 #define AREA_MIN_LEN     8
 #define AREA_ALIGN       128       /* cache line */
@@ -172,13 +173,13 @@ static int64_t ref_put_tce_indirect(struct ref_call *c)
 
 static struct lp_ref_vcpu *vcpu_of(struct lp_ref *r, unsigned part, uint64_t id)
 {
-	if (id >= LP_MAX_VCPUS || !r->part[part].vcpu[id].present) {
+	if (id >= LP_MAX_VCPUS || r->part[part].vcpu[id].state == LP_V_ABSENT) {
 		return 0;
 	}
 	return &r->part[part].vcpu[id];
 }
 
-static void area_off(struct lp_ref_area *a)
+void lp_ref_area_off(struct lp_ref_area *a)
 {
 	a->on = false;
 	a->la = 0;
@@ -235,6 +236,10 @@ static int64_t ref_register_vpa(struct ref_call *c)
 			return H_PARAMETER;
 		}
 		area_on(&v->vpa, la, len);
+		if (c->r->part[c->part].shared) {
+			/* A shared processor's VPA says so: byte 9 gets 0x02 (what Linux and QEMU use). */
+			lp_ref_note_write(c->r, LP_W_SHARED_PROC, c->part, la + VPA_SHARED_PROC, 1, 0x02);
+		}
 		return H_SUCCESS;
 	case H_VPA_REG_DTL:
 		if (len < DTL_ENTRY_LEN) {
@@ -244,6 +249,7 @@ static int64_t ref_register_vpa(struct ref_call *c)
 			return H_RESOURCE;
 		}
 		area_on(&v->dtl, la, len - len % DTL_ENTRY_LEN);
+		v->dtl_index = 0;
 		return H_SUCCESS;
 	case H_VPA_REG_SLB:
 		if (!v->vpa.on) {
@@ -255,24 +261,16 @@ static int64_t ref_register_vpa(struct ref_call *c)
 		if (v->dtl.on || v->slb.on) {
 			return H_RESOURCE;
 		}
-		area_off(&v->vpa);
+		lp_ref_area_off(&v->vpa);
 		return H_SUCCESS;
 	case H_VPA_DEREG_DTL:
-		area_off(&v->dtl);
+		lp_ref_area_off(&v->dtl);
 		return H_SUCCESS;
 	case H_VPA_DEREG_SLB:
-		area_off(&v->slb);
+		lp_ref_area_off(&v->slb);
 		return H_SUCCESS;
 	}
 	return H_PARAMETER;
-}
-
-static int64_t ref_confer(struct ref_call *c)
-{
-	if (c->arg[0] == ~0ull) {
-		return H_SUCCESS; /* any other processor */
-	}
-	return vcpu_of(c->r, c->part, c->arg[0]) ? H_SUCCESS : H_PARAMETER;
 }
 
 /* ---- console, H_RANDOM, H_PAGE_INIT (§6.7-§6.9) ---- */
@@ -314,24 +312,45 @@ static int64_t ref_page_init(struct ref_call *c)
 	if (!page_owned(c->r, c->part, dest) || (copy && !page_owned(c->r, c->part, src))) {
 		return H_PARAMETER;
 	}
+	if (copy && src != dest) {
+		lp_ref_note_write(c->r, LP_W_COPY_PAGE, c->part, dest, PAGE_4K, src);
+	} else if (!copy && (flags & H_ZERO_PAGE)) {
+		lp_ref_note_write(c->r, LP_W_ZERO_PAGE, c->part, dest, PAGE_4K, 0);
+	}
 	return H_SUCCESS;
 }
 
 /* ---- entry points ---- */
 
+_Static_assert(LP_REF_HPTES >= LP_MAX_OPS, "a program (one H_ENTER per operation) never overflows the model");
+
 void lp_ref_init(struct lp_ref *r, const struct lp_config *cfg)
 {
-	unsigned p, v, w;
+	unsigned p, v, w, m, t;
 
 	/* Cheap on purpose (called per fuzz input): the HPTE array is only valid up to nhptes. */
 	r->cfg = *cfg;
 	r->nhptes = 0;
 	r->overflow = false;
+	lp_ref_writes_clear(r);
+	for (m = 0; m < 2; m++) {
+		r->mach[m].pool_lmbs = ~0u; /* until lp_ref_set_machine says */
+		r->mach[m].threads = cfg->threads;
+		r->mach[m].max_windows = LP_MAX_PARTS * LP_MAX_WINDOWS;
+		r->mach[m].max_partitions = LP_MAX_PARTS;
+		for (t = 0; t < LP_MAX_THREADS; t++) {
+			r->run_part[m][t] = -1;
+			r->run_vcpu[m][t] = -1;
+		}
+	}
 	for (p = 0; p < LP_MAX_PARTS; p++) {
 		struct lp_ref_part *pp = &r->part[p];
 		unsigned lmbs = cfg->lmbs[p] < LP_LOGICAL_LMBS ? cfg->lmbs[p] : LP_LOGICAL_LMBS;
 
 		pp->alive = p < cfg->nparts;
+		pp->shared = true;
+		pp->machine = 0;
+		pp->dedicated = -1;
 		pp->owned = pp->alive ? (lmbs >= 64 ? ~0ull : (1ull << lmbs) - 1) : 0;
 		for (w = 0; w < LP_MAX_WINDOWS; w++) {
 			pp->win_on[w] = pp->alive && w < cfg->windows[p];
@@ -344,10 +363,26 @@ void lp_ref_init(struct lp_ref *r, const struct lp_config *cfg)
 			}
 		}
 		for (v = 0; v < LP_MAX_VCPUS; v++) {
-			pp->vcpu[v].present = pp->alive && v < cfg->vcpus[p];
-			area_off(&pp->vcpu[v].vpa);
-			area_off(&pp->vcpu[v].dtl);
-			area_off(&pp->vcpu[v].slb);
+			lp_ref_vcpu_reset(&pp->vcpu[v], pp->alive && v < cfg->vcpus[p], true);
+		}
+	}
+}
+
+void lp_ref_set_machine(struct lp_ref *r, unsigned m, const struct lp_ref_machine *facts)
+{
+	r->mach[m & 1] = *facts;
+}
+
+void lp_ref_place(struct lp_ref *r, unsigned part, bool shared, int dedicated)
+{
+	struct lp_ref_part *pp = &r->part[part];
+	unsigned v;
+
+	pp->shared = shared;
+	pp->dedicated = (int8_t)(shared ? -1 : dedicated);
+	for (v = 0; v < LP_MAX_VCPUS; v++) {
+		if (pp->vcpu[v].state != LP_V_ABSENT) {
+			pp->vcpu[v].yield = shared ? 1 : 0; /* not running yet */
 		}
 	}
 }
@@ -357,7 +392,7 @@ static int64_t ref_dispatch(struct ref_call *c, uint64_t opcode)
 {
 	int64_t rc;
 
-	if (lp_ref_hpt_call(c, opcode, &rc)) {
+	if (lp_ref_hpt_call(c, opcode, &rc) || lp_ref_vcpu_call(c, opcode, &rc)) {
 		return rc;
 	}
 	switch (opcode) {
@@ -368,11 +403,11 @@ static int64_t ref_dispatch(struct ref_call *c, uint64_t opcode)
 	case H_REGISTER_VPA: return ref_register_vpa(c);
 	case H_PUT_TERM_CHAR: return ref_put_term_char(c);
 	case H_GET_TERM_CHAR: return ref_get_term_char(c);
-	case H_SET_SPRG0: return H_SUCCESS;
+	case H_SET_SPRG0:
+		c->pred->sprg0_set = true;
+		c->pred->sprg0 = c->arg[0];
+		return H_SUCCESS;
 	case H_RANDOM: return ref_random(c);
-	case H_PROD: return vcpu_of(c->r, c->part, c->arg[0]) ? H_SUCCESS : H_PARAMETER;
-	case H_CEDE: return H_SUCCESS;
-	case H_CONFER: return ref_confer(c);
 	case H_PAGE_INIT: return ref_page_init(c);
 	}
 	return H_FUNCTION; /* not a multiple of 4, beyond H_MAX_OPCODE, or not implemented */
@@ -381,102 +416,27 @@ static int64_t ref_dispatch(struct ref_call *c, uint64_t opcode)
 void lp_ref_hcall(struct lp_ref *r, const struct lp_ref_env *env, unsigned part, unsigned vcpu, uint64_t opcode,
 		  const uint64_t arg[9], struct lp_ref_pred *pred)
 {
-	struct ref_call c = { r, env, part, arg, pred };
+	struct ref_call c = { r, env, part, vcpu, arg, pred };
 	unsigned i;
 
-	(void)vcpu; /* no call in scope depends on which vCPU of the partition asks */
 	pred->known = true;
 	pred->rc = 0;
 	pred->out_known = ALL_OUTPUTS;
+	pred->msr_set = 0;
+	pred->sprg0_set = false;
+	pred->sprg0 = 0;
+	pred->gives_up = false;
 	for (i = 0; i < 9; i++) {
 		pred->out[i] = 0;
 	}
-	if (r->overflow || part >= LP_MAX_PARTS || !r->part[part].alive) {
+	if (part >= LP_MAX_PARTS || !r->part[part].alive) {
 		pred->known = false;
 		return;
 	}
+	if (r->overflow) {
+		/* Untracked HPTEs: no predictions, but where the vCPUs are stays known. */
+		pred->known = lp_ref_vcpu_call(&c, opcode, &pred->rc);
+		return;
+	}
 	pred->rc = ref_dispatch(&c, opcode);
-}
-
-/* MEM_REMOVE of logical LMB lmb: every reference part holds into it goes (DESIGN.md §1). */
-static void mem_remove(struct lp_ref *r, unsigned part, uint64_t lmb)
-{
-	struct lp_ref_part *pp = &r->part[part];
-	unsigned w, v, e;
-
-	pp->owned &= ~(1ull << lmb);
-	lp_ref_hpt_drop_lmb(r, part, lmb);
-	for (w = 0; w < LP_MAX_WINDOWS; w++) {
-		for (e = 0; pp->win_on[w] && e < LP_WINDOW_ENTRIES; e++) {
-			uint64_t t = pp->tce[w][e];
-
-			if ((t & TCE_RW) && (t >> LMB_SHIFT) == lmb) {
-				pp->tce[w][e] = 0;
-			}
-		}
-	}
-	for (v = 0; v < LP_MAX_VCPUS; v++) {
-		struct lp_ref_vcpu *vc = &pp->vcpu[v];
-		struct lp_ref_area *areas[3] = { &vc->vpa, &vc->dtl, &vc->slb };
-
-		for (e = 0; e < 3; e++) {
-			if (areas[e]->on && (areas[e]->la >> LMB_SHIFT) == lmb) {
-				area_off(areas[e]); /* areas never cross a 4 KiB page: one LMB each */
-			}
-		}
-		if (!vc->vpa.on) {
-			area_off(&vc->dtl); /* DTL and SLB shadow only live alongside a VPA */
-			area_off(&vc->slb);
-		}
-	}
-}
-
-static void window_set(struct lp_ref_part *pp, unsigned w, bool on)
-{
-	unsigned i;
-
-	pp->win_on[w] = on;
-	for (i = 0; i < LP_WINDOW_ENTRIES; i++) {
-		pp->tce[w][i] = 0;
-	}
-}
-
-void lp_ref_mgmt(struct lp_ref *r, const struct lp_op *op, int core_rc)
-{
-	struct lp_ref_part *pp;
-	struct lp_ref_vcpu *v;
-
-	if (core_rc != 0 || op->part >= LP_MAX_PARTS) {
-		return; /* only what really happened changes the model */
-	}
-	pp = &r->part[op->part];
-	v = &pp->vcpu[op->vcpu < LP_MAX_VCPUS ? op->vcpu : 0];
-	switch (op->kind) {
-	case LP_OP_MEM_ADD:
-		if (op->a < LP_LOGICAL_LMBS) {
-			pp->owned |= 1ull << op->a;
-		}
-		break;
-	case LP_OP_MEM_REMOVE:
-		if (op->a < LP_LOGICAL_LMBS) {
-			mem_remove(r, op->part, op->a);
-		}
-		break;
-	case LP_OP_CPU_ADD:
-	case LP_OP_CPU_REMOVE:
-		if (op->vcpu < LP_MAX_VCPUS) {
-			v->present = op->kind == LP_OP_CPU_ADD;
-			area_off(&v->vpa);
-			area_off(&v->dtl);
-			area_off(&v->slb);
-		}
-		break;
-	case LP_OP_WIN_ASSIGN:
-	case LP_OP_WIN_UNASSIGN:
-		/* Window a (0..1) of the program form: the executor names it a % LP_MAX_WINDOWS. */
-		window_set(pp, op->a % LP_MAX_WINDOWS, op->kind == LP_OP_WIN_ASSIGN);
-		break;
-	default:
-		break; /* relocation, migration, dispatch, preemption: the logical view does not change */
-	}
 }

@@ -113,6 +113,20 @@ static uint64_t enter_slot(const struct lp_ref *r, unsigned part, uint64_t flags
 	return LP_NHPTE;
 }
 
+/* What H_ENTER stores into the partition's page: zeroes (H_ZERO_PAGE), or the platform's mark (plat.h). */
+static void note_enter_writes(struct ref_call *c, uint64_t flags, uint64_t pteh, uint64_t ptel)
+{
+	unsigned shift = page_shift(pteh, ptel), pp = (unsigned)(((ptel & HPTE_R_PP0) ? 4 : 0) | (ptel & HPTE_R_PP));
+	uint64_t base = page_base(ptel, shift);
+
+	if (flags & H_ZERO_PAGE) {
+		lp_ref_note_write(c->r, LP_W_ZERO_PAGE, c->part, base, (uint32_t)(1ull << shift), 0);
+	} else if (c->r->stores_unseen && pp <= 2) {
+		/* Writable under some key: the partition's stores to it will not be seen, so it counts as written. */
+		lp_ref_note_write(c->r, LP_W_MAPPED_PAGE, c->part, base, (uint32_t)(1ull << shift), 0);
+	}
+}
+
 static int64_t ref_enter(struct ref_call *c)
 {
 	uint64_t flags = c->arg[0], ptex = c->arg[1], pteh = c->arg[2], ptel = c->arg[3], slot;
@@ -141,6 +155,7 @@ static int64_t ref_enter(struct ref_call *c)
 	r->hpte[r->nhptes].dw1 = (ptel & ~HPTE_R_TS) | (r->r_preset ? HPTE_R_R : 0);
 	r->nhptes++;
 	c->pred->out[0] = slot;
+	note_enter_writes(c, flags, pteh, ptel);
 	return H_SUCCESS;
 }
 
@@ -295,6 +310,26 @@ void lp_ref_hpt_drop_lmb(struct lp_ref *r, unsigned part, uint64_t lmb)
 			i++;
 		}
 	}
+}
+
+bool lp_ref_hpt_spans(const struct lp_ref *r, unsigned part, int lmb)
+{
+	uint64_t start = (uint64_t)(lmb < 0 ? 0 : lmb) << LMB_SHIFT;
+	uint32_t i;
+
+	for (i = 0; i < r->nhptes && i < LP_REF_HPTES; i++) {
+		const struct lp_ref_hpte *h = &r->hpte[i];
+		unsigned shift = page_shift(h->dw0, h->dw1);
+		uint64_t base = page_base(h->dw1, shift);
+
+		if (h->part != part || shift <= LMB_SHIFT) {
+			continue;
+		}
+		if (lmb < 0 || (base < start + LP_LMB_BYTES && base + (1ull << shift) > start)) {
+			return true;
+		}
+	}
+	return false;
 }
 
 void lp_ref_note_access(struct lp_ref *r, unsigned part, uint64_t ptex, bool write)

@@ -19,6 +19,7 @@ struct ref_call {
 	struct lp_ref *r;
 	const struct lp_ref_env *env;
 	unsigned part;
+	unsigned vcpu;
 	const uint64_t *arg;
 	struct lp_ref_pred *pred;
 };
@@ -30,5 +31,27 @@ bool lp_ref_range_owned(const struct lp_ref *r, unsigned part, uint64_t la, uint
 bool lp_ref_hpt_call(struct ref_call *c, uint64_t opcode, int64_t *rc);
 /* Drops every entry of part whose page overlaps logical LMB lmb (DLPAR memory removal). */
 void lp_ref_hpt_drop_lmb(struct lp_ref *r, unsigned part, uint64_t lmb);
+/* Does part map a page larger than an LMB (over logical LMB lmb; any, when lmb < 0)? */
+bool lp_ref_hpt_spans(const struct lp_ref *r, unsigned part, int lmb);
+
+/* Processor calls (ref_vcpu.c): H_CEDE, H_CONFER, H_PROD; false when opcode is none of them. */
+bool lp_ref_vcpu_call(struct ref_call *c, uint64_t opcode, int64_t *rc);
+/* The model changed part.v's state (where it runs, its counts). */
+static inline void lp_ref_touch(struct lp_ref *r, unsigned part, unsigned v)
+{
+	r->vtouched |= (uint16_t)(1u << (part * LP_MAX_VCPUS + v));
+}
+_Static_assert(LP_MAX_PARTS * LP_MAX_VCPUS <= 16, "vtouched is a 16-bit mask");
+/* The hypervisor decrementer on thread t of machine m (HV_ENOENT when it runs nothing). */
+int lp_ref_preempt(struct lp_ref *r, unsigned m, unsigned t);
+/* vCPU part.v leaves its thread for state (preempted, ceded, conferred). */
+void lp_ref_leave_thread(struct lp_ref *r, unsigned part, unsigned v, uint8_t state);
+/* A vCPU as DLPAR adds it (present) or removes it: stopped, no registrations, counts restarted. */
+void lp_ref_vcpu_reset(struct lp_ref_vcpu *v, bool present, bool shared);
+/* Records a store the hypervisor makes into part's memory during the current operation. */
+void lp_ref_note_write(struct lp_ref *r, unsigned kind, unsigned part, uint64_t la, uint32_t len, uint64_t value);
+void lp_ref_area_off(struct lp_ref_area *a);
+/* Logical LMBs owned by part, counted. */
+unsigned lp_ref_owned_count(const struct lp_ref *r, unsigned part);
 
 #endif /* LPARSEC_REF_INTERNAL_H */

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "fixture.h"
+#include "hv/machine.h"
 #include "hv/papr.h"
 #include "lparsec/ref.h"
 #include "testlib.h"
@@ -194,7 +195,7 @@ TEST(enter_large_pages_check_every_lmb_and_contiguity)
 	for (i = 4; i < 64; i++) {
 		struct lp_op add = { .kind = LP_OP_MEM_ADD, .part = 0, .a = (uint8_t)i };
 
-		lp_ref_mgmt(&R, &add, 0);
+		CHECK_EQ(lp_ref_mgmt(&R, &add), HV_OK);
 	}
 	fake.contiguous = false;
 	CHECK_RC(REF(0, H_ENTER, 0, 24, pteh, 0x38000 | HPTE_R_M), H_PARAMETER);
@@ -452,6 +453,7 @@ TEST(mem_remove_drops_every_reference_into_the_lmb)
 {
 	struct lp_op add = { .kind = LP_OP_MEM_ADD, .part = 0, .a = 9 };
 	struct lp_op rm = { .kind = LP_OP_MEM_REMOVE, .part = 0, .a = 1 };
+	struct lp_ref_machine facts = { .threads = 2, .max_windows = 8, .max_partitions = 4 };
 	uint64_t dw0, dw1;
 
 	model_init();
@@ -466,7 +468,7 @@ TEST(mem_remove_drops_every_reference_into_the_lmb)
 	CHECK_RC(REF(0, H_PUT_TCE, lp_liobn(0, 0), 0x1000, TCE_READ), H_SUCCESS);
 	CHECK_RC(REF(0, H_REGISTER_VPA, VPA_FLAGS(1), 0, LMB), H_SUCCESS);
 	CHECK_RC(REF(0, H_REGISTER_VPA, VPA_FLAGS(2), 0, 0), H_PARAMETER); /* address 0 */
-	lp_ref_mgmt(&R, &rm, 0);
+	CHECK_EQ(lp_ref_mgmt(&R, &rm), HV_OK);
 	CHECK(!lp_ref_hpte_view(&R, 0, 0, &dw0, &dw1));
 	CHECK(lp_ref_hpte_view(&R, 0, 1, &dw0, &dw1));
 	CHECK_EQ(dw1, fx_ptel(2 * LMB));
@@ -477,11 +479,17 @@ TEST(mem_remove_drops_every_reference_into_the_lmb)
 	CHECK_EQ(lp_ref_tce_view(&R, 0, 0, 1), TCE_READ);
 	CHECK(!R.part[0].vcpu[0].vpa.on);
 	CHECK_RC(REF(0, H_PAGE_INIT, 0, LMB), H_PARAMETER);
-	/* A failed operation changes nothing; a successful add makes the LMB usable. */
-	lp_ref_mgmt(&R, &add, -1);
+	/* An add the machine has no memory for fails and changes nothing; one it has memory for succeeds. */
+	facts.pool_lmbs = 3 + 2; /* what the two partitions own now */
+	lp_ref_set_machine(&R, 0, &facts);
+	CHECK_EQ(lp_ref_mgmt(&R, &add), HV_ENOMEM);
 	CHECK_RC(REF(0, H_PAGE_INIT, 0, 9 * LMB), H_PARAMETER);
-	lp_ref_mgmt(&R, &add, 0);
+	facts.pool_lmbs++;
+	lp_ref_set_machine(&R, 0, &facts);
+	CHECK_EQ(lp_ref_mgmt(&R, &add), HV_OK);
 	CHECK_RC(REF(0, H_PAGE_INIT, 0, 9 * LMB), H_SUCCESS);
+	CHECK_EQ(lp_ref_mgmt(&R, &add), HV_EEXIST);
+	CHECK_EQ(lp_ref_mgmt(&R, &rm), HV_ENOENT);
 }
 
 TEST(mgmt_cpu_and_window_changes)
@@ -491,27 +499,27 @@ TEST(mgmt_cpu_and_window_changes)
 	model_init();
 	fake_put16(0, 0x1004, 640);
 	CHECK_RC(REF(0, H_REGISTER_VPA, VPA_FLAGS(1), 1, 0x1000), H_SUCCESS);
-	lp_ref_mgmt(&R, &op, 0);
+	CHECK_EQ(lp_ref_mgmt(&R, &op), HV_OK);
 	CHECK_RC(REF(0, H_PROD, 1), H_PARAMETER);
 	op.kind = LP_OP_CPU_ADD;
-	lp_ref_mgmt(&R, &op, 0);
+	CHECK_EQ(lp_ref_mgmt(&R, &op), HV_OK);
 	CHECK_RC(REF(0, H_PROD, 1), H_SUCCESS);
 	CHECK(!R.part[0].vcpu[1].vpa.on);
 	op = (struct lp_op){ .kind = LP_OP_WIN_ASSIGN, .part = 1, .a = 1 };
-	lp_ref_mgmt(&R, &op, 0);
+	CHECK_EQ(lp_ref_mgmt(&R, &op), HV_OK);
 	CHECK_RC(REF(1, H_PUT_TCE, lp_liobn(1, 1), 0, 0x1000 | TCE_READ), H_SUCCESS);
 	op.kind = LP_OP_RELOCATE;
-	lp_ref_mgmt(&R, &op, 0);
+	CHECK_EQ(lp_ref_mgmt(&R, &op), HV_OK);
 	op.kind = LP_OP_MIGRATE;
-	lp_ref_mgmt(&R, &op, 0);
+	CHECK_EQ(lp_ref_mgmt(&R, &op), HV_OK);
 	CHECK_EQ(lp_ref_tce_view(&R, 1, 1, 0), 0x1000 | TCE_READ);
 	op.kind = LP_OP_WIN_UNASSIGN;
 	op.a = 3; /* the executor names window a % 2 */
-	lp_ref_mgmt(&R, &op, 0);
+	CHECK_EQ(lp_ref_mgmt(&R, &op), HV_OK);
 	CHECK_EQ(lp_ref_tce_view(&R, 1, 1, 0), 0);
 	CHECK_RC(REF(1, H_GET_TCE, lp_liobn(1, 1), 0), H_PARAMETER);
 	op.kind = LP_OP_WIN_ASSIGN;
-	lp_ref_mgmt(&R, &op, 0);
+	CHECK_EQ(lp_ref_mgmt(&R, &op), HV_OK);
 	CHECK_RC(REF(1, H_GET_TCE, lp_liobn(1, 1), 0), H_SUCCESS);
 	CHECK_EQ(P.out[0], 0);
 }

@@ -55,6 +55,7 @@ static bool core_entropy(void *ctx)
 static void diff_init(void)
 {
 	struct lp_config cfg = { .nparts = 2, .threads = 4, .lmbs = { 4, 2 }, .vcpus = { 2, 1 }, .windows = { 2, 1 } };
+	struct lp_ref_machine facts;
 
 	fx_init(&dx.f, 0, 0);
 	CHECK_EQ(fx_partition(&dx.f, 4), 0);
@@ -64,6 +65,11 @@ static void diff_init(void)
 	CHECK_EQ(hv_window_assign(&dx.f.m, 0, lp_liobn(0, 1), 0, LP_WINDOW_ENTRIES), HV_OK);
 	CHECK_EQ(hv_window_assign(&dx.f.m, 1, lp_liobn(1, 0), 0, LP_WINDOW_ENTRIES), HV_OK);
 	lp_ref_init(&dx.r, &cfg);
+	facts.pool_lmbs = dx.f.m.lmb_count - (uint32_t)(dx.f.m.hv_bytes >> dx.f.m.lmb_shift);
+	facts.threads = (uint8_t)dx.f.m.cfg.threads;
+	facts.max_windows = (uint8_t)dx.f.m.cfg.max_windows;
+	facts.max_partitions = (uint8_t)dx.f.m.cfg.max_partitions;
+	lp_ref_set_machine(&dx.r, 0, &facts);
 	dx.env = (struct lp_ref_env){ &dx.f, core_read, core_contiguous, core_entropy };
 	dx.step = 0;
 }
@@ -127,7 +133,7 @@ static void diff_mgmt(uint8_t kind, unsigned part, unsigned vcpu, unsigned a)
 	case LP_OP_WIN_UNASSIGN: rc = hv_window_unassign(&dx.f.m, part, lp_liobn(part, a)); break;
 	case LP_OP_RELOCATE: rc = hv_lmb_relocate(&dx.f.m, part, a, HV_NIL); break;
 	}
-	lp_ref_mgmt(&dx.r, &op, rc);
+	CHECK_EQ(lp_ref_mgmt(&dx.r, &op), rc);
 }
 
 TEST(differential_hpt_calls_agree_with_core)

@@ -36,7 +36,8 @@ enum lp_inv {
 /* What happened to one operation. */
 enum lp_op_status {
 	LP_RAN = 0,      /* ran; rc / out hold the results */
-	LP_SKIPPED,      /* could not run (actor absent, no thread, partition gone) */
+	LP_SKIPPED,      /* could not run (actor absent, no thread, partition gone), or LOAD/STORE through
+			    a page two valid HPTEs translate (the ISA leaves open which one an MMU uses) */
 	LP_FAULT,        /* LOAD/STORE/DMA: the access faulted (no translation or no permission) */
 };
 
@@ -97,7 +98,29 @@ enum lp_backdoor {
 	LP_BD_WINDOW_STEAL,       /* I8: hand partition 0's window to partition 1 under the same LIOBN */
 	LP_BD_SKIP_FLUSH,         /* I9: drop an HPTE without the tlbie */
 	LP_BD_RELOC_LOSE,         /* I11: change a byte of logical memory during a relocation */
+	LP_BD_VCPU_STATE,         /* I7: a stopped vCPU of partition 0 turns ceded behind the model's back */
+	LP_BD_LMAP_MOVE,          /* I11: logical LMB 1 of partition 0 moves to another real LMB, no operation asked */
+	LP_BD_HCALL_CLOBBER,      /* I6: the next hcall also changes r14 */
+	LP_BD_CEDE_SAVE,          /* I5: the next hcall that gives up its thread saves r14 wrong */
 	LP_BD_COUNT
+};
+
+/*
+ * The harness's own record of where memory lives (memmap.c): set up from
+ * the machine's layout, changed only by management operations that
+ * succeeded, compared with the core's logical maps and LMB tables.
+ */
+#define LP_MEMMAP_LMBS  256   /* real LMBs per machine: LP_MEM_BYTES / LP_LMB_BYTES */
+#define LP_OWNER_FREE   0
+#define LP_OWNER_HYP    0xFF  /* the hypervisor region */
+#define LP_OWNER_NONE   0xFE  /* outside memory */
+struct lp_memmap {
+	uint8_t machine[LP_MAX_PARTS];                     /* where program partition p lives */
+	uint16_t real[LP_MAX_PARTS][LP_LOGICAL_LMBS];      /* real LMB + 1 behind logical LMB l; 0 = not owned */
+	uint8_t owner[2][LP_MEMMAP_LMBS];                  /* LP_OWNER_FREE / _HYP, or program partition + 1 */
+	uint32_t hyp_lmbs[2], nlmb[2];
+	bool used1;                                        /* a partition migrated to machine 1 this run */
+	uint64_t changed[2][LP_MEMMAP_LMBS / 64];          /* real LMBs whose owner changed this run */
 };
 
 struct lp_exec {
@@ -116,6 +139,15 @@ struct lp_exec {
 	const struct lp_prog *prog;
 	struct lp_part_loc loc[LP_MAX_PARTS];
 	struct lp_ref ref;                  /* the reference model, fed the same operations */
+	struct lp_memmap memmap;            /* where the harness placed every partition's memory */
+	/*
+	 * The executor built these machines and followed every operation, so
+	 * its own records (the model's vCPUs, the memory map) can be compared
+	 * with the core's. False when a checker test hands the oracles a
+	 * machine it made by other means: those comparisons are then skipped.
+	 */
+	bool tracked;
+	bool op_dispatched;                 /* the operation in flight dispatched its vCPU first */
 	struct lp_tlb_entry tlb[LP_TLB_ENTRIES];
 	/*
 	 * Bit i: tlb[i] holds a translation. A mask, so the flush hooks and the
@@ -125,10 +157,13 @@ struct lp_exec {
 	/* I5: what each vCPU's registers were when it left its thread (harness copy). */
 	struct hv_regs saved[LP_MAX_PARTS][LP_MAX_VCPUS];
 	bool saved_valid[LP_MAX_PARTS][LP_MAX_VCPUS];
+	/* The hcall in flight: the register file it started from, and (gave up its thread) its save area. */
+	struct hv_regs hc_pre, hc_after;
 	struct lp_op_result res[LP_MAX_OPS];
 	uint32_t ops_run;
 	struct lp_violation viol;
 	bool reloc_backdoor_armed;
+	uint8_t hcall_backdoor_armed;       /* LP_BD_HCALL_CLOBBER / LP_BD_CEDE_SAVE waiting for an hcall */
 	struct lp_inv_state inv;            /* the checker's snapshots */
 	/*
 	 * Optional, set by the caller before runs (kept across them): whether

@@ -18,6 +18,22 @@ enum lp_inv lp_inv_after_op(struct lp_exec *x, uint32_t opi);
 /* Compares an hcall's result with the reference model's prediction (I6/I7/I8). */
 enum lp_inv lp_inv_hcall(struct lp_exec *x, uint32_t opi, const struct lp_ref_pred *pred);
 
+/*
+ * After an hcall (and lp_inv_hcall): every register against what the call
+ * started from (x->hc_pre) with only its defined effects applied (I6 for a
+ * register it does not define; I12 for a change the changed mask does not
+ * name); a vCPU that gave up its thread must have left exactly that in its
+ * save area (I5), which becomes the record its next dispatch is judged by.
+ */
+enum lp_inv lp_inv_hcall_regs(struct lp_exec *x, uint32_t opi, const struct lp_ref_pred *pred,
+			      const struct hv_regs *after, uint32_t changed);
+
+/*
+ * vCPU states and every thread's occupant against the model (I7): every
+ * vCPU (all), or those the model saw the last operation change.
+ */
+enum lp_inv lp_inv_check_vcpus(struct lp_exec *x, uint32_t opi, bool all);
+
 /* Everything, over both machines (I1, I2, I3, I4 for free LMBs, I9, model state). */
 enum lp_inv lp_inv_full(struct lp_exec *x, uint32_t opi);
 

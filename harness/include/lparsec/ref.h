@@ -53,18 +53,67 @@ struct lp_ref_area {
 	uint32_t len;
 };
 
+/* Where a vCPU is (papr-spec §6.1-§6.4: dispatch, preemption, H_CEDE / H_CONFER / H_PROD). */
+enum lp_ref_vstate {
+	LP_V_ABSENT = 0,
+	LP_V_STOPPED,        /* runnable, on no thread */
+	LP_V_RUNNING,        /* on thread `thread` of its partition's machine */
+	LP_V_CEDED,          /* gave up its thread with H_CEDE; runnable again after H_PROD */
+};
+
 struct lp_ref_vcpu {
-	bool present;
+	bool present;        /* state != LP_V_ABSENT */
+	uint8_t state;       /* enum lp_ref_vstate */
+	int8_t thread;       /* LP_V_RUNNING: the hardware thread */
+	bool prodded;        /* an H_PROD arrived while it was not ceded: the next H_CEDE returns at once */
+	uint32_t yield;      /* shared processors: the VPA dispatch count (odd while not running) */
+	uint64_t dtl_index;  /* dispatch trace log entries written since the DTL was registered */
 	struct lp_ref_area vpa, dtl, slb;
 };
 
 struct lp_ref_part {
 	bool alive;
+	bool shared;         /* shared-processor partition (runs on the machine's pool of threads) */
+	uint8_t machine;     /* 0, or 1 after a migration */
+	int8_t dedicated;    /* dedicated partition: its thread on `machine`, or -1 (none: it cannot run) */
 	uint64_t owned;      /* bit i: logical LMB i owned */
 	bool win_on[LP_MAX_WINDOWS];
 	uint64_t tce[LP_MAX_WINDOWS][LP_WINDOW_ENTRIES]; /* logical values as stored */
 	struct lp_ref_vcpu vcpu[LP_MAX_VCPUS];
 };
+
+/* What the model knows of each machine, to predict management operations. */
+struct lp_ref_machine {
+	uint32_t pool_lmbs;      /* LMBs partitions can own (memory outside the hypervisor's region) */
+	uint8_t threads;
+	uint8_t max_windows;
+	uint8_t max_partitions;
+};
+
+/*
+ * A store the hypervisor makes into a partition's memory during one
+ * operation, as the model predicts it (papr-spec §6.5, §6.9, §3.1): the
+ * write-set oracle allows exactly these and checks what they leave.
+ */
+enum lp_ref_write_kind {
+	LP_W_YIELD = 1,      /* be32 dispatch count at VPA + 0x100: value */
+	LP_W_DTL_ENTRY,      /* 48-byte trace entry: reason 1, be32 vCPU id (value) at +4, the rest 0 */
+	LP_W_DTL_INDEX,      /* be64 entries written at VPA + 0x218: value */
+	LP_W_SHARED_PROC,    /* VPA byte 9 gets the shared-processor bit 0x02 */
+	LP_W_ZERO_PAGE,      /* the 4 KiB page reads zero */
+	LP_W_COPY_PAGE,      /* the 4 KiB page equals the page at logical value */
+	LP_W_MAPPED_PAGE,    /* no store: the platform marks a page a partition may store to (plat.h) */
+};
+
+struct lp_ref_write {
+	uint8_t kind;        /* enum lp_ref_write_kind */
+	uint8_t part;
+	uint32_t len;
+	uint64_t la;
+	uint64_t value;
+};
+
+#define LP_REF_WRITES 12
 
 struct lp_ref {
 	struct lp_config cfg;
@@ -78,6 +127,21 @@ struct lp_ref {
 	 * after lp_ref_init, which leaves it as it was.
 	 */
 	bool r_preset;
+	/*
+	 * The platform marks the pages a partition may store to when a mapping
+	 * is published (HV_PLAT_CAP_GUEST_STORES_UNSEEN): H_ENTER then "writes"
+	 * its page (LP_W_MAPPED_PAGE). Set like r_preset.
+	 */
+	bool stores_unseen;
+	struct lp_ref_machine mach[2];
+	/* Vcpu running on thread t of machine m: run_part/run_vcpu, or run_part -1. */
+	int8_t run_part[2][LP_MAX_THREADS], run_vcpu[2][LP_MAX_THREADS];
+	/* vCPUs (bit part * LP_MAX_VCPUS + v) whose state the model changed since lp_ref_writes_clear. */
+	uint16_t vtouched;
+	/* The hypervisor's stores into partition memory predicted since lp_ref_writes_clear. */
+	uint32_t nwrites;
+	bool writes_overflow;
+	struct lp_ref_write writes[LP_REF_WRITES];
 };
 
 /* What the model expects of one hcall. */
@@ -86,17 +150,51 @@ struct lp_ref_pred {
 	int64_t rc;
 	uint64_t out[9];
 	uint16_t out_known;  /* bit i set: out[i] must equal */
+	/* The call's other register effects (papr-spec §6.1-§6.3): MSR bits it sets, SPRG0 it writes. */
+	uint64_t msr_set;
+	bool sprg0_set;
+	uint64_t sprg0;
+	bool gives_up;       /* the vCPU leaves its thread (ceded or conferred): its registers go to its save area */
 };
 
-/* Initial state for a program's configuration (partitions, LMBs 0..n-1, vCPUs, windows). */
+/*
+ * Initial state for a program's configuration (partitions, LMBs 0..n-1,
+ * vCPUs, windows): every partition shared on machine 0, every vCPU stopped,
+ * machines of LP_MEM_BYTES with no hypervisor region and cfg->threads
+ * threads until lp_ref_set_machine / lp_ref_place say otherwise.
+ */
 void lp_ref_init(struct lp_ref *r, const struct lp_config *cfg);
+/* What machine m (0 or 1) offers. */
+void lp_ref_set_machine(struct lp_ref *r, unsigned m, const struct lp_ref_machine *facts);
+/* Partition part as set up: shared, or dedicated to thread `dedicated` of machine 0. */
+void lp_ref_place(struct lp_ref *r, unsigned part, bool shared, int dedicated);
 
 /* Predicts hcall `opcode` by part.vcpu with argument registers arg and applies its effect. */
 void lp_ref_hcall(struct lp_ref *r, const struct lp_ref_env *env, unsigned part, unsigned vcpu, uint64_t opcode,
 		  const uint64_t arg[9], struct lp_ref_pred *pred);
 
-/* Applies a management operation the core performed with result core_rc (HV_OK = it happened). */
-void lp_ref_mgmt(struct lp_ref *r, const struct lp_op *op, int core_rc);
+/*
+ * Predicts management operation op (DLPAR, windows, relocation, migration,
+ * dispatch, preemption) of a live partition: returns the HV_* code the core
+ * must return, and applies the operation's effect when that is HV_OK.
+ */
+int lp_ref_mgmt(struct lp_ref *r, const struct lp_op *op);
+/*
+ * The thread on which part.vcpu would be dispatched to run an operation
+ * (the lowest idle thread of its pool, else the lowest busy one), or -1
+ * when it cannot run (absent, ceded, no thread of its pool).
+ */
+int lp_ref_pick_thread(const struct lp_ref *r, unsigned part, unsigned vcpu);
+/* Dispatch of part.vcpu on thread of its machine: the HV_* code predicted, the effect applied when HV_OK. */
+int lp_ref_dispatch(struct lp_ref *r, unsigned part, unsigned vcpu, unsigned thread);
+
+/* Forget what the last operation changed: predicted hypervisor stores, touched vCPUs (before each operation). */
+static inline void lp_ref_writes_clear(struct lp_ref *r)
+{
+	r->nwrites = 0;
+	r->writes_overflow = false;
+	r->vtouched = 0;
+}
 
 /* The MMU set R (and C for a write) on HPTE ptex of part during a LOAD/STORE. */
 void lp_ref_note_access(struct lp_ref *r, unsigned part, uint64_t ptex, bool write);
