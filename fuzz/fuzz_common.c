@@ -12,6 +12,7 @@
 
 #include "hv/host.h"
 #include "lparsec/exec.h"
+#include "lparsec/host_hooks.h"
 #ifdef LP_FUZZ_HAVE_TEXT
 #include "lparsec/text.h"
 #endif
@@ -23,16 +24,6 @@ static struct lp_prog prog;
 static bool print_programs;
 static uint64_t programs_run, ops_run;
 static const struct lp_fuzz_driver *second_driver;
-
-static void hook_flush_entry(void *ctx, struct hv_plat *p, uint32_t lpid, uint64_t rb)
-{
-	lp_exec_on_tlb_flush_entry(ctx, p, lpid, rb);
-}
-
-static void hook_flush_lpid(void *ctx, struct hv_plat *p, uint32_t lpid)
-{
-	lp_exec_on_tlb_flush_lpid(ctx, p, lpid);
-}
 
 /*
  * LPARSEC_FUZZ_STATS=1: at a normal exit, how long the programs the engine
@@ -50,7 +41,6 @@ static void print_stats(void)
 
 void lp_fuzz_init(void)
 {
-	static const struct hv_host_hooks hooks = { .tlb_flush_entry = hook_flush_entry, .tlb_flush_lpid = hook_flush_lpid };
 	unsigned i;
 
 	if (exec_state) {
@@ -68,7 +58,7 @@ void lp_fuzz_init(void)
 				(unsigned long long)LP_MEM_BYTES);
 			abort();
 		}
-		hv_host_plat_set_hooks(plat[i], &hooks, exec_state);
+		hv_host_plat_set_hooks(plat[i], &lp_exec_host_hooks, exec_state);
 	}
 	/* The sweeps read only memory the platforms saw written since their last reset. */
 	exec_state->touched_map[0] = hv_host_plat_dirty_map(plat[0]);

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "hv/host.h"
+#include "lparsec/host_hooks.h"
 #include "lparsec/text.h"
 
 __attribute__((format(printf, 3, 4))) static int err_set(char *err, size_t errcap, const char *fmt, ...)
@@ -233,22 +234,8 @@ struct lp_runner {
 	struct lp_exec *x;
 };
 
-static void hook_flush_entry(void *ctx, struct hv_plat *plat, uint32_t lpid, uint64_t rb)
-{
-	lp_exec_on_tlb_flush_entry(ctx, plat, lpid, rb);
-}
-
-static void hook_flush_lpid(void *ctx, struct hv_plat *plat, uint32_t lpid)
-{
-	lp_exec_on_tlb_flush_lpid(ctx, plat, lpid);
-}
-
 struct lp_runner *lp_runner_create(void)
 {
-	static const struct hv_host_hooks hooks = {
-		.tlb_flush_entry = hook_flush_entry,
-		.tlb_flush_lpid = hook_flush_lpid,
-	};
 	struct lp_runner *r = calloc(1, sizeof(*r));
 	unsigned i;
 
@@ -266,7 +253,7 @@ struct lp_runner *lp_runner_create(void)
 			lp_runner_destroy(r);
 			return NULL;
 		}
-		hv_host_plat_set_hooks(r->plat[i], &hooks, r->x);
+		hv_host_plat_set_hooks(r->plat[i], &lp_exec_host_hooks, r->x);
 	}
 	/*
 	 * Reproducing is where precision beats speed: thorough checks trust no

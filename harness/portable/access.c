@@ -170,6 +170,8 @@ uint8_t lp_host_dma(struct lp_exec *x, unsigned part, uint32_t liobn, uint64_t b
 		return LP_FAULT;
 	}
 	if (write) {
+		x->dma_ok = true;
+		x->dma_ra = ra.v;
 		plat_mem_dirty(x->plat[x->loc[part].machine], ra, 8);
 		st_be64(m->mem + ra.v, *value);
 	}

@@ -147,10 +147,51 @@ static void bd_lmap_move(struct lp_exec *x, struct hv_partition *p)
 	p->lmap[1] = to + 1;
 }
 
+/* A store as the core would make it (the platform sees it), of one byte at real address ra of part's machine. */
+static void core_store(struct lp_exec *x, unsigned part, uint64_t ra, uint8_t v)
+{
+	touch(x, part, ra, 1);
+	lp_mach(x, part)->mem[ra] = v;
+}
+
+/* The page a ZERO_PAGE store the model predicts for this hcall lands on, or false. */
+static bool zeroed_page(struct lp_exec *x, uint64_t *ra)
+{
+	uint32_t i;
+
+	for (i = 0; i < x->ref.nwrites; i++) {
+		const struct lp_ref_write *w = &x->ref.writes[i];
+
+		if (w->kind == LP_W_ZERO_PAGE && lp_memmap_real(x, w->part, w->la, w->len, ra)) {
+			return true;
+		}
+	}
+	return false;
+}
+
 void lp_backdoor_after_hcall(struct lp_exec *x, unsigned part, unsigned vcpu, struct hv_regs *regs, bool gave_up)
 {
 	struct hv_partition *p = lp_partition(x, part);
+	uint64_t ra;
 
+	switch (x->hcall_backdoor_armed) {
+	case LP_BD_STRAY_FOREIGN:
+		if (x->prog->cfg.nparts > 1 && x->loc[1].machine == x->loc[part].machine) {
+			core_store(x, part, first_real_page(x, part == 1 ? 0 : 1) + 0x200, 0xA5);
+		}
+		x->hcall_backdoor_armed = LP_BD_NONE;
+		return;
+	case LP_BD_STRAY_OWN:
+		core_store(x, part, first_real_page(x, part) + 0x200, 0xA5);
+		x->hcall_backdoor_armed = LP_BD_NONE;
+		return;
+	case LP_BD_ZERO_LEFTOVER:
+		if (zeroed_page(x, &ra)) {
+			core_store(x, part, ra + 0x10, 0xA5); /* inside the page it was asked to zero */
+			x->hcall_backdoor_armed = LP_BD_NONE;
+		}
+		return;
+	}
 	if (x->hcall_backdoor_armed == LP_BD_HCALL_CLOBBER && !gave_up) {
 		regs->r[HV_REG_GPR + 14] ^= 0x5A5A; /* the thread's register file, which the call returns in */
 		x->hcall_backdoor_armed = LP_BD_NONE;
@@ -237,6 +278,9 @@ void lp_run_backdoor(struct lp_exec *x, const struct lp_op *op)
 		break;
 	case LP_BD_HCALL_CLOBBER:
 	case LP_BD_CEDE_SAVE:
+	case LP_BD_STRAY_FOREIGN:
+	case LP_BD_STRAY_OWN:
+	case LP_BD_ZERO_LEFTOVER:
 		x->hcall_backdoor_armed = (uint8_t)(op->a % LP_BD_COUNT);
 		break;
 	}

@@ -249,6 +249,7 @@ static void run_hcall(struct lp_exec *x, uint32_t opi, const struct lp_op *op)
 	} else {
 		/* The model sees the call first: it reads the same memory the core is about to read. */
 		lp_ref_hcall(&x->ref, &env, op->part, op->vcpu, op->opcode, r->arg, &pred);
+		x->wunknown = !pred.known;
 	}
 	exit = x->drv->hcall(x, x->loc[op->part].machine, (uint32_t)t);
 	if (x->hcall_backdoor_armed) {
@@ -336,7 +337,11 @@ static void run_mgmt(struct lp_exec *x, uint32_t opi, const struct lp_op *op)
 	if (rc == HV_OK && lp_memmap_learn(x, opi, op) == LP_INV_NONE &&
 	    (op->kind == LP_OP_MEM_ADD || op->kind == LP_OP_MEM_REMOVE || op->kind == LP_OP_RELOCATE ||
 	     op->kind == LP_OP_MIGRATE)) {
-		lp_memmap_check(x, opi, x->inv.thorough || x->backdoor_enabled);
+		if (x->inv.thorough || x->backdoor_enabled) {
+			lp_memmap_check(x, opi, true);
+		} else {
+			lp_memmap_check_op(x, opi, op->part);
+		}
 	}
 }
 
@@ -420,6 +425,8 @@ static void run_op(struct lp_exec *x, uint32_t opi)
 	r->rc = 0;
 	x->op_dispatched = false;
 	lp_ref_writes_clear(&x->ref);
+	lp_memmap_op_begin(x);
+	lp_writes_begin(x, opi);
 	for (i = 0; i < 9; i++) {
 		r->arg[i] = 0;
 		r->out[i] = 0;
@@ -453,6 +460,7 @@ static void run_op(struct lp_exec *x, uint32_t opi)
 		run_mgmt(x, opi, op);
 		break;
 	}
+	lp_writes_end(x, opi);
 }
 
 enum lp_inv lp_exec_run(struct lp_exec *x, const struct lp_prog *p, struct hv_plat *plat0, struct hv_plat *plat1,
@@ -462,6 +470,8 @@ enum lp_inv lp_exec_run(struct lp_exec *x, const struct lp_prog *p, struct hv_pl
 	unsigned i, dedicated = 0;
 
 	exec_reset(x, p, plat0, plat1, backdoor_enabled);
+	x->wseen = 0;
+	x->wjudge = false;
 	if (!x->drv) {
 		x->drv = &lp_driver_host;
 	}
@@ -490,6 +500,12 @@ enum lp_inv lp_exec_run(struct lp_exec *x, const struct lp_prog *p, struct hv_pl
 			return x->viol.inv != LP_INV_NONE ? (enum lp_inv)x->viol.inv
 							   : lp_violate(x, LP_INV_I10, 0, "partition set-up failed", i, 0);
 		}
+	}
+	if (!x->wseen) {
+		/* Set-up stores plenty (partition table, HPTs): a platform that reports none is not wired. */
+		return lp_violate(x, LP_INV_I10, 0,
+				  "the platform does not report the core's stores (lp_exec_on_mem_write): the write-set oracle cannot judge",
+				  0, 0);
 	}
 	for (i = 0; i < p->nops; i++) {
 		run_op(x, i);

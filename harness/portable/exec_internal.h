@@ -60,6 +60,13 @@ int lp_memmap_owner(const struct lp_exec *x, unsigned mach, uint64_t ra);
  * every LMB of the tables (all_lmbs), or those whose owner changed this run.
  */
 enum lp_inv lp_memmap_check(struct lp_exec *x, uint32_t opi, bool all_lmbs);
+/* After a management operation of part: its logical map, and the LMBs whose owner it changed. */
+enum lp_inv lp_memmap_check_op(struct lp_exec *x, uint32_t opi, unsigned part);
+void lp_memmap_op_begin(struct lp_exec *x);
+
+/* The write-set oracle around each operation (inv_writes.c): judge its stores, then read back what it left. */
+void lp_writes_begin(struct lp_exec *x, uint32_t opi);
+enum lp_inv lp_writes_end(struct lp_exec *x, uint32_t opi);
 
 /* Program partition running as (machine, slot), or -1. */
 int lp_part_of(const struct lp_exec *x, unsigned machine, unsigned slot);

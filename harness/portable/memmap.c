@@ -28,6 +28,7 @@ void lp_memmap_init(struct lp_exec *x)
 
 		map->nlmb[mach] = m->lmb_count < LP_MEMMAP_LMBS ? m->lmb_count : LP_MEMMAP_LMBS;
 		map->hyp_lmbs[mach] = hyp < map->nlmb[mach] ? hyp : map->nlmb[mach];
+		map->hyp_end[mach] = (uint64_t)map->hyp_lmbs[mach] << m->lmb_shift;
 		__builtin_memset(map->owner[mach], LP_OWNER_HYP, map->hyp_lmbs[mach]);
 		__builtin_memset(map->owner[mach] + map->hyp_lmbs[mach], LP_OWNER_FREE, LP_MEMMAP_LMBS - map->hyp_lmbs[mach]);
 	}
@@ -84,6 +85,7 @@ static void set_owner(struct lp_memmap *map, unsigned mach, uint32_t r, uint8_t 
 {
 	map->owner[mach][r] = who;
 	map->changed[mach][r / 64] |= 1ull << (r % 64);
+	map->changed_now[mach][r / 64] |= 1ull << (r % 64);
 }
 
 /* Part takes real LMB r of machine mach behind logical l: r must have been free. */
@@ -128,6 +130,7 @@ enum lp_inv lp_memmap_learn(struct lp_exec *x, uint32_t opi, const struct lp_op 
 {
 	struct lp_memmap *map = mm(x);
 	unsigned part = op->part, l, to;
+	uint64_t owned;
 
 	switch (op->kind) {
 	case LP_OP_MEM_ADD:
@@ -160,9 +163,11 @@ enum lp_inv lp_memmap_learn(struct lp_exec *x, uint32_t opi, const struct lp_op 
 		if (to == (map->machine[part] & 1)) {
 			return lp_violate(x, LP_INV_I11, opi, "migration succeeded but the partition did not move", part, to);
 		}
-		for (l = 0; l < LP_LOGICAL_LMBS; l++) {
-			uint16_t old = map->real[part][l];
+		for (owned = x->ref.part[part].owned; owned; owned &= owned - 1) { /* the model's: the same set */
+			uint16_t old;
 
+			l = (unsigned)__builtin_ctzll(owned);
+			old = map->real[part][l];
 			if (!old) {
 				continue;
 			}
@@ -209,9 +214,9 @@ static bool lmb_ok(const struct hv_lmb *l, const struct lmb_expect *e, uint8_t w
 /*
  * First LMB of machine mach whose state (and owner, when assigned) in the
  * core's table is not what the record says, or LP_MEMMAP_LMBS: every LMB
- * (all), or those whose owner changed this run (a few of hundreds).
+ * (all), or those of the bitmap `changed` (a few of hundreds).
  */
-static uint32_t lmb_table_mismatch(struct lp_exec *x, unsigned mach, bool all)
+static uint32_t lmb_table_mismatch(struct lp_exec *x, unsigned mach, bool all, const uint64_t *changed)
 {
 	const struct lp_memmap *map = &x->memmap;
 	const struct hv_lmb *lmb = x->m[mach].lmb;
@@ -230,7 +235,7 @@ static uint32_t lmb_table_mismatch(struct lp_exec *x, unsigned mach, bool all)
 	for (w = 0; w < LP_MEMMAP_LMBS / 64; w++) {
 		uint64_t bits;
 
-		for (bits = map->changed[mach][w]; bits; bits &= bits - 1) {
+		for (bits = changed[w]; bits; bits &= bits - 1) {
 			i = w * 64 + (uint32_t)__builtin_ctzll(bits);
 			if (i < n && !lmb_ok(&lmb[i], &e, map->owner[mach][i])) {
 				return i;
@@ -261,35 +266,32 @@ static uint64_t core_mapped(struct lp_exec *x, unsigned part)
 	return mask;
 }
 
-enum lp_inv lp_memmap_check(struct lp_exec *x, uint32_t opi, bool all_lmbs)
+/* Part's logical map against the record: the logical LMBs mapped on either side, then where each is. */
+static enum lp_inv lmap_check(struct lp_exec *x, uint32_t opi, unsigned part)
+{
+	uint64_t both;
+
+	for (both = core_mapped(x, part) | x->ref.part[part].owned; both; both &= both - 1) {
+		unsigned l = (unsigned)__builtin_ctzll(both);
+		int32_t r = core_real(x, part, l);
+
+		if (r + 1 != (int32_t)x->memmap.real[part][l]) {
+			return lp_violate(x, LP_INV_I11, opi, "logical map differs from where the harness placed the partition's memory",
+					  (uint64_t)part << 8 | l, (uint64_t)r);
+		}
+	}
+	return LP_INV_NONE;
+}
+
+/* The LMB tables: every entry (all), or those whose owner changed this run (or, this_op, this operation). */
+static enum lp_inv lmb_tables_check(struct lp_exec *x, uint32_t opi, bool all, bool this_op)
 {
 	const struct lp_memmap *map = &x->memmap;
-	unsigned part, mach;
+	unsigned mach;
 
-	if (!x->tracked) {
-		return LP_INV_NONE;
-	}
-	for (part = 0; part < x->prog->cfg.nparts && part < LP_MAX_PARTS; part++) {
-		uint64_t both;
-
-		if (!x->loc[part].alive) {
-			continue;
-		}
-		/* Logical LMBs mapped on either side, then where each is. */
-		for (both = core_mapped(x, part) | x->ref.part[part].owned; both; both &= both - 1) {
-			unsigned l = (unsigned)__builtin_ctzll(both);
-			int32_t r = core_real(x, part, l);
-
-			if (r + 1 != (int32_t)map->real[part][l]) {
-				return lp_violate(x, LP_INV_I11, opi,
-						  "logical map differs from where the harness placed the partition's memory",
-						  (uint64_t)part << 8 | l, (uint64_t)r);
-			}
-		}
-	}
 	/* Machine 1 holds nothing until something migrates there. */
 	for (mach = 0; mach < (map->used1 ? 2u : 1u); mach++) {
-		uint32_t i = lmb_table_mismatch(x, mach, all_lmbs);
+		uint32_t i = lmb_table_mismatch(x, mach, all, this_op ? map->changed_now[mach] : map->changed[mach]);
 
 		if (i < LP_MEMMAP_LMBS) {
 			return lp_violate(x, LP_INV_I1, opi, "LMB table differs from the harness's record of its owner",
@@ -297,4 +299,32 @@ enum lp_inv lp_memmap_check(struct lp_exec *x, uint32_t opi, bool all_lmbs)
 		}
 	}
 	return LP_INV_NONE;
+}
+
+enum lp_inv lp_memmap_check(struct lp_exec *x, uint32_t opi, bool all_lmbs)
+{
+	unsigned part;
+
+	if (!x->tracked) {
+		return LP_INV_NONE;
+	}
+	for (part = 0; part < x->prog->cfg.nparts && part < LP_MAX_PARTS; part++) {
+		if (x->loc[part].alive && lmap_check(x, opi, part) != LP_INV_NONE) {
+			return (enum lp_inv)x->viol.inv;
+		}
+	}
+	return lmb_tables_check(x, opi, all_lmbs, false);
+}
+
+enum lp_inv lp_memmap_check_op(struct lp_exec *x, uint32_t opi, unsigned part)
+{
+	if (!x->tracked || lmap_check(x, opi, part) != LP_INV_NONE) {
+		return (enum lp_inv)x->viol.inv;
+	}
+	return lmb_tables_check(x, opi, false, true);
+}
+
+void lp_memmap_op_begin(struct lp_exec *x)
+{
+	__builtin_memset(x->memmap.changed_now, 0, sizeof(x->memmap.changed_now));
 }

@@ -113,18 +113,29 @@ static uint64_t enter_slot(const struct lp_ref *r, unsigned part, uint64_t flags
 	return LP_NHPTE;
 }
 
-/* What H_ENTER stores into the partition's page: zeroes (H_ZERO_PAGE), or the platform's mark (plat.h). */
+/*
+ * An entry (re)published: on a platform that does not see the partition's
+ * stores, a page writable under some key counts as written (plat.h), which
+ * the platform marks -- a "store" the write-set oracle must expect.
+ */
+static void note_published(struct ref_call *c, uint64_t dw0, uint64_t dw1)
+{
+	unsigned shift = page_shift(dw0, dw1), pp = (unsigned)(((dw1 & HPTE_R_PP0) ? 4 : 0) | (dw1 & HPTE_R_PP));
+
+	if (c->r->stores_unseen && pp <= 2) {
+		lp_ref_note_write(c->r, LP_W_MAPPED_PAGE, c->part, page_base(dw1, shift), (uint32_t)(1ull << shift), 0);
+	}
+}
+
+/* What H_ENTER stores into the partition's page: zeroes (H_ZERO_PAGE), and the platform's mark. */
 static void note_enter_writes(struct ref_call *c, uint64_t flags, uint64_t pteh, uint64_t ptel)
 {
-	unsigned shift = page_shift(pteh, ptel), pp = (unsigned)(((ptel & HPTE_R_PP0) ? 4 : 0) | (ptel & HPTE_R_PP));
-	uint64_t base = page_base(ptel, shift);
+	unsigned shift = page_shift(pteh, ptel);
 
 	if (flags & H_ZERO_PAGE) {
-		lp_ref_note_write(c->r, LP_W_ZERO_PAGE, c->part, base, (uint32_t)(1ull << shift), 0);
-	} else if (c->r->stores_unseen && pp <= 2) {
-		/* Writable under some key: the partition's stores to it will not be seen, so it counts as written. */
-		lp_ref_note_write(c->r, LP_W_MAPPED_PAGE, c->part, base, (uint32_t)(1ull << shift), 0);
+		lp_ref_note_write(c->r, LP_W_ZERO_PAGE, c->part, page_base(ptel, shift), (uint32_t)(1ull << shift), 0);
 	}
+	note_published(c, pteh, ptel);
 }
 
 static int64_t ref_enter(struct ref_call *c)
@@ -224,6 +235,9 @@ static int64_t ref_protect(struct ref_call *c)
 	/* §3.4: PP1/PP2/N in place, PP0 from 0x100, KEY[2:4] in place, KEY[0:1] from 0x3000. */
 	prot = (flags & (HPTE_R_PP | HPTE_R_N)) | ((flags & H_PROTECT_PP0) << 55) | (flags & H_PROTECT_KEY_LO) |
 	       ((flags & H_PROTECT_KEY_HI) << 48);
+	if (prot != (c->r->hpte[i].dw1 & HPTE_PROT)) {
+		note_published(c, c->r->hpte[i].dw0, (c->r->hpte[i].dw1 & ~HPTE_PROT) | prot); /* invalidated, republished */
+	}
 	c->r->hpte[i].dw1 = (c->r->hpte[i].dw1 & ~HPTE_PROT) | prot;
 	return H_SUCCESS;
 }
@@ -274,6 +288,9 @@ static int64_t ref_clear_rc(struct ref_call *c, uint64_t bit)
 		return H_NOT_FOUND;
 	}
 	c->pred->out[0] = c->r->hpte[i].dw1;
+	if (bit == HPTE_R_C) {
+		note_published(c, c->r->hpte[i].dw0, c->r->hpte[i].dw1); /* C is cleared with the entry invalid */
+	}
 	if (!(bit == HPTE_R_R && c->r->r_preset)) {
 		c->r->hpte[i].dw1 &= ~bit; /* a preset R stays: the MMU cannot record it again */
 	}

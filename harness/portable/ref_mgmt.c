@@ -175,7 +175,7 @@ static int relocate(struct lp_ref *r, unsigned part, unsigned lmb)
 static int migrate(struct lp_ref *r, unsigned part)
 {
 	struct lp_ref_part *pp = &r->part[part];
-	unsigned to = 1u - (pp->machine & 1), v;
+	unsigned from = pp->machine & 1, to = 1u - from, v, t;
 
 	if (lp_ref_hpt_spans(r, part, -1)) {
 		return HV_EBUSY; /* as for relocation */
@@ -184,10 +184,14 @@ static int migrate(struct lp_ref *r, unsigned part)
 	    free_windows(r, to) < windows_of(r, part)) {
 		return HV_ENOMEM;
 	}
-	/* Suspended for the move: its running vCPUs are preempted; ceded ones stay ceded. */
-	for (v = 0; v < LP_MAX_VCPUS; v++) {
-		if (pp->vcpu[v].state == LP_V_RUNNING) {
-			lp_ref_leave_thread(r, part, v, LP_V_STOPPED);
+	/*
+	 * Suspended for the move: its running vCPUs are preempted (thread by
+	 * thread, the order their VPA stores land in when two share an area);
+	 * ceded ones stay ceded.
+	 */
+	for (t = 0; t < r->mach[from].threads && t < LP_MAX_THREADS; t++) {
+		if (r->run_part[from][t] == (int)part) {
+			lp_ref_leave_thread(r, part, (unsigned)r->run_vcpu[from][t], LP_V_STOPPED);
 		}
 	}
 	pp->machine = (uint8_t)to;

@@ -11,6 +11,7 @@
 #include "hv/host.h"
 #include "hv/introspect.h"
 #include "lparsec/exec.h"
+#include "lparsec/host_hooks.h"
 #include "lparsec/text.h"
 #include "testlib.h"
 
@@ -69,20 +70,9 @@ static const char PROGRAM[] = "lparsec program v1\n"
 			      "p0.v0 load addr=ea(0x10005)\n"
 			      "p1.v0 load addr=ea(0x10005)\n";
 
-static void hook_entry(void *ctx, struct hv_plat *plat, uint32_t lpid, uint64_t rb)
-{
-	lp_exec_on_tlb_flush_entry(ctx, plat, lpid, rb);
-}
-
-static void hook_lpid(void *ctx, struct hv_plat *plat, uint32_t lpid)
-{
-	lp_exec_on_tlb_flush_lpid(ctx, plat, lpid);
-}
-
 /* Runs PROGRAM through a fake driver telling `lie`; returns the verdict, *op the operation. */
 static enum lp_inv run_with(enum lie lie, unsigned *op, uint64_t *loaded)
 {
-	static const struct hv_host_hooks hooks = { .tlb_flush_entry = hook_entry, .tlb_flush_lpid = hook_lpid };
 	static struct lp_prog prog;
 	struct lp_driver d = fake_driver();
 	struct hv_plat *plat[2];
@@ -95,7 +85,7 @@ static enum lp_inv run_with(enum lie lie, unsigned *op, uint64_t *loaded)
 	CHECK_EQ(lp_text_parse(PROGRAM, sizeof(PROGRAM) - 1, &prog, err, sizeof(err)), 0);
 	for (i = 0; i < 2; i++) {
 		plat[i] = hv_host_plat_create(LP_MEM_BYTES);
-		hv_host_plat_set_hooks(plat[i], &hooks, x);
+		hv_host_plat_set_hooks(plat[i], &lp_exec_host_hooks, x);
 	}
 	x->inv.thorough = true;
 	x->drv = &d;
@@ -168,14 +158,13 @@ static enum hv_exit flipping_hcall(struct lp_exec *x, unsigned machine, uint32_t
 
 static enum lp_inv run_driver(const struct lp_driver *d, struct lp_exec *x, const struct lp_prog *prog)
 {
-	static const struct hv_host_hooks hooks = { .tlb_flush_entry = hook_entry, .tlb_flush_lpid = hook_lpid };
 	struct hv_plat *plat[2];
 	enum lp_inv inv;
 	unsigned i;
 
 	for (i = 0; i < 2; i++) {
 		plat[i] = hv_host_plat_create(LP_MEM_BYTES);
-		hv_host_plat_set_hooks(plat[i], &hooks, x);
+		hv_host_plat_set_hooks(plat[i], &lp_exec_host_hooks, x);
 	}
 	x->inv.thorough = true;
 	x->drv = d;

@@ -9,20 +9,11 @@
 
 #include "hv/host.h"
 #include "lparsec/exec.h"
+#include "lparsec/host_hooks.h"
 #include "testlib.h"
 
 static struct hv_plat *plats[2];
 static struct lp_exec *X;
-
-static void hook_entry(void *ctx, struct hv_plat *plat, uint32_t lpid, uint64_t rb)
-{
-	lp_exec_on_tlb_flush_entry(ctx, plat, lpid, rb);
-}
-
-static void hook_lpid(void *ctx, struct hv_plat *plat, uint32_t lpid)
-{
-	lp_exec_on_tlb_flush_lpid(ctx, plat, lpid);
-}
 
 /* The fuzz targets' fast mode: sweeps skip memory the platforms saw nobody write. */
 static bool touched(void *ctx, unsigned machine, uint64_t ra, uint64_t len)
@@ -33,14 +24,13 @@ static bool touched(void *ctx, unsigned machine, uint64_t ra, uint64_t len)
 
 static enum lp_inv run(const struct lp_prog *p, bool backdoor)
 {
-	static const struct hv_host_hooks hooks = { .tlb_flush_entry = hook_entry, .tlb_flush_lpid = hook_lpid };
 	unsigned i;
 
 	if (!X) {
 		X = calloc(1, sizeof(*X));
 		for (i = 0; i < 2; i++) {
 			plats[i] = hv_host_plat_create(LP_MEM_BYTES);
-			hv_host_plat_set_hooks(plats[i], &hooks, X);
+			hv_host_plat_set_hooks(plats[i], &lp_exec_host_hooks, X);
 		}
 		X->touched = touched;
 	}
@@ -461,6 +451,68 @@ TEST(oracle_i5_cede_saves_registers_wrong)
 {
 	CHECK_EQ(run_backdoor(LP_BD_CEDE_SAVE), LP_INV_I5);
 	CHECK(strstr(X->viol.msg, "save area"));
+}
+
+/*
+ * Partition 0 registers a VPA, then a backdoor kind, then an hcall that
+ * fails, one that zeroes a page, and dispatches on one thread: what the
+ * hypervisor stores (and where) is what the write-set oracle judges.
+ */
+static enum lp_inv run_write_backdoor(unsigned kind)
+{
+	struct lp_prog p;
+	struct lp_op *o;
+
+	prog_init(&p, 2);
+	p.cfg.threads = 1;
+	enter_page(&p, 0, 0x10001, 2 | 1 << 8); /* logical page 1 of LMB 0 */
+	o = add_op(&p, LP_OP_STORE, 0, 0);       /* the VPA's length (640) at 0x1004 */
+	arg(o, LP_SEL_EA, 0x10001);
+	o->value = 0x2800000;
+	o = hcall(&p, 0, H_REGISTER_VPA);
+	arg(o, LP_SEL_LIT, (uint64_t)H_VPA_REG_VPA << H_VPA_FUNC_SHIFT);
+	arg(o, LP_SEL_LIT, 0);
+	arg(o, LP_SEL_OWN, 0x1000);
+	add_op(&p, LP_OP_BACKDOOR, 0, 0)->a = (uint8_t)kind;
+	o = hcall(&p, 0, H_PAGE_INIT); /* fails: a flag it does not know */
+	arg(o, LP_SEL_LIT, 1);
+	arg(o, LP_SEL_OWN, 0x3000);
+	o = hcall(&p, 0, H_PAGE_INIT);
+	arg(o, LP_SEL_LIT, H_ZERO_PAGE);
+	arg(o, LP_SEL_OWN, 0x3000);
+	hcall(&p, 1, H_RANDOM); /* partition 1 takes the thread: partition 0's dispatch count moves */
+	hcall(&p, 0, H_RANDOM);
+	return run(&p, true);
+}
+
+TEST(write_backdoor_program_is_clean_without_corruption)
+{
+	CHECK_EQ(run_write_backdoor(LP_BD_NONE), LP_INV_NONE);
+	CHECK_EQ(X->res[1].status, LP_RAN);
+	CHECK_RC(X->res[2].rc, H_SUCCESS);
+	CHECK_RC(X->res[4].rc, H_PARAMETER);
+	CHECK_RC(X->res[5].rc, H_SUCCESS);
+}
+
+TEST(oracle_i1_hypervisor_store_into_another_partition)
+{
+	CHECK_EQ(run_write_backdoor(LP_BD_STRAY_FOREIGN), LP_INV_I1);
+	CHECK(strstr(X->viol.msg, "another partition's memory"));
+	CHECK_EQ(X->viol.op, 4);
+}
+
+TEST(oracle_i7_failing_call_stores_into_its_callers_memory)
+{
+	CHECK_EQ(run_write_backdoor(LP_BD_STRAY_OWN), LP_INV_I7);
+	CHECK(strstr(X->viol.msg, "outside what the operation writes"));
+	CHECK_EQ(X->viol.op, 4);
+}
+
+TEST(oracle_i7_zeroed_page_left_unzeroed)
+{
+	CHECK_EQ(run_write_backdoor(LP_BD_ZERO_LEFTOVER), LP_INV_I7);
+	CHECK(strstr(X->viol.msg, "does not read zero"));
+	CHECK_EQ(X->viol.op, 5);
 }
 
 TEST(backdoor_is_a_no_op_unless_enabled)

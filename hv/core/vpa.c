@@ -9,6 +9,8 @@
 #define VPA_MIN_BYTES       640
 #define VPA_YIELD_COUNT     0x100 /* be32 */
 #define VPA_DTL_IDX         0x218 /* be64 */
+#define VPA_SHARED_PROC     9     /* byte: the hypervisor sets 0x02 for a shared processor */
+#define VPA_SHARED_PROC_BIT 0x02
 #define DTL_ENTRY_BYTES     48
 #define SLB_MIN_BYTES       8
 #define AREA_ALIGN          128   /* cache line */
@@ -142,6 +144,14 @@ long h_register_vpa(struct hv_call *c)
 			return H_PARAMETER;
 		}
 		area_set(&v->vpa, la, len);
+		if (c->p->shared_proc) {
+			/* The partition learns from its VPA that it runs on shared processors (what Linux reads). */
+			hv_raddr_t ra;
+
+			if (hv_translate(c->m, c->p, hv_la(la + VPA_SHARED_PROC), 1, &ra)) {
+				hv_real_st8(c->m, ra, *hv_real_ptr(c->m, ra) | VPA_SHARED_PROC_BIT);
+			}
+		}
 		return H_SUCCESS;
 	case H_VPA_REG_DTL:
 		if (len < DTL_ENTRY_BYTES) {

@@ -102,6 +102,9 @@ enum lp_backdoor {
 	LP_BD_LMAP_MOVE,          /* I11: logical LMB 1 of partition 0 moves to another real LMB, no operation asked */
 	LP_BD_HCALL_CLOBBER,      /* I6: the next hcall also changes r14 */
 	LP_BD_CEDE_SAVE,          /* I5: the next hcall that gives up its thread saves r14 wrong */
+	LP_BD_STRAY_FOREIGN,      /* I1: the next hcall also stores into partition 1's memory */
+	LP_BD_STRAY_OWN,          /* I7: the next hcall also stores into its caller's memory, outside its write set */
+	LP_BD_ZERO_LEFTOVER,      /* I7: the next hcall that zeroes a page leaves a byte of it */
 	LP_BD_COUNT
 };
 
@@ -119,8 +122,10 @@ struct lp_memmap {
 	uint16_t real[LP_MAX_PARTS][LP_LOGICAL_LMBS];      /* real LMB + 1 behind logical LMB l; 0 = not owned */
 	uint8_t owner[2][LP_MEMMAP_LMBS];                  /* LP_OWNER_FREE / _HYP, or program partition + 1 */
 	uint32_t hyp_lmbs[2], nlmb[2];
+	uint64_t hyp_end[2];                               /* the hypervisor region: [0, hyp_end) */
 	bool used1;                                        /* a partition migrated to machine 1 this run */
 	uint64_t changed[2][LP_MEMMAP_LMBS / 64];          /* real LMBs whose owner changed this run */
+	uint64_t changed_now[2][LP_MEMMAP_LMBS / 64];      /* ... during the operation in flight */
 };
 
 struct lp_exec {
@@ -148,6 +153,17 @@ struct lp_exec {
 	 */
 	bool tracked;
 	bool op_dispatched;                 /* the operation in flight dispatched its vCPU first */
+	/* The write-set oracle (inv_writes.c): the operation whose stores are judged, the first one refused. */
+	bool wjudge, wunknown;
+	uint32_t wseen;                     /* stores the platform reported since the run began */
+	uint32_t wcur;
+	struct {
+		uint8_t mach, who;   /* machine; LP_OWNER_* or program partition + 1 */
+		uint64_t ra, len;    /* len 0: none */
+	} wbad;
+	/* The DMA in flight as the harness's device translated it (dma_ok: permitted). */
+	bool dma_ok;
+	uint64_t dma_ra;
 	struct lp_tlb_entry tlb[LP_TLB_ENTRIES];
 	/*
 	 * Bit i: tlb[i] holds a translation. A mask, so the flush hooks and the
@@ -163,7 +179,7 @@ struct lp_exec {
 	uint32_t ops_run;
 	struct lp_violation viol;
 	bool reloc_backdoor_armed;
-	uint8_t hcall_backdoor_armed;       /* LP_BD_HCALL_CLOBBER / LP_BD_CEDE_SAVE waiting for an hcall */
+	uint8_t hcall_backdoor_armed;       /* an hcall corruption (LP_BD_HCALL_CLOBBER ...) waiting for an hcall */
 	struct lp_inv_state inv;            /* the checker's snapshots */
 	/*
 	 * Optional, set by the caller before runs (kept across them): whether
@@ -261,6 +277,11 @@ void lp_machine_config(struct hv_config *cfg);
 enum lp_inv lp_exec_run(struct lp_exec *x, const struct lp_prog *p, struct hv_plat *plat0, struct hv_plat *plat1,
 			bool backdoor_enabled);
 
+/*
+ * Platform hooks: the host glue forwards every store the core makes
+ * (plat_mem_dirty) here, for the write-set oracle.
+ */
+void lp_exec_on_mem_write(struct lp_exec *x, struct hv_plat *plat, uint64_t ra, uint64_t len);
 /* Platform hooks: the host glue forwards TLB flushes here (the emulated TLB drops entries). */
 void lp_exec_on_tlb_flush_entry(struct lp_exec *x, struct hv_plat *plat, uint32_t lpid, uint64_t rb);
 void lp_exec_on_tlb_flush_lpid(struct lp_exec *x, struct hv_plat *plat, uint32_t lpid);

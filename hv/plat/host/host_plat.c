@@ -227,6 +227,9 @@ void plat_mem_dirty(struct hv_plat *p, hv_raddr_t ra, uint64_t len)
 			(unsigned long long)ra.v, (unsigned long long)len, (unsigned long long)p->mem_size);
 		abort();
 	}
+	if (p->hooks.mem_write) {
+		p->hooks.mem_write(p->hooks_ctx, p, ra.v, len);
+	}
 	last = (ra.v + len - 1) >> PAGE_SHIFT;
 	for (pg = ra.v >> PAGE_SHIFT; pg <= last; pg++) {
 		uint64_t bit = 1ull << (pg & 63);

@@ -8,7 +8,8 @@
  *   hv_host_plat_reset costs what the previous run touched, not the arena
  *   size. A plat_mem_dirty range outside the arena aborts (core bug).
  * - TLB/IOTLB: every flush is counted and forwarded to optional hooks (the
- *   harness's emulated TLB).
+ *   harness's emulated TLB). Every plat_mem_dirty is forwarded too (the
+ *   harness's write-set oracle).
  * - Console: one 4 KiB log per LPID 0..HV_HOST_CONSOLE_LPIDS-1. When a log is
  *   full the OLDEST bytes are dropped (it keeps the most recent 4 KiB).
  *   Writes for larger LPIDs are only counted (console_dropped) and echoed.
@@ -84,6 +85,11 @@ struct hv_host_hooks {
 	void (*iotlb_flush)(void *ctx, struct hv_plat *plat, uint32_t lpid, uint32_t liobn, uint64_t ioba);
 	void (*thread_run_partition)(void *ctx, struct hv_plat *plat, uint32_t thread, uint32_t lpid);
 	void (*thread_idle)(void *ctx, struct hv_plat *plat, uint32_t thread);
+	/*
+	 * Every plat_mem_dirty: what the core (or whoever drives the platform)
+	 * is about to store to [ra, ra + len). The harness judges each store.
+	 */
+	void (*mem_write)(void *ctx, struct hv_plat *plat, uint64_t ra, uint64_t len);
 	/* Every plat_console_write, before it is logged. */
 	void (*console_write)(void *ctx, struct hv_plat *plat, uint32_t lpid, const uint8_t *bytes, unsigned len);
 };
