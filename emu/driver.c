@@ -54,6 +54,15 @@ static void hook_flush_lpid(void *ctx, struct hv_plat *plat, uint32_t lpid)
 	flush_lpid_cpus(e, machine_of(e, plat), lpid);
 }
 
+static void hook_iotlb_flush(void *ctx, struct hv_plat *plat, uint32_t lpid, uint32_t liobn, uint64_t ioba)
+{
+	struct emu_engine *e = ctx;
+
+	if (e->x) {
+		lp_exec_on_iotlb_flush(e->x, plat, lpid, liobn, ioba);
+	}
+}
+
 static void hook_mem_write(void *ctx, struct hv_plat *plat, uint64_t ra, uint64_t len)
 {
 	struct emu_engine *e = ctx;
@@ -197,6 +206,7 @@ struct emu_engine *emu_engine_create(char *err, size_t errcap)
 	static const struct hv_host_hooks hooks = {
 		.tlb_flush_entry = hook_flush_entry,
 		.tlb_flush_lpid = hook_flush_lpid,
+		.iotlb_flush = hook_iotlb_flush,
 		.mem_write = hook_mem_write,
 		.thread_run_partition = hook_run_partition,
 		.thread_idle = hook_thread_idle,

@@ -1,8 +1,7 @@
 /*
  * The harness's own MMU and device: a partition's load/store at an
  * effective address, translated through its HPT the way the hash MMU would
- * (segment assumption in prog.h), and an I/O adapter's DMA through a
- * window's TCE table. Translations the MMU used are kept in the emulated
+ * (segment assumption in prog.h); the I/O adapter is iommu.c. Translations the MMU used are kept in the emulated
  * TLB so the I9 oracle can tell whether every removal or weakening was
  * flushed. The host-direct driver performs accesses with this walk; a
  * driver with an MMU of its own is judged against it (I12).
@@ -155,28 +154,6 @@ bool lp_mmu_agrees(struct lp_exec *x, unsigned part, const struct lp_walk *w, bo
 	const uint8_t *e = m->mem + p->hpt.v + w->ptex * 16;
 
 	return ld_be64(m->mem + w->ra) == value && (e[HW_R_BYTE] & 0x01) && (!store || (e[HW_C_BYTE] & 0x80));
-}
-
-uint8_t lp_host_dma(struct lp_exec *x, unsigned part, uint32_t liobn, uint64_t bus, bool write, uint64_t *value)
-{
-	struct hv_machine *m = lp_mach(x, part);
-	hv_raddr_t ra;
-
-	if (!lp_partition(x, part)) {
-		return LP_SKIPPED;
-	}
-	bus &= ~7ull;
-	if (!hv_dma_translate(m, x->loc[part].slot, liobn, bus, write, &ra) || ra.v + 8 > m->mem_size) {
-		return LP_FAULT;
-	}
-	if (write) {
-		x->dma_ok = true;
-		x->dma_ra = ra.v;
-		plat_mem_dirty(x->plat[x->loc[part].machine], ra, 8);
-		st_be64(m->mem + ra.v, *value);
-	}
-	*value = ld_be64(m->mem + ra.v);
-	return LP_RAN;
 }
 
 /* Drops the cached translations of partition lpid on plat's machine: those of VA page rb, or all of them. */

@@ -252,12 +252,13 @@ void lp_run_backdoor(struct lp_exec *x, const struct lp_op *op)
 		if (w && x->prog->cfg.nparts > 1 && x->loc[1].machine == 0) {
 			uint64_t i;
 
-			/* Handed over empty, under partition 0's LIOBN: only the name is wrong. */
+			/* Handed over empty and flushed, under partition 0's LIOBN: only the name is wrong. */
 			for (i = 0; i < w->entries; i++) {
 				touch(x, 0, w->table.v + 8 * i, 8);
 				st_be64(x->m[0].mem + w->table.v + 8 * i, 0);
 				touch(x, 0, w->shadow.v + 8 * i, 8);
 				st_be64(x->m[0].mem + w->shadow.v + 8 * i, 0);
+				plat_iotlb_flush(x->plat[0], p0->lpid, w->liobn, w->bus_offset + i * 4096);
 			}
 			w->owner = x->loc[1].slot;
 		}
@@ -267,6 +268,16 @@ void lp_run_backdoor(struct lp_exec *x, const struct lp_op *op)
 		break;
 	case LP_BD_RELOC_LOSE:
 		x->reloc_backdoor_armed = true;
+		break;
+	case LP_BD_IOTLB_SKIP:
+		w = hv_window_find(&x->m[0], x->loc[0].slot, lp_liobn(0, 0));
+		if (w) {
+			/* Both views agree the entry is gone; only the adapter's cached copy was not dropped. */
+			touch(x, 0, w->table.v, 8);
+			st_be64(x->m[0].mem + w->table.v, 0);
+			touch(x, 0, w->shadow.v, 8);
+			st_be64(x->m[0].mem + w->shadow.v, 0);
+		}
 		break;
 	case LP_BD_VCPU_STATE:
 		if (p0->vcpu[1].state == HV_VCPU_STOPPED) {

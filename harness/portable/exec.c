@@ -138,6 +138,7 @@ static void exec_reset(struct lp_exec *x, const struct lp_prog *p, struct hv_pla
 		}
 	}
 	x->tlb_valid = 0;
+	x->iotlb_valid = 0;
 	x->inv.snap.view_current = false;
 }
 

@@ -39,6 +39,9 @@ bool lp_mmu_agrees(struct lp_exec *x, unsigned part, const struct lp_walk *w, bo
 /* After a permitted access: the emulated TLB caches its translation, the model notes R/C. */
 void lp_mmu_note(struct lp_exec *x, unsigned part, const struct lp_walk *w, bool store);
 
+/* I9 for the emulated IOTLB: every cached translation is still what the TCE table holds (iommu.c). */
+enum lp_inv lp_inv_check_iotlb(struct lp_exec *x, uint32_t opi);
+
 /* Applies a corruption for the oracle tests (backdoor.c). */
 void lp_run_backdoor(struct lp_exec *x, const struct lp_op *op);
 /* The armed hcall corruptions, applied once the driver's hcall returned (gave_up: to the save area). */

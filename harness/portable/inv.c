@@ -161,9 +161,15 @@ enum lp_inv lp_inv_after_op(struct lp_exec *x, uint32_t opi)
 	 */
 	if (op->kind == LP_OP_HCALL || op->kind == LP_OP_LOAD || op->kind == LP_OP_STORE ||
 	    op->kind == LP_OP_MEM_REMOVE || op->kind == LP_OP_RELOCATE || op->kind == LP_OP_MIGRATE) {
-		return lp_inv_check_tlb(x, opi);
+		rc = lp_inv_check_tlb(x, opi);
 	}
-	return LP_INV_NONE;
+	/* And the IOTLB after what can make its entries stale (TCE calls, DLPAR, moves, window changes). */
+	if (rc == LP_INV_NONE && x->iotlb_valid &&
+	    (op->kind == LP_OP_HCALL || op->kind == LP_OP_MEM_REMOVE || op->kind == LP_OP_RELOCATE ||
+	     op->kind == LP_OP_MIGRATE || op->kind == LP_OP_WIN_ASSIGN || op->kind == LP_OP_WIN_UNASSIGN)) {
+		rc = lp_inv_check_iotlb(x, opi);
+	}
+	return rc;
 }
 
 /*
@@ -228,7 +234,8 @@ enum lp_inv lp_inv_full(struct lp_exec *x, uint32_t opi)
 		}
 	}
 	if (lp_memmap_check(x, opi, all) != LP_INV_NONE || lp_inv_check_vcpus(x, opi, true) != LP_INV_NONE ||
-	    lp_inv_check_tlb(x, opi) != LP_INV_NONE || lp_inv_check_idle_threads(x, opi, 0) != LP_INV_NONE ||
+	    lp_inv_check_tlb(x, opi) != LP_INV_NONE || lp_inv_check_iotlb(x, opi) != LP_INV_NONE ||
+	    lp_inv_check_idle_threads(x, opi, 0) != LP_INV_NONE ||
 	    lp_inv_check_idle_threads(x, opi, 1) != LP_INV_NONE || (all && lp_inv_check_save_areas(x, opi) != LP_INV_NONE)) {
 		return (enum lp_inv)x->viol.inv;
 	}

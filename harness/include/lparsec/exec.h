@@ -66,6 +66,15 @@ struct lp_tlb_entry {
 	bool writable;
 };
 
+/* The harness's emulated IOTLB (iommu.c): TCEs a device used, invalidated only by the platform's IOTLB flush. */
+#define LP_IOTLB_ENTRIES 16
+struct lp_iotlb_entry {
+	uint8_t machine;
+	uint32_t liobn;
+	uint64_t page;       /* bus address >> 12 */
+	uint64_t tce;        /* the hardware TCE as the device read it */
+};
+
 /* What the harness's MMU found for an access (access.c). */
 struct lp_walk {
 	uint64_t ea;        /* the doubleword's effective address */
@@ -105,6 +114,7 @@ enum lp_backdoor {
 	LP_BD_STRAY_FOREIGN,      /* I1: the next hcall also stores into partition 1's memory */
 	LP_BD_STRAY_OWN,          /* I7: the next hcall also stores into its caller's memory, outside its write set */
 	LP_BD_ZERO_LEFTOVER,      /* I7: the next hcall that zeroes a page leaves a byte of it */
+	LP_BD_IOTLB_SKIP,         /* I9: clear TCE 0 of partition 0's window 0 without the IOTLB flush */
 	LP_BD_COUNT
 };
 
@@ -170,6 +180,8 @@ struct lp_exec {
 	 * I9 check (after most operations) visit only the few entries in use.
 	 */
 	uint32_t tlb_valid;
+	struct lp_iotlb_entry iotlb[LP_IOTLB_ENTRIES];
+	uint32_t iotlb_valid;               /* bit i: iotlb[i] holds a translation */
 	/* I5: what each vCPU's registers were when it left its thread (harness copy). */
 	struct hv_regs saved[LP_MAX_PARTS][LP_MAX_VCPUS];
 	bool saved_valid[LP_MAX_PARTS][LP_MAX_VCPUS];
@@ -282,6 +294,8 @@ enum lp_inv lp_exec_run(struct lp_exec *x, const struct lp_prog *p, struct hv_pl
  * (plat_mem_dirty) here, for the write-set oracle.
  */
 void lp_exec_on_mem_write(struct lp_exec *x, struct hv_plat *plat, uint64_t ra, uint64_t len);
+/* Platform hooks: IOTLB flushes (the emulated IOTLB drops the entry of that bus page). */
+void lp_exec_on_iotlb_flush(struct lp_exec *x, struct hv_plat *plat, uint32_t lpid, uint32_t liobn, uint64_t ioba);
 /* Platform hooks: the host glue forwards TLB flushes here (the emulated TLB drops entries). */
 void lp_exec_on_tlb_flush_entry(struct lp_exec *x, struct hv_plat *plat, uint32_t lpid, uint64_t rb);
 void lp_exec_on_tlb_flush_lpid(struct lp_exec *x, struct hv_plat *plat, uint32_t lpid);
