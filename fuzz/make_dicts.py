@@ -17,7 +17,11 @@ HCALLS = [("H_REMOVE", 3), ("H_ENTER", 4), ("H_READ", 2), ("H_CLEAR_MOD", 2), ("
           ("H_PROTECT", 3), ("H_GET_TCE", 2), ("H_PUT_TCE", 3), ("H_SET_SPRG0", 1), ("H_PAGE_INIT", 3),
           ("H_GET_TERM_CHAR", 1), ("H_PUT_TERM_CHAR", 4), ("H_REGISTER_VPA", 3), ("H_CEDE", 0), ("H_CONFER", 2),
           ("H_PROD", 1), ("H_BULK_REMOVE", 8), ("H_STUFF_TCE", 4), ("H_PUT_TCE_INDIRECT", 4), ("H_RANDOM", 0)]
-LITS = {"2_63": 1 << 63, "ones": (1 << 64) - 1, "16383": 16383, "16384": 16384, "int64max": (1 << 63) - 1}
+LITS = {"2_63": 1 << 63, "ones": (1 << 64) - 1, "16383": 16383, "16384": 16384, "int64max": (1 << 63) - 1,
+        # H_PAGE_INIT flags (zero, copy, both: the order the core validates them in matters) and the
+        # H_REGISTER_VPA functions (register VPA / DTL / SLB shadow, deregister VPA).
+        "page_zero": 1 << 15, "page_copy": 1 << 14, "page_zero_copy": 3 << 14,
+        "vpa_reg": 1 << 45, "vpa_reg_dtl": 2 << 45, "vpa_reg_slb": 3 << 45, "vpa_dereg": 5 << 45}
 
 TARGETS = {
     "hcall_seq": (None, None),

@@ -229,6 +229,33 @@ TEST(vpa_dedicated_partition_not_counted)
 	fx_fini(&f);
 }
 
+/* PAPR: the hypervisor tells a shared-processor partition so in its VPA (byte 9, 0x02; Linux reads it). */
+TEST(vpa_says_shared_processor_only_on_shared_partitions)
+{
+	struct fx f;
+	uint32_t p, d;
+
+	fx_init(&f, 0, 0);
+	p = fx_partition(&f, 1); /* shared */
+	set_len16(&f, p, 0x1000, 640);
+	fx_write64(&f, p, 0x1008, 0x1140000000000000ull); /* byte 8 0x11, byte 9 0x40: the other bits stay */
+	CHECK_RC(HC(&f, p, H_REGISTER_VPA, VPA_FN(1), 0, 0x1000), H_SUCCESS);
+	CHECK_EQ(fx_read64(&f, p, 0x1008), 0x1142000000000000ull);
+	/* A failing registration stores nothing. */
+	fx_write64(&f, p, 0x2008, 0);
+	set_len16(&f, p, 0x2000, 100);
+	CHECK_RC(HC(&f, p, H_REGISTER_VPA, VPA_FN(1), 0, 0x2000), H_PARAMETER);
+	CHECK_EQ(fx_read64(&f, p, 0x2008), 0);
+	CHECK_EQ(hv_partition_create(&f.m, 18, false, &d), HV_OK); /* dedicated */
+	CHECK_EQ(hv_dlpar_mem_add(&f.m, d, 0, HV_NIL), HV_OK);
+	CHECK_EQ(hv_dlpar_cpu_add(&f.m, d, 0), HV_OK);
+	CHECK_EQ(hv_thread_assign(&f.m, 1, (int)d), HV_OK);
+	set_len16(&f, d, 0x1000, 640);
+	CHECK_RC(HC(&f, d, H_REGISTER_VPA, VPA_FN(1), 0, 0x1000), H_SUCCESS);
+	CHECK_EQ(fx_read64(&f, d, 0x1008), 0);
+	fx_fini(&f);
+}
+
 TEST(vpa_dropped_after_lmb_removed)
 {
 	struct fx f;

@@ -186,8 +186,10 @@ class Judge:
         return self.fires(text)
 
     def reproduced(self, text, runs=3):
-        """How many of runs show the title (repro --runs for repro, separate replays otherwise)."""
-        if self.mode == "repro":
+        """How many of runs show the title: `repro --runs` for an invariant (its verdict line counts
+        them), separate runs otherwise -- a sanitizer or HV_CHECK report ends the process that makes
+        it, so `--runs` would count nothing."""
+        if self.mode == "repro" and lpcommon.invariant_of(self.title):
             path = self._path("txt")
             with open(path, "w") as f:
                 f.write(text)
