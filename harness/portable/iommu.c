@@ -14,17 +14,6 @@
 #define TCE_PAGE      4096ull
 #define TCE_PERM_BITS 0x3ull   /* read 1, write 2 */
 
-static uint64_t tce_ld(const uint8_t *p)
-{
-	uint64_t v = 0;
-	unsigned i;
-
-	for (i = 0; i < 8; i++) {
-		v = (v << 8) | p[i];
-	}
-	return v;
-}
-
 /* The active window named liobn on machine mach whose owner is slot, or 0 (what the device is wired to). */
 static const struct hv_window *adapter_window(const struct lp_exec *x, unsigned mach, unsigned slot, uint32_t liobn)
 {
@@ -51,7 +40,7 @@ static uint64_t table_tce(const struct lp_exec *x, unsigned mach, const struct h
 		return 0;
 	}
 	at = w->table.v + 8 * idx;
-	return at + 8 <= m->mem_size ? tce_ld(m->mem + at) : 0;
+	return at + 8 <= m->mem_size ? hv_ld_be64(m->mem + at) : 0;
 }
 
 static int iotlb_find(const struct lp_exec *x, unsigned mach, uint32_t liobn, uint64_t page)
@@ -177,7 +166,7 @@ uint8_t lp_host_dma(struct lp_exec *x, unsigned part, uint32_t liobn, uint64_t b
 		plat_mem_dirty(x->plat[mach], hv_ra(ra), 8);
 		hv_st_be64(m->mem + ra, *value);
 	}
-	*value = tce_ld(m->mem + ra);
+	*value = hv_ld_be64(m->mem + ra);
 	return LP_RAN;
 }
 

@@ -16,9 +16,33 @@
 
 /* ---- the hypervisor's stores into partition memory ---- */
 
+/*
+ * A page the operation zeroes or copies over replaces what earlier stores
+ * of the same operation left inside it (the VPA dispatch count of the
+ * dispatch that preceded the call): only the page's own outcome is checked.
+ */
+static void supersede(struct lp_ref *r, unsigned part, uint64_t la, uint32_t len)
+{
+	uint32_t i = 0;
+
+	while (i < r->nwrites) {
+		const struct lp_ref_write *w = &r->writes[i];
+
+		if (w->part == part && w->la >= la && w->la + w->len <= la + len) {
+			r->writes[i] = r->writes[--r->nwrites];
+		} else {
+			i++;
+		}
+	}
+}
+
 void lp_ref_note_write(struct lp_ref *r, unsigned kind, unsigned part, uint64_t la, uint32_t len, uint64_t value)
 {
 	uint32_t i;
+
+	if (kind == LP_W_ZERO_PAGE || kind == LP_W_COPY_PAGE) {
+		supersede(r, part, la, len);
+	}
 
 	/* A later store to the same field in the same operation replaces the earlier one. */
 	for (i = 0; i < r->nwrites && i < LP_REF_WRITES; i++) {
