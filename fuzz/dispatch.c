@@ -1,14 +1,19 @@
 /*
- * Fuzz target dispatch: vCPU state across threads (I5). Other operations
- * become dispatch, preemption, register plants and processor add/remove;
- * hcalls become the ones that give up, wake or name a vCPU.
+ * Fuzz target dispatch: vCPU state across threads (I5) and what the
+ * hypervisor stores when vCPUs come and go (the VPA dispatch count, the
+ * dispatch trace log). Other operations become dispatch, preemption,
+ * register plants, processor add/remove and stores (a partition writes the
+ * length of the area it registers, as Linux does); hcalls become the ones
+ * that give up, wake or name a vCPU, register areas, or map the page a
+ * store needs.
  */
 #include "fuzz_common.h"
 
 #include "hv/papr.h"
 
-static const uint64_t opcodes[] = { H_CEDE, H_PROD, H_CONFER, H_SET_SPRG0, H_REGISTER_VPA };
-static const uint8_t kinds[] = { LP_OP_DISPATCH, LP_OP_PREEMPT, LP_OP_PLANT, LP_OP_CPU_ADD, LP_OP_CPU_REMOVE };
+static const uint64_t opcodes[] = { H_CEDE, H_PROD, H_CONFER, H_SET_SPRG0, H_REGISTER_VPA, H_ENTER };
+static const uint8_t kinds[] = { LP_OP_DISPATCH, LP_OP_PREEMPT, LP_OP_PLANT, LP_OP_CPU_ADD, LP_OP_CPU_REMOVE,
+				 LP_OP_STORE };
 
 static void filter(struct lp_prog *p)
 {

@@ -31,8 +31,8 @@ TARGETS = {
             ["dma_read", "dma_write", "win_assign", "win_unassign", "mem_add", "mem_remove", "relocate"]),
     "dlpar": (None, ["mem_add", "mem_remove", "cpu_add", "cpu_remove", "win_assign", "win_unassign", "relocate",
                      "migrate"]),
-    "dispatch": (["H_CEDE", "H_PROD", "H_CONFER", "H_SET_SPRG0", "H_REGISTER_VPA"],
-                 ["dispatch", "preempt", "plant", "cpu_add", "cpu_remove"]),
+    "dispatch": (["H_CEDE", "H_PROD", "H_CONFER", "H_SET_SPRG0", "H_REGISTER_VPA", "H_ENTER"],
+                 ["dispatch", "preempt", "plant", "cpu_add", "cpu_remove", "store"]),
     # Every operation, as hcall_seq: the Unicorn driver runs whole programs.
     "guest": (None, None),
 }
