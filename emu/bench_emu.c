@@ -214,7 +214,7 @@ static void program_rows(struct emu_engine *e, struct lp_exec *x, const char *pa
 /* Runs guest alone on one thread; returns the wall time in ns and the hcalls it made. */
 static uint64_t run_guest(struct emu_engine *e, const char *guest, uint64_t *hcalls)
 {
-	struct emu_scenario s = { guest, "", { guest }, { 0 }, 1, { { 0 } } };
+	struct lp_scenario s = { guest, "", { guest }, { 0 }, 1, { { 0 } } };
 	struct emu_run_opts o = { NULL, 1000000, 0 };
 	struct emu_run_result r;
 	struct emu_stats s0, s1;

@@ -40,29 +40,17 @@ static void list(void)
 	unsigned i;
 
 	printf("guests:\n");
-	for (i = 0; emu_guest_images[i].name; i++) {
-		printf("  %-16s %s\n", emu_guest_images[i].name, emu_guest_images[i].what);
+	for (i = 0; lp_guest_images[i].name; i++) {
+		printf("  %-16s %s\n", lp_guest_images[i].name, lp_guest_images[i].what);
 	}
 	printf("scenarios (--all runs them in this order):\n");
-	for (i = 0; emu_scenarios[i].name; i++) {
-		printf("  %-16s %s\n", emu_scenarios[i].name, emu_scenarios[i].what);
+	for (i = 0; lp_scenarios[i].name; i++) {
+		printf("  %-16s %s\n", lp_scenarios[i].name, lp_scenarios[i].what);
 	}
-}
-
-static const struct emu_scenario *scenario_named(const char *name)
-{
-	unsigned i;
-
-	for (i = 0; emu_scenarios[i].name; i++) {
-		if (!strcmp(emu_scenarios[i].name, name)) {
-			return &emu_scenarios[i];
-		}
-	}
-	return NULL;
 }
 
 /* Runs one scenario and prints its verdict; 0 pass, 1 fail, 2 could not start. */
-static int run_one(struct emu_engine *e, const struct emu_scenario *s, const struct emu_run_opts *o)
+static int run_one(struct emu_engine *e, const struct lp_scenario *s, const struct emu_run_opts *o)
 {
 	struct emu_run_result r;
 	int rc = emu_run_scenario(e, s, o, &r);
@@ -75,7 +63,7 @@ static int run_one(struct emu_engine *e, const struct emu_scenario *s, const str
 int main(int argc, char **argv)
 {
 	struct emu_run_opts o = { stdout, 0, 0 };
-	const char *guests[EMU_RUN_MAX_PARTS + 1] = { 0 };
+	const char *guests[LP_SCN_MAX_PARTS + 1] = { 0 };
 	const char *scenarios[64];
 	unsigned nguests = 0, nscen = 0, i;
 	bool all = false;
@@ -111,7 +99,7 @@ int main(int argc, char **argv)
 				return 2;
 			}
 			if (!strcmp(a, "--scenario")) {
-				if (!scenario_named(argv[i + 1]) || nscen == 64) {
+				if (!lp_scenario_find(argv[i + 1]) || nscen == 64) {
 					fprintf(stderr, "lparsec-run-guest: no scenario '%s' (see --list)\n", argv[i + 1]);
 					return 2;
 				}
@@ -126,11 +114,11 @@ int main(int argc, char **argv)
 		} else if (a[0] == '-') {
 			fprintf(stderr, "lparsec-run-guest: unknown option '%s' (see --help)\n", a);
 			return 2;
-		} else if (!emu_guest_find(a)) {
+		} else if (!lp_guest_find(a)) {
 			fprintf(stderr, "lparsec-run-guest: no guest named '%s' (see --list)\n", a);
 			return 2;
-		} else if (nguests == EMU_RUN_MAX_PARTS) {
-			fprintf(stderr, "lparsec-run-guest: at most %u guests run together\n", EMU_RUN_MAX_PARTS);
+		} else if (nguests == LP_SCN_MAX_PARTS) {
+			fprintf(stderr, "lparsec-run-guest: at most %u guests run together\n", LP_SCN_MAX_PARTS);
 			return 2;
 		} else {
 			guests[nguests++] = a;
@@ -146,7 +134,7 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	if (nguests) {
-		struct emu_scenario s;
+		struct lp_scenario s;
 
 		memset(&s, 0, sizeof(s));
 		s.name = "guests";
@@ -155,12 +143,12 @@ int main(int argc, char **argv)
 		status = run_one(e, &s, &o);
 	}
 	for (i = 0; i < nscen; i++) {
-		int st = run_one(e, scenario_named(scenarios[i]), &o);
+		int st = run_one(e, lp_scenario_find(scenarios[i]), &o);
 
 		status = st > status ? st : status;
 	}
-	for (i = 0; all && emu_scenarios[i].name; i++) {
-		int st = run_one(e, &emu_scenarios[i], &o);
+	for (i = 0; all && lp_scenarios[i].name; i++) {
+		int st = run_one(e, &lp_scenarios[i], &o);
 
 		status = st > status ? st : status;
 	}
