@@ -170,6 +170,7 @@ int main(void)
 		      (u64)enter_4k(ALIAS_EA(k), LMB3_LA + k * (LMB_SIZE / ALIASES), &alias_slot[k]), H_SUCCESS);
 	}
 
+	put_str("att_dlpar: racing the hypervisor for LMB 3\n"); /* the scenario's removal counts from this line */
 	race_the_removal(&r);
 	put_str("att_dlpar: the removal showed at iteration ");
 	put_dec(r.seen_at);

@@ -15,6 +15,13 @@
 /* The image's header: a branch, then the magic at 8 and its bytes in memory at 16 (start.S). */
 #define GUEST_MAGIC      "LPSGUEST"
 #define GUEST_HEADER     24
+/*
+ * Capabilities of the platform the guest runs on (r8 at entry): the bits
+ * of hv/plat.h's enum hv_plat_cap a partition can observe.
+ * GUEST_CAP_R_PRESET: every valid HPTE reads R = 1 (the MMU never records
+ * references); without it, R is set by the first access and H_CLEAR_REF clears it.
+ */
+#define GUEST_CAP_R_PRESET 0x1ull
 /* The MSR a guest starts with: SF, ME, IR, DR, RI (HV and PR off). */
 #define GUEST_MSR        0x8000000000001032ull
 

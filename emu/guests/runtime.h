@@ -11,7 +11,9 @@
  *  - it runs translated (MSR = SF | IR | DR | ME | RI) from _start with
  *    r3 = its partition index, r4 = its memory in bytes, r5 = its DMA
  *    window's LIOBN (0: none), r6 = a LIOBN of another partition, r7 = the
- *    first logical address past its memory that another partition owns;
+ *    first logical address past its memory that another partition owns,
+ *    r8 = the platform's capabilities (GUEST_CAP_*: what the architecture
+ *    leaves to the platform, e.g. whether the MMU records references);
  *  - every word of its memory past its image holds the canary of its owner
  *    (GUEST_CANARY(owner, logical address)); a canary of another owner
  *    seen by a guest is an isolation failure;
@@ -34,9 +36,9 @@ typedef long s64;
 /* The opcodes, return codes, flags and HPTE/TCE fields: the core's own description of PAPR. */
 #include "hv/papr.h"
 
-/* What the loader passed in r3..r7. */
+/* What the loader passed in r3..r8. */
 struct guest_boot {
-	u64 index, mem_bytes, liobn, foreign_liobn, foreign_la;
+	u64 index, mem_bytes, liobn, foreign_liobn, foreign_la, plat_caps;
 };
 extern struct guest_boot guest;
 

@@ -26,13 +26,14 @@ _start:
 	addi	%r1, %r1, -256
 	li	%r0, 0
 	std	%r0, 0(%r1)
-	addis	%r8, %r2, guest@toc@ha
-	addi	%r8, %r8, guest@toc@l
-	std	%r3, 0(%r8)
-	std	%r4, 8(%r8)
-	std	%r5, 16(%r8)
-	std	%r6, 24(%r8)
-	std	%r7, 32(%r8)
+	addis	%r9, %r2, guest@toc@ha
+	addi	%r9, %r9, guest@toc@l
+	std	%r3, 0(%r9)
+	std	%r4, 8(%r9)
+	std	%r5, 16(%r9)
+	std	%r6, 24(%r9)
+	std	%r7, 32(%r9)
+	std	%r8, 40(%r9)
 	bl	main
 	nop
 	bl	guest_exit

@@ -64,8 +64,9 @@ const struct lp_guest_image *lp_guest_find(const char *name)
 #define GUESTS(...) { __VA_ARGS__ }
 #define LMBS(...) { __VA_ARGS__ }
 #define EVENTS(...) { __VA_ARGS__ }
-#define EV_REMOVE(after_slice, part, lmb) { after_slice, LP_SCN_EV_MEM_REMOVE, part, lmb }
-#define EV_ADD(after_slice, part, lmb) { after_slice, LP_SCN_EV_MEM_ADD, part, lmb }
+#define EV_REMOVE(after_slice, part, lmb) { after_slice, LP_SCN_EV_MEM_REMOVE, part, lmb, 0 }
+#define EV_ADD(after_slice, part, lmb) { after_slice, LP_SCN_EV_MEM_ADD, part, lmb, 0 }
+#define EV_REMOVE_AFTER_LINE(line, slices, part, lmb) { slices, LP_SCN_EV_MEM_REMOVE, part, lmb, line }
 #define SCENARIO(n, what, guests, lmbs, threads, events) { n, what, guests, lmbs, threads, events },
 
 const struct lp_scenario lp_scenarios[] = {

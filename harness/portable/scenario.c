@@ -13,6 +13,8 @@
 #include "hv/plat.h"
 #include "lparsec/fmt.h"
 
+_Static_assert(GUEST_CAP_R_PRESET == HV_PLAT_CAP_HPTE_R_PRESET, "the guests' capability bits are the platform's");
+
 #define LIOBN(i) (0x80000000u | ((uint32_t)(i) << 8))
 
 static bool same(const char *a, const char *b)
@@ -92,8 +94,17 @@ static unsigned decimal(const char *s)
 static void console_line(struct lp_scn *r, unsigned part, struct lp_scn_console *c)
 {
 	char shown[sizeof(c->line) + 8];
+	unsigned k;
 
 	c->line[c->len] = 0;
+	for (k = 0; k < LP_SCN_MAX_EVENTS; k++) {
+		const struct lp_scn_event *ev = &r->s->events[k];
+
+		if (ev->kind != LP_SCN_EV_NONE && ev->line && ev->part == part && !r->ev_from[k] &&
+		    starts(c->line, ev->line)) {
+			r->ev_from[k] = r->now + 1;
+		}
+	}
 	if (starts(c->line, "PASS ")) {
 		r->passes++;
 	} else if (starts(c->line, "FAIL ")) {
@@ -224,6 +235,7 @@ static int entry_state(struct lp_scn *r, unsigned part)
 	regs.r[HV_REG_GPR + 5] = LIOBN(part);
 	regs.r[HV_REG_GPR + 6] = r->nparts > 1 ? LIOBN(other) : 0;
 	regs.r[HV_REG_GPR + 7] = r->mem[part];
+	regs.r[HV_REG_GPR + 8] = r->m->caps & HV_PLAT_CAP_HPTE_R_PRESET ? GUEST_CAP_R_PRESET : 0;
 	regs.r[HV_REG_SLBE] = (GUEST_BASE & 0xFFFFFFFFF0000000ull) | (1ull << 27);
 	regs.r[HV_REG_SLBV] = GUEST_VSID << 12;
 	return hv_vcpu_regs_set(r->m, r->slot[part], 0, &regs) == HV_OK ? 0 : -1;
@@ -301,19 +313,25 @@ void lp_scn_events(struct lp_scn *r, unsigned n)
 	char line[160];
 	unsigned k;
 
+	r->now = n;
 	for (k = 0; k < LP_SCN_MAX_EVENTS; k++) {
 		const struct lp_scn_event *ev = &r->s->events[k];
 		int rc = HV_EINVAL;
 
-		if (ev->kind == LP_SCN_EV_NONE || ev->slice != n || ev->part >= r->nparts) {
+		if (!ev->line && ev->kind != LP_SCN_EV_NONE) {
+			r->ev_from[k] = 1; /* counted from the start */
+		}
+		if (ev->kind == LP_SCN_EV_NONE || r->ev_done[k] || !r->ev_from[k] ||
+		    n < r->ev_from[k] - 1 + ev->slice || ev->part >= r->nparts) {
 			continue;
 		}
+		r->ev_done[k] = true;
 		if (ev->kind == LP_SCN_EV_MEM_REMOVE) {
 			rc = hv_dlpar_mem_remove(r->m, r->slot[ev->part], ev->lmb);
 		} else if (ev->kind == LP_SCN_EV_MEM_ADD) {
 			rc = hv_dlpar_mem_add(r->m, r->slot[ev->part], ev->lmb, HV_NIL);
 		}
-		lp_snprintf(line, sizeof(line), "[hv] after slice %u: %s of p%u's LMB %u: %s", ev->slice,
+		lp_snprintf(line, sizeof(line), "[hv] slice %u: %s of p%u's LMB %u: %s", n,
 			    ev->kind == LP_SCN_EV_MEM_REMOVE ? "DLPAR remove" : "DLPAR add", ev->part, ev->lmb,
 			    rc == HV_OK ? "done" : "refused");
 		out_line(r, line);

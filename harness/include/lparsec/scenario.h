@@ -30,11 +30,18 @@ struct lp_guest_image {
 	const char *what;
 };
 
-/* A machine event between two slices (DLPAR while guests run). */
+/*
+ * A machine event between two slices (DLPAR while guests run): after
+ * `slice` slices of the whole machine, counted from the start or, with
+ * `line`, from the slice in which partition `part` printed a console line
+ * beginning with it (so the event meets the guest at the same point of its
+ * program on every driver, whatever a slice is worth there).
+ */
 struct lp_scn_event {
-	unsigned slice;      /* after this many slices of the whole machine */
+	unsigned slice;
 	enum { LP_SCN_EV_NONE = 0, LP_SCN_EV_MEM_REMOVE, LP_SCN_EV_MEM_ADD } kind;
 	unsigned part, lmb;
+	const char *line;
 };
 
 struct lp_scenario {
@@ -81,6 +88,9 @@ struct lp_scn {
 	uint64_t image_end[LP_SCN_MAX_PARTS];
 	struct lp_scn_console con[LP_SCN_MAX_PARTS];
 	unsigned passes, failures, exited;     /* PASS / FAIL / EXIT lines of every console */
+	unsigned now;                          /* the slice lp_scn_events was last called for */
+	unsigned ev_from[LP_SCN_MAX_EVENTS];   /* slice an event counts from, + 1 (0: not yet) */
+	bool ev_done[LP_SCN_MAX_EVENTS];
 	bool failed;                           /* the first failure is the verdict */
 	bool ok;                               /* after lp_scn_verdict */
 	char verdict[400];

@@ -1,0 +1,168 @@
+/*
+ * The processor's part of a partition switch on POWER9/10 (ISA 3.0 hash
+ * MMU in partition mode): the hypervisor's LPCR and PTCR once, then at
+ * every guest entry the vCPU's SPRs and SLB from its register file and
+ * LPIDR, and at every exit the SPRs and SLB back. head.S moves the GPRs,
+ * CR, LR, CTR, XER, NIA and MSR.
+ *
+ * What the CPU holds of a vCPU here: those, SRR0/1, SPRG0-3, DAR, DSISR,
+ * AMR, IAMR, UAMOR, PIDR, TIDR, DSCR, TAR, PPR, FSCR and the 32 SLB
+ * entries. FP, vector, PMU, TM and the other registers of enum hv_reg stay
+ * in the core's register file (the firmware runs with FP and vectors off,
+ * and the guests are built without them). The decrementer is set far in
+ * the future at every entry: partitions do not own one yet.
+ */
+#include "fw.h"
+
+#include <stddef.h>
+
+#define SPR_DSCR   0x011
+#define SPR_DSISR  0x012
+#define SPR_DAR    0x013
+#define SPR_DEC    0x016
+#define SPR_SRR0   0x01A
+#define SPR_SRR1   0x01B
+#define SPR_AMR    0x01D
+#define SPR_PIDR   0x030
+#define SPR_IAMR   0x03D
+#define SPR_TIDR   0x090
+#define SPR_FSCR   0x099
+#define SPR_UAMOR  0x09D
+#define SPR_PVR    0x11F
+#define SPR_SPRG0  0x110
+#define SPR_SPRG1  0x111
+#define SPR_SPRG2  0x112
+#define SPR_SPRG3  0x113
+#define SPR_HDSISR 0x132
+#define SPR_HDAR   0x133
+#define SPR_HDEC   0x136
+#define SPR_HSRR0  0x13A
+#define SPR_HSRR1  0x13B
+#define SPR_LPCR   0x13E
+#define SPR_LPIDR  0x13F
+#define SPR_HEIR   0x153
+#define SPR_PTCR   0x1D0
+#define SPR_TAR    0x32F
+#define SPR_PPR    0x380
+
+#define LPCR_VPM0  (1ull << 63)
+#define LPCR_VPM1  (1ull << 62)
+#define LPCR_ILE   (1ull << 25)
+#define LPCR_AIL   (3ull << 23)
+#define LPCR_UPRT  (1ull << 22)
+#define LPCR_HR    (1ull << 20)
+#define LPCR_VRMASD (0x1Full << 12)
+#define LPCR_HDICE (1ull << 0)
+
+#define SLB_ESID_V    (1ull << 27)
+#define SLB_ESID_BITS 0xFFFFFFFFF8000000ull /* ESID and V, as enum hv_reg keeps them */
+
+/* head.S's offsets of the registers it moves. */
+_Static_assert(HV_REG_GPR == 0 && HV_REG_CR == 32 && HV_REG_LR == 33 && HV_REG_CTR == 34 && HV_REG_XER == 35 &&
+		       HV_REG_MSR == 36 && HV_REG_NIA == 37,
+	       "head.S moves GPRs, CR, LR, CTR, XER, MSR and NIA by these indexes");
+
+#define MFSPR(n) ({ uint64_t v_; __asm__ volatile("mfspr %0,%1" : "=r"(v_) : "n"(n)); v_; })
+#define MTSPR(n, v) __asm__ volatile("mtspr %0,%1" : : "n"(n), "r"((uint64_t)(v)) : "memory")
+
+/* head.S's offsets into struct fw_cpu. */
+_Static_assert(offsetof(struct fw_cpu, regs) == FWC_REGS && offsetof(struct fw_cpu, hv_r1) == FWC_HV_R1 &&
+		       offsetof(struct fw_cpu, hv_r2) == FWC_HV_R2 && offsetof(struct fw_cpu, r12) == FWC_R12 &&
+		       offsetof(struct fw_cpu, cause) == FWC_CAUSE && offsetof(struct fw_cpu, in_guest) == FWC_IN_GUEST &&
+		       offsetof(struct fw_cpu, fatal) == FWC_FATAL && offsetof(struct fw_cpu, fatal_sp) == FWC_FATAL_SP &&
+		       offsetof(struct fw_cpu, cr) == FWC_CR,
+	       "head.S uses the FWC_* offsets of fw.h");
+
+/* SPRs moved at every entry and exit: the register and its number. */
+#define CARRIED_SPRS(X)                                                                          \
+	X(HV_REG_SRR0, SPR_SRR0) X(HV_REG_SRR1, SPR_SRR1) X(HV_REG_SPRG + 0, SPR_SPRG0)                \
+	X(HV_REG_SPRG + 1, SPR_SPRG1) X(HV_REG_SPRG + 2, SPR_SPRG2) X(HV_REG_SPRG + 3, SPR_SPRG3)      \
+	X(HV_REG_DAR, SPR_DAR) X(HV_REG_DSISR, SPR_DSISR) X(HV_REG_AMR, SPR_AMR) X(HV_REG_IAMR, SPR_IAMR) \
+	X(HV_REG_UAMOR, SPR_UAMOR) X(HV_REG_PIDR, SPR_PIDR) X(HV_REG_TIDR, SPR_TIDR)                   \
+	X(HV_REG_DSCR, SPR_DSCR) X(HV_REG_TAR, SPR_TAR) X(HV_REG_PPR, SPR_PPR) X(HV_REG_FSCR, SPR_FSCR)
+
+static uint32_t current_lpid;
+
+void fw_cpu_init(uint64_t part_table)
+{
+	uint64_t lpcr = MFSPR(SPR_LPCR);
+
+	/*
+	 * Partitions: hash translation (HR = 0, no process table), storage
+	 * faults of a relocated partition to the hypervisor (VPM1: HDSI/HISI,
+	 * hcall.h), the partition's own interrupts relocated at
+	 * 0xC000000000004000 (AIL = 3), big-endian interrupts, no VRMA, HDEC on.
+	 */
+	lpcr &= ~(LPCR_ILE | LPCR_UPRT | LPCR_HR | LPCR_VRMASD | LPCR_AIL);
+	lpcr |= LPCR_VPM0 | LPCR_VPM1 | LPCR_AIL | LPCR_HDICE;
+	MTSPR(SPR_LPCR, lpcr);
+	/* The core's partition table (4 KiB: PATS = 0). */
+	__asm__ volatile("ptesync" : : : "memory");
+	MTSPR(SPR_PTCR, part_table);
+	MTSPR(SPR_LPIDR, 0);
+	current_lpid = 0;
+	__asm__ volatile("isync; slbia; isync" : : : "memory");
+}
+
+void fw_cpu_set_hdec(uint32_t ticks)
+{
+	MTSPR(SPR_HDEC, ticks);
+}
+
+void fw_cpu_load(const struct hv_regs *r, uint32_t lpid)
+{
+	unsigned i;
+
+#define LOAD_SPR(reg, spr) MTSPR(spr, r->r[reg]);
+	CARRIED_SPRS(LOAD_SPR)
+#undef LOAD_SPR
+	MTSPR(SPR_DEC, 0x7FFFFFFF); /* no decrementer interrupt for partitions yet */
+	if (lpid != current_lpid) {
+		MTSPR(SPR_LPIDR, lpid);
+		current_lpid = lpid;
+	}
+	/* Every SLB entry, invalid ones too: nothing of the last vCPU stays. */
+	for (i = 0; i < 32; i++) {
+		uint64_t esid = r->r[HV_REG_SLBE + i], vsid = r->r[HV_REG_SLBV + i];
+
+		if (!(esid & SLB_ESID_V)) {
+			esid = vsid = 0;
+		}
+		__asm__ volatile("slbmte %0,%1" : : "r"(vsid), "r"((esid & SLB_ESID_BITS) | i) : "memory");
+	}
+	__asm__ volatile("isync" : : : "memory");
+}
+
+void fw_cpu_store(struct hv_regs *r)
+{
+	unsigned i;
+
+#define STORE_SPR(reg, spr) r->r[reg] = MFSPR(spr);
+	CARRIED_SPRS(STORE_SPR)
+#undef STORE_SPR
+	for (i = 0; i < 32; i++) {
+		uint64_t esid, vsid;
+
+		__asm__ volatile("slbmfee %0,%1" : "=r"(esid) : "r"((uint64_t)i));
+		__asm__ volatile("slbmfev %0,%1" : "=r"(vsid) : "r"((uint64_t)i));
+		r->r[HV_REG_SLBE + i] = esid & SLB_ESID_V ? esid & SLB_ESID_BITS : 0;
+		r->r[HV_REG_SLBV + i] = esid & SLB_ESID_V ? vsid : 0;
+	}
+}
+
+uint64_t fw_mfspr_srr0(void) { return MFSPR(SPR_SRR0); }
+uint64_t fw_mfspr_srr1(void) { return MFSPR(SPR_SRR1); }
+uint64_t fw_mfspr_hsrr0(void) { return MFSPR(SPR_HSRR0); }
+uint64_t fw_mfspr_hsrr1(void) { return MFSPR(SPR_HSRR1); }
+uint64_t fw_mfspr_hdar(void) { return MFSPR(SPR_HDAR); }
+uint64_t fw_mfspr_hdsisr(void) { return MFSPR(SPR_HDSISR); }
+uint64_t fw_mfspr_heir(void) { return MFSPR(SPR_HEIR); }
+uint64_t fw_mfspr_pvr(void) { return MFSPR(SPR_PVR); }
+
+uint64_t fw_timebase(void)
+{
+	uint64_t tb;
+
+	__asm__ volatile("mftb %0" : "=r"(tb));
+	return tb;
+}

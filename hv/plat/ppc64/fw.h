@@ -1,0 +1,80 @@
+/*
+ * The lparsec firmware (hv/plat/ppc64): a raw big-endian image QEMU's
+ * powernv9 / powernv10 machines load at real address 0 and enter at 0x10
+ * in hypervisor real mode. What its files share.
+ *
+ * Real memory: [0, FW_HEAD_BYTES) holds the entry, the interrupt vectors
+ * and the exit path (they must sit at their architected real addresses);
+ * the rest of the image is copied at boot to FW_LINK_BASE, where it runs.
+ * The machine the core manages is [0, FW_MACHINE_BYTES): the core never
+ * touches [0, 0x10000) (HV_RESERVED_LOW), which is where the vectors and
+ * the hypervisor's canaries live. QEMU's flattened device tree lies at
+ * 16 MiB, inside the machine: it is read before the first machine is set up.
+ */
+#ifndef FW_H
+#define FW_H
+
+#define FW_HEAD_BYTES    0x2000
+#define FW_LINK_BASE     0x30000000
+#define FW_MACHINE_BYTES (64ull << 20)
+
+/* struct fw_cpu offsets, for head.S. */
+#define FWC_REGS     0   /* struct hv_regs * of the vCPU on the CPU */
+#define FWC_HV_R1    8   /* the hypervisor's stack while a guest runs */
+#define FWC_HV_R2    16
+#define FWC_R12      24  /* the guest's r12 while the exit path runs */
+#define FWC_CAUSE    32  /* the vector that ended the guest's run */
+#define FWC_IN_GUEST 40  /* 1 between hrfid and the next interrupt */
+#define FWC_FATAL    48  /* function descriptor of fw_fatal (an interrupt of the firmware itself) */
+#define FWC_FATAL_SP 56  /* its stack */
+#define FWC_CR       64  /* the guest's CR while the exit path runs */
+
+#ifndef __ASSEMBLER__
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "hv/regs.h"
+
+struct fw_cpu {
+	struct hv_regs *regs;
+	uint64_t hv_r1, hv_r2, r12, cause, in_guest;
+	const void *fatal;
+	uint64_t fatal_sp;
+	uint64_t cr;
+};
+
+/* head.S: loads every GPR, CR, LR, CTR, XER, NIA and MSR of regs and hrfid's; returns the vector that ended it. */
+uint64_t fw_enter_guest(struct fw_cpu *cpu, struct hv_regs *regs);
+
+/* console.c: the LPC UART and the BMC. */
+void fw_putc(char c);
+void fw_puts(const char *s);
+__attribute__((format(printf, 1, 2))) void fw_printf(const char *fmt, ...);
+_Noreturn void fw_power_off(void);
+
+/* fdt.c: a string property of a node at depth 1 of the device tree ("chosen", "bootargs"), or 0. */
+const char *fw_fdt_string(const void *fdt, const char *node, const char *prop);
+
+/* cpu.c: the processor's part of a partition switch. */
+void fw_cpu_init(uint64_t part_table);
+void fw_cpu_load(const struct hv_regs *r, uint32_t lpid);
+void fw_cpu_store(struct hv_regs *r);
+void fw_cpu_set_hdec(uint32_t ticks);
+uint64_t fw_mfspr_srr0(void);
+uint64_t fw_mfspr_srr1(void);
+uint64_t fw_mfspr_hsrr0(void);
+uint64_t fw_mfspr_hsrr1(void);
+uint64_t fw_mfspr_hdar(void);
+uint64_t fw_mfspr_hdsisr(void);
+uint64_t fw_mfspr_heir(void);
+uint64_t fw_mfspr_pvr(void);
+uint64_t fw_timebase(void);
+
+/* plat.c: the platform of hv/plat.h on this machine; consoles go to the scenario running, if any. */
+struct hv_plat;
+struct lp_scn;
+struct hv_plat *fw_plat(void);
+void fw_plat_console_to(struct lp_scn *scn);
+
+#endif /* __ASSEMBLER__ */
+#endif /* FW_H */

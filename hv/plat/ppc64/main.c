@@ -1,0 +1,314 @@
+/*
+ * The firmware's main: reads its boot arguments, runs the guest scenarios
+ * it was asked for (lparsec/scenario.h, the same loader, consoles and
+ * verdict as the Unicorn engine) on the core with the real (QEMU-emulated)
+ * processor, prints one verdict line per scenario and a final one, and
+ * powers off.
+ *
+ * Boot arguments (/chosen/bootargs, QEMU's -append), space separated:
+ *   lparsec.scenarios=NAME,NAME...|all   scenarios to run (default: all)
+ *   lparsec.guests=GUEST,GUEST...        these guests together instead
+ *   lparsec.slice=TICKS                  timebase ticks per slice (HDEC)
+ *   lparsec.hang                         never power off (tests the runner's timeout)
+ *
+ * Each slice: the core's scheduler picks the vCPU for an idle hardware
+ * thread, HDEC is loaded, and the vCPU runs -- hcalls and storage
+ * interrupts go through hv_enter and it runs on -- until HDEC preempts it
+ * or it gives up the thread. The core's hardware threads take turns on
+ * the one processor.
+ */
+#include "fw.h"
+#include "hv/hcall.h"
+#include "lparsec/fmt.h"
+#include "lparsec/scenario.h"
+
+#define HV_CANARY_START   0x8000ull
+#define HV_CANARY_END     0x10000ull
+#define DEFAULT_SLICE     25600u          /* 50 us of the 512 MHz timebase */
+#define TIMEBASE_PER_MS   512000ull
+#define BUDGET_MS         20000ull        /* per scenario */
+#define MSR_INTERRUPT_BITS 0x00000000783F0000ull /* SRR1/HSRR1 bits 33:36, 42:47: the interrupt's own */
+#define SRR1_PROGRAM_ILLEGAL 0x00080000ull
+#define VECTOR_PROGRAM    0x700
+
+extern char __fatal_stack_top[];
+
+static struct hv_machine machine;
+static struct lp_scn scn;
+static struct fw_cpu cpu;
+static char bootargs[512];
+static uint32_t slice_ticks = DEFAULT_SLICE;
+
+/* ---- boot arguments ---- */
+
+static bool starts(const char *s, const char *prefix)
+{
+	while (*prefix && *s == *prefix) {
+		s++;
+		prefix++;
+	}
+	return !*prefix;
+}
+
+/* The value of key=... in the boot arguments, up to the next space, copied to out; false if absent. */
+static bool arg(const char *key, char *out, unsigned cap)
+{
+	const char *p = bootargs;
+	unsigned n = 0;
+
+	while (*p) {
+		if ((p == bootargs || p[-1] == ' ') && starts(p, key)) {
+			while (*key) {
+				key++;
+				p++;
+			}
+			if (*p == '=') {
+				p++;
+			}
+			while (*p && *p != ' ' && n + 1 < cap) {
+				out[n++] = *p++;
+			}
+			out[n] = 0;
+			return true;
+		}
+		p++;
+	}
+	return false;
+}
+
+static unsigned number(const char *s)
+{
+	unsigned v = 0;
+
+	for (; *s >= '0' && *s <= '9'; s++) {
+		v = v * 10 + (unsigned)(*s - '0');
+	}
+	return v;
+}
+
+/* Splits a comma-separated list in place; returns how many items (at most max). */
+static unsigned split(char *list, const char **items, unsigned max)
+{
+	unsigned n = 0;
+
+	while (*list && n < max) {
+		items[n++] = list;
+		while (*list && *list != ',') {
+			list++;
+		}
+		if (*list) {
+			*list++ = 0;
+		}
+	}
+	return n;
+}
+
+/* ---- running a scenario ---- */
+
+static void show(void *ctx, const char *line)
+{
+	(void)ctx;
+	fw_printf("%s\n", line);
+}
+
+static void zero_machine_memory(void)
+{
+	uint64_t a;
+
+	/* Everything past the head: the copy QEMU loaded, the device tree, the last scenario. */
+	for (a = FW_HEAD_BYTES; a < FW_MACHINE_BYTES; a += 128) {
+		__asm__ volatile("dcbz 0,%0" : : "r"(0xC000000000000000ull + a) : "memory");
+	}
+}
+
+/* The partition's program interrupt for an instruction the hypervisor emulates for nobody (HEAI). */
+static void reflect_illegal(struct hv_regs *r)
+{
+	r->r[HV_REG_SRR0] = fw_mfspr_hsrr0();
+	r->r[HV_REG_SRR1] = (fw_mfspr_hsrr1() & ~MSR_INTERRUPT_BITS) | SRR1_PROGRAM_ILLEGAL;
+	r->r[HV_REG_NIA] = HV_PART_VECTOR_BASE + VECTOR_PROGRAM;
+	r->r[HV_REG_MSR] = MSR_SF | MSR_IR | MSR_DR | MSR_ME;
+}
+
+/* What the vector that ended the guest's run means for the core (hcall.h's contract). */
+static enum hv_exit take(uint32_t t, uint64_t vector)
+{
+	struct hv_thread *th = &machine.thread[t];
+	struct hv_regs *r = &th->regs;
+
+	switch (vector) {
+	case HV_CAUSE_SC1:
+		r->r[HV_REG_NIA] = fw_mfspr_srr0();
+		r->r[HV_REG_MSR] = fw_mfspr_srr1() & ~MSR_INTERRUPT_BITS;
+		return hv_enter(&machine, t, HV_CAUSE_SC1);
+	case HV_CAUSE_HDEC:
+		r->r[HV_REG_NIA] = fw_mfspr_hsrr0();
+		r->r[HV_REG_MSR] = fw_mfspr_hsrr1() & ~MSR_INTERRUPT_BITS;
+		return hv_enter(&machine, t, HV_CAUSE_HDEC);
+	case HV_CAUSE_HDSI:
+		r->r[HV_REG_NIA] = fw_mfspr_hsrr0();
+		r->r[HV_REG_MSR] = fw_mfspr_hsrr1() & ~MSR_INTERRUPT_BITS;
+		th->fault.addr = fw_mfspr_hdar();
+		th->fault.dsisr = fw_mfspr_hdsisr();
+		return hv_enter(&machine, t, HV_CAUSE_HDSI);
+	case HV_CAUSE_HISI:
+		r->r[HV_REG_NIA] = fw_mfspr_hsrr0();
+		r->r[HV_REG_MSR] = fw_mfspr_hsrr1() & ~MSR_INTERRUPT_BITS;
+		th->fault.addr = r->r[HV_REG_NIA];
+		th->fault.dsisr = fw_mfspr_hsrr1() & MSR_INTERRUPT_BITS;
+		return hv_enter(&machine, t, HV_CAUSE_HISI);
+	case 0xE40:
+		reflect_illegal(r);
+		return HV_EXIT_RESUME;
+	}
+	lp_scn_fail(&scn, "thread %u: interrupt 0x%llx from partition %d at 0x%llx (HSRR1 0x%llx, SRR1 0x%llx)", t,
+		    (unsigned long long)vector, th->part, (unsigned long long)fw_mfspr_hsrr0(),
+		    (unsigned long long)fw_mfspr_hsrr1(), (unsigned long long)fw_mfspr_srr1());
+	return HV_EXIT_BAD;
+}
+
+/* One slice of thread t: schedules a vCPU if the thread is idle; false when nothing ran. */
+static bool slice(uint32_t t)
+{
+	struct hv_thread *th = &machine.thread[t];
+	uint32_t s, v;
+
+	if (th->part < 0 && hv_schedule(&machine, t, &s, &v) != HV_OK) {
+		return false;
+	}
+	fw_cpu_set_hdec(slice_ticks);
+	for (;;) {
+		uint64_t vector;
+
+		fw_cpu_load(&th->regs, machine.part[th->part].lpid);
+		vector = fw_enter_guest(&cpu, &th->regs);
+		fw_cpu_store(&th->regs);
+		if (take(t, vector) != HV_EXIT_RESUME || scn.failed) {
+			return true;
+		}
+	}
+}
+
+static const char *run_slices(unsigned long long *slices)
+{
+	uint64_t deadline = fw_timebase() + BUDGET_MS * TIMEBASE_PER_MS;
+	unsigned n = 0, t;
+
+	while (!lp_scn_over(&scn)) {
+		bool ran = false;
+
+		if (fw_timebase() > deadline) {
+			return "time budget spent";
+		}
+		lp_scn_events(&scn, n);
+		for (t = 0; t < machine.cfg.threads && !scn.failed; t++) {
+			ran |= slice(t);
+			(*slices)++;
+		}
+		n++;
+		if (!ran) {
+			return "nothing left to run";
+		}
+	}
+	return "stopped";
+}
+
+static bool run_scenario(const struct lp_scenario *s)
+{
+	struct hv_config cfg;
+	unsigned long long slices = 0;
+	uint64_t start = fw_timebase();
+
+	zero_machine_memory();
+	__builtin_memset(&scn, 0, sizeof(scn));
+	scn.s = s;
+	scn.out = show;
+	scn.hv_canary_start = HV_CANARY_START;
+	scn.hv_canary_end = HV_CANARY_END;
+	hv_config_default(&cfg);
+	cfg.max_partitions = LP_SCN_MAX_PARTS;
+	cfg.threads = lp_scn_threads(s, HV_MAX_THREADS);
+	if (hv_machine_init(&machine, &cfg, fw_plat()) != HV_OK) {
+		lp_scn_fail(&scn, "machine set-up failed");
+		lp_scn_verdict(&scn, "it could not start", 0);
+	} else {
+		fw_cpu_init(machine.part_table.v);
+		fw_plat_console_to(&scn);
+		if (lp_scn_setup(&scn, &machine) == 0) {
+			const char *why = run_slices(&slices);
+
+			lp_scn_verdict(&scn, why, slices);
+		}
+		fw_plat_console_to(0);
+	}
+	fw_printf("[hv] verdict: %s (%llu ms)\n", scn.verdict,
+		  (unsigned long long)((fw_timebase() - start) / TIMEBASE_PER_MS));
+	return scn.ok;
+}
+
+/* An interrupt of the firmware itself (head.S): nothing can be trusted any more. */
+_Noreturn void fw_fatal(uint64_t vector);
+_Noreturn void fw_fatal(uint64_t vector)
+{
+	fw_printf("lparsec-fw: interrupt 0x%llx in the hypervisor at 0x%llx / 0x%llx (SRR1 0x%llx, HSRR1 0x%llx)\n",
+		  (unsigned long long)vector, (unsigned long long)fw_mfspr_srr0(), (unsigned long long)fw_mfspr_hsrr0(),
+		  (unsigned long long)fw_mfspr_srr1(), (unsigned long long)fw_mfspr_hsrr1());
+	fw_puts("lparsec-fw: VERDICT FAIL (the firmware faulted)\n");
+	fw_power_off();
+}
+
+_Noreturn void fw_main(const void *fdt);
+_Noreturn void fw_main(const void *fdt)
+{
+	const char *args = fw_fdt_string(fdt, "chosen", "bootargs");
+	const char *names[16];
+	char list[256], value[32];
+	unsigned i, n, run = 0, failed = 0;
+	uint64_t start = fw_timebase();
+
+	cpu.fatal = (const void *)fw_fatal;
+	cpu.fatal_sp = (uint64_t)(uintptr_t)__fatal_stack_top - 112;
+	/* The device tree lies in the machine's memory: keep what is needed of it before the first machine. */
+	for (i = 0; args && args[i] && i + 1 < sizeof(bootargs); i++) {
+		bootargs[i] = args[i];
+	}
+	fw_printf("lparsec-fw: POWER (PVR 0x%08llx), %llu MiB machine, boot arguments \"%s\"\n",
+		  (unsigned long long)fw_mfspr_pvr(), (unsigned long long)(FW_MACHINE_BYTES >> 20), bootargs);
+	if (arg("lparsec.slice", value, sizeof(value)) && number(value) >= 1000) {
+		slice_ticks = number(value);
+	}
+	if (arg("lparsec.guests", list, sizeof(list))) {
+		static struct lp_scenario together = { "guests", "the guests named at boot", { 0 }, { 0 }, 0, { { 0 } } };
+
+		n = split(list, together.guests, LP_SCN_MAX_PARTS);
+		run = 1;
+		failed = (n == 0 || !run_scenario(&together)) ? 1 : 0;
+	} else if (arg("lparsec.scenarios", list, sizeof(list)) && !starts(list, "all")) {
+		n = split(list, names, 16);
+		for (i = 0; i < n; i++) {
+			const struct lp_scenario *s = lp_scenario_find(names[i]);
+
+			run++;
+			if (!s) {
+				fw_printf("[hv] verdict: %s: FAIL: no such scenario\n", names[i]);
+				failed++;
+			} else if (!run_scenario(s)) {
+				failed++;
+			}
+		}
+	} else {
+		for (i = 0; lp_scenarios[i].name; i++) {
+			run++;
+			failed += run_scenario(&lp_scenarios[i]) ? 0 : 1;
+		}
+	}
+	if (arg("lparsec.hang", value, sizeof(value))) {
+		fw_puts("lparsec-fw: hanging on purpose (lparsec.hang)\n");
+		for (;;) {
+		}
+	}
+	fw_printf("lparsec-fw: VERDICT %s (%u of %u scenarios passed, %llu ms in the firmware)\n",
+		  failed ? "FAIL" : "PASS", run - failed, run,
+		  (unsigned long long)((fw_timebase() - start) / TIMEBASE_PER_MS));
+	fw_power_off();
+}
