@@ -85,6 +85,10 @@ static void race_the_removal(struct loop_record *r)
 		}
 		rc = enter_4k(SCRATCH_EA, la, &slot);
 		record(r, rc);
+		if (r->successes == 1 && rc == H_SUCCESS) {
+			/* The scenario removes LMB 3 at the end of the slice this line is printed in. */
+			put_str("att_dlpar: racing: LMB 3 answered its first hcall\n");
+		}
 		if (rc == H_SUCCESS) {
 			remove(slot);
 		}
@@ -170,7 +174,6 @@ int main(void)
 		      (u64)enter_4k(ALIAS_EA(k), LMB3_LA + k * (LMB_SIZE / ALIASES), &alias_slot[k]), H_SUCCESS);
 	}
 
-	put_str("att_dlpar: racing the hypervisor for LMB 3\n"); /* the scenario's removal counts from this line */
 	race_the_removal(&r);
 	put_str("att_dlpar: the removal showed at iteration ");
 	put_dec(r.seen_at);

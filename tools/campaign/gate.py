@@ -6,7 +6,8 @@ Builds the dev preset, then runs in order
   corpora  every corpora program (seeds and regressions) through lparsec-repro,
            compared with the verdict the file records ('# expect:'),
   fuzz     a bounded libFuzzer run per target from its seeds,
-  qemu     the QEMU boot suite, once it exists,
+  qemu     the QEMU boot suite: the ctest tests labelled qemu (the firmware
+           booted under powernv9 and powernv10, its failure paths, transcripts),
 and writes OUT/junit.xml (one testsuite per step), OUT/results.sarif (one result
 per finding title, located at OUT/findings/<slug>/repro.txt) and OUT/summary.md.
 

@@ -19,6 +19,7 @@
  */
 #include "fw.h"
 #include "hv/hcall.h"
+#include "hv/introspect.h"
 #include "lparsec/fmt.h"
 #include "lparsec/scenario.h"
 
@@ -32,12 +33,16 @@
 #define VECTOR_PROGRAM    0x700
 
 extern char __fatal_stack_top[];
+extern char __load_start[], __link_start[], __link_end[];
 
 static struct hv_machine machine;
 static struct lp_scn scn;
 static struct fw_cpu cpu;
 static char bootargs[512];
 static uint32_t slice_ticks = DEFAULT_SLICE;
+/* [FW_HEAD_BYTES, dirty_end) of the machine's memory may hold something: QEMU zeroes the rest at power-on. */
+static uint64_t dirty_end;
+static uint64_t entries; /* hypervisor entries of the scenario running (sc 1, HDEC, HDSI, ...) */
 
 /* ---- boot arguments ---- */
 
@@ -111,12 +116,40 @@ static void show(void *ctx, const char *line)
 	fw_printf("%s\n", line);
 }
 
+/* What may be non-zero past the head at boot: the image QEMU loaded and its device tree. */
+static void boot_dirty_end(const uint8_t *fdt)
+{
+	uint64_t image_end = (uint64_t)(uintptr_t)__load_start + (uint64_t)(__link_end - __link_start);
+	uint64_t fdt_end = fdt ? (uint64_t)(uintptr_t)fdt + ((uint64_t)fdt[4] << 24 | (uint64_t)fdt[5] << 16 |
+							   (uint64_t)fdt[6] << 8 | fdt[7]) : 0;
+
+	dirty_end = image_end > fdt_end ? image_end : fdt_end;
+}
+
+/*
+ * After a scenario that passed, only the hypervisor region and the LMBs
+ * still in use hold anything (the verdict checked that free memory reads
+ * zero); after one that failed, anything may.
+ */
+static void scenario_dirty_end(bool passed)
+{
+	uint32_t k;
+
+	dirty_end = passed ? machine.hv_bytes : FW_MACHINE_BYTES;
+	for (k = machine.lmb_count; passed && k > 0; k--) {
+		if (machine.lmb[k - 1].state != HV_LMB_FREE) {
+			dirty_end = (uint64_t)k << machine.lmb_shift;
+			break;
+		}
+	}
+}
+
+/* Zeroes what may be written past the head, so the next machine starts on zeroed memory. */
 static void zero_machine_memory(void)
 {
-	uint64_t a;
+	uint64_t a, end = dirty_end < FW_MACHINE_BYTES ? dirty_end : FW_MACHINE_BYTES;
 
-	/* Everything past the head: the copy QEMU loaded, the device tree, the last scenario. */
-	for (a = FW_HEAD_BYTES; a < FW_MACHINE_BYTES; a += 128) {
+	for (a = FW_HEAD_BYTES; a < end; a += 128) {
 		__asm__ volatile("dcbz 0,%0" : : "r"(0xC000000000000000ull + a) : "memory");
 	}
 }
@@ -183,6 +216,7 @@ static bool slice(uint32_t t)
 		fw_cpu_load(&th->regs, machine.part[th->part].lpid);
 		vector = fw_enter_guest(&cpu, &th->regs);
 		fw_cpu_store(&th->regs);
+		entries++;
 		if (take(t, vector) != HV_EXIT_RESUME || scn.failed) {
 			return true;
 		}
@@ -217,9 +251,10 @@ static bool run_scenario(const struct lp_scenario *s)
 {
 	struct hv_config cfg;
 	unsigned long long slices = 0;
-	uint64_t start = fw_timebase();
+	uint64_t start = fw_timebase(), ticks;
 
 	zero_machine_memory();
+	entries = 0;
 	__builtin_memset(&scn, 0, sizeof(scn));
 	scn.s = s;
 	scn.out = show;
@@ -241,8 +276,12 @@ static bool run_scenario(const struct lp_scenario *s)
 		}
 		fw_plat_console_to(0);
 	}
-	fw_printf("[hv] verdict: %s (%llu ms)\n", scn.verdict,
-		  (unsigned long long)((fw_timebase() - start) / TIMEBASE_PER_MS));
+	scenario_dirty_end(scn.ok);
+	ticks = fw_timebase() - start;
+	/* The time per entry is the whole scenario's (set-up included) over its entries: an upper bound. */
+	fw_printf("[hv] verdict: %s (%llu ms, %llu hypervisor entries, %llu ns per entry)\n", scn.verdict,
+		  (unsigned long long)(ticks / TIMEBASE_PER_MS), (unsigned long long)entries,
+		  (unsigned long long)(entries ? ticks * 1000 / 512 / entries : 0));
 	return scn.ok;
 }
 
@@ -266,6 +305,7 @@ _Noreturn void fw_main(const void *fdt)
 	unsigned i, n, run = 0, failed = 0;
 	uint64_t start = fw_timebase();
 
+	boot_dirty_end(fdt);
 	cpu.fatal = (const void *)fw_fatal;
 	cpu.fatal_sp = (uint64_t)(uintptr_t)__fatal_stack_top - 112;
 	/* The device tree lies in the machine's memory: keep what is needed of it before the first machine. */

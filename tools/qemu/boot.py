@@ -1,0 +1,165 @@
+#!/usr/bin/python3
+"""Boots the lparsec firmware under qemu-system-ppc64 -M powernv9|powernv10 and
+judges the run: the partitions' consoles are shown as they come, then one line
+says whether it passed.
+
+A run passes when the firmware printed its final "VERDICT PASS" line, no FAIL
+line of a guest or a scenario came before it, and QEMU exited by itself (the
+firmware's IPMI power-off) with status 0 within the timeout. A hang (timeout),
+a FAIL line, a missing verdict or another exit status fails it.
+
+usage: boot.py --firmware FILE [--machine powernv9|powernv10] [--all |
+               --scenario NAME... | --guests G,G...] [--slice TICKS]
+               [--append ARGS] [--timeout S] [--quiet] [--json FILE]
+Exit status: 0 pass, 1 fail, 2 bad usage or QEMU/the firmware file missing.
+"""
+import argparse
+import json
+import os
+import re
+import select
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+
+MACHINES = ("powernv9", "powernv10")
+VERDICT = re.compile(r"^lparsec-fw: VERDICT (PASS|FAIL)\b")
+FAIL_LINE = re.compile(r"^(\[p\d+\] FAIL |\[hv\] verdict: .*: FAIL\b|HV_CHECK failed|lparsec-fw: interrupt )")
+QEMU_FW_LIMIT = 16 << 20  # qemu-powernv-notes.md §1: a larger -bios is refused
+
+
+def parse_args(argv):
+    p = argparse.ArgumentParser(prog="lparsec boot", description=__doc__.split("\n\n")[0],
+                                formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--firmware", required=True, help="the raw firmware image (lparsec-fw.bin)")
+    p.add_argument("--machine", default="powernv9", choices=MACHINES)
+    what = p.add_mutually_exclusive_group()
+    what.add_argument("--all", action="store_true", help="every scenario (the default)")
+    what.add_argument("--scenario", nargs="+", metavar="NAME", help="these scenarios, in order")
+    what.add_argument("--guests", metavar="G,G", help="these guests together, one partition each")
+    p.add_argument("--slice", type=int, metavar="TICKS", help="timebase ticks (512 MHz) per slice")
+    p.add_argument("--append", default="", metavar="ARGS", help="more boot arguments, as they stand")
+    p.add_argument("--timeout", type=float, default=60.0, metavar="S", help="a run longer than this hangs")
+    p.add_argument("--quiet", action="store_true", help="no consoles, only the result line")
+    p.add_argument("--json", metavar="FILE", help="write the result (times, verdict, status) to FILE")
+    return p.parse_args(argv)
+
+
+def boot_arguments(opts):
+    args = []
+    if opts.scenario:
+        args.append("lparsec.scenarios=" + ",".join(opts.scenario))
+    elif opts.guests:
+        args.append("lparsec.guests=" + opts.guests)
+    if opts.slice:
+        args.append(f"lparsec.slice={opts.slice}")
+    if opts.append:
+        args.append(opts.append)
+    return " ".join(args)
+
+
+def run(opts, kernel):
+    """Runs QEMU; returns (lines, status or None on timeout, seconds to the verdict, seconds in all)."""
+    # -append needs -kernel; the firmware reads only /chosen/bootargs, and QEMU
+    # puts the kernel at 512 MiB, outside the firmware's machine.
+    cmd = ["qemu-system-ppc64", "-M", opts.machine, "-bios", opts.firmware, "-nographic", "-no-reboot",
+           "-kernel", kernel, "-append", boot_arguments(opts)]
+    t0 = time.monotonic()
+    proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                            start_new_session=True)
+    lines, verdict_at, buf = [], None, b""
+    deadline = t0 + opts.timeout
+    status = None
+    while True:
+        left = deadline - time.monotonic()
+        if left <= 0:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+            break
+        ready, _, _ = select.select([proc.stdout], [], [], min(left, 0.5))
+        if not ready:
+            continue
+        chunk = os.read(proc.stdout.fileno(), 65536)
+        if not chunk:
+            try:
+                status = proc.wait(timeout=max(0.1, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                os.killpg(proc.pid, signal.SIGKILL)
+                proc.wait()
+            break
+        buf += chunk
+        *done, buf = buf.split(b"\n")
+        for raw in done:
+            line = raw.decode("utf-8", "replace").rstrip("\r")
+            lines.append(line)
+            if verdict_at is None and VERDICT.match(line):
+                verdict_at = time.monotonic() - t0
+            if not opts.quiet:
+                print(line, flush=True)
+    if buf:
+        lines.append(buf.decode("utf-8", "replace").rstrip("\r"))
+        if not opts.quiet:
+            print(lines[-1], flush=True)
+    return lines, status, verdict_at, time.monotonic() - t0
+
+
+def judge(lines, status, opts):
+    """The reason the run failed, or None."""
+    verdicts = [m.group(1) for m in (VERDICT.match(l) for l in lines) if m]
+    fails = [l for l in lines if FAIL_LINE.match(l)]
+    if status is None:
+        last = next((l for l in reversed(lines) if l.strip()), "(no output)")
+        return f"hang: QEMU did not exit within {opts.timeout:g} s (last line: {last})"
+    if status != 0:
+        return f"QEMU exited with status {status}" + (f": {lines[-1]}" if lines else "")
+    if fails:
+        return f"{len(fails)} FAIL line(s), the first: {fails[0]}"
+    if not verdicts:
+        return "QEMU exited without the firmware's verdict line"
+    if verdicts[-1] != "PASS":
+        return "the firmware's verdict is FAIL"
+    return None
+
+
+def main(argv):
+    opts = parse_args(argv)
+    if not shutil.which("qemu-system-ppc64"):
+        print("lparsec boot: qemu-system-ppc64 not found (./lparsec setup installs qemu-system-ppc)",
+              file=sys.stderr)
+        return 2
+    if not os.path.isfile(opts.firmware):
+        print(f"lparsec boot: no firmware image at {opts.firmware}", file=sys.stderr)
+        return 2
+    if opts.timeout <= 0 or (opts.slice is not None and opts.slice < 1000):
+        print("lparsec boot: --timeout must be positive and --slice at least 1000", file=sys.stderr)
+        return 2
+    with tempfile.TemporaryDirectory(prefix="lparsec-boot-") as tmp:
+        kernel = os.path.join(tmp, "no-kernel")
+        with open(kernel, "wb") as f:
+            f.write(b"lparsec\0")
+        lines, status, verdict_at, total = run(opts, kernel)
+    reason = judge(lines, status, opts)
+    size = os.path.getsize(opts.firmware)
+    if reason and status not in (None, 0) and size > QEMU_FW_LIMIT:
+        reason += f" (the image is {size} bytes; QEMU loads at most {QEMU_FW_LIMIT})"
+    result = {"machine": opts.machine, "status": status, "pass": reason is None, "reason": reason,
+              "seconds_to_verdict": verdict_at, "seconds": total,
+              "scenarios": [l.split("verdict: ", 1)[1] for l in lines if l.startswith("[hv] verdict: ")]}
+    if opts.json:
+        tmpname = opts.json + ".tmp"
+        with open(tmpname, "w") as f:
+            json.dump(result, f, indent=1)
+        os.replace(tmpname, opts.json)
+    timing = (f"verdict after {verdict_at:.2f} s, " if verdict_at is not None else "") + f"{total:.2f} s in all"
+    if reason:
+        print(f"boot: FAIL ({opts.machine}, {timing}): {reason}")
+        return 1
+    print(f"boot: PASS ({opts.machine}, {timing}, QEMU exited 0)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
