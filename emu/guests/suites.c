@@ -75,3 +75,15 @@ const struct lp_scenario lp_scenarios[] = {
 #include "attack.def"
 	{ 0, 0, { 0 }, { 0 }, 0, { { 0 } } },
 };
+
+const struct lp_scenario *lp_scenario_find(const char *name)
+{
+	unsigned i;
+
+	for (i = 0; lp_scenarios[i].name; i++) {
+		if (same(lp_scenarios[i].name, name)) {
+			return &lp_scenarios[i];
+		}
+	}
+	return 0;
+}

@@ -17,27 +17,6 @@ _Static_assert(GUEST_CAP_R_PRESET == HV_PLAT_CAP_HPTE_R_PRESET, "the guests' cap
 
 #define LIOBN(i) (0x80000000u | ((uint32_t)(i) << 8))
 
-static bool same(const char *a, const char *b)
-{
-	while (*a && *a == *b) {
-		a++;
-		b++;
-	}
-	return *a == *b;
-}
-
-const struct lp_scenario *lp_scenario_find(const char *name)
-{
-	unsigned i;
-
-	for (i = 0; lp_scenarios[i].name; i++) {
-		if (same(lp_scenarios[i].name, name)) {
-			return &lp_scenarios[i];
-		}
-	}
-	return 0;
-}
-
 void lp_scn_fail(struct lp_scn *r, const char *fmt, ...)
 {
 	va_list ap;
