@@ -207,9 +207,7 @@ int emu_run_scenario(struct emu_engine *e, const struct lp_scenario *s, const st
 	active = run;
 	if (setup(run)) {
 		rc = -1;
-		if (!strstr(run->scn.verdict, ": FAIL: ")) {
-			lp_scn_verdict(&run->scn, "it could not start", 0); /* failed before lp_scn_setup ran */
-		}
+		lp_scn_verdict(&run->scn, "it could not start", 0);
 	} else {
 		const char *why = run_slices(run);
 

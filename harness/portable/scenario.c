@@ -278,11 +278,7 @@ int lp_scn_setup(struct lp_scn *r, struct hv_machine *m)
 	r->m = m;
 	for (r->nparts = 0; r->nparts < LP_SCN_MAX_PARTS && r->s->guests[r->nparts]; r->nparts++) {
 	}
-	if (build(r)) {
-		verdict_fail(r);
-		return -1;
-	}
-	return 0;
+	return build(r);
 }
 
 /* ---- events between slices ---- */
@@ -295,13 +291,11 @@ void lp_scn_events(struct lp_scn *r, unsigned n)
 	r->now = n;
 	for (k = 0; k < LP_SCN_MAX_EVENTS; k++) {
 		const struct lp_scn_event *ev = &r->s->events[k];
+		unsigned from = ev->line ? r->ev_from[k] : 1; /* without a line: from the start */
 		int rc = HV_EINVAL;
 
-		if (!ev->line && ev->kind != LP_SCN_EV_NONE) {
-			r->ev_from[k] = 1; /* counted from the start */
-		}
-		if (ev->kind == LP_SCN_EV_NONE || r->ev_done[k] || !r->ev_from[k] ||
-		    n < r->ev_from[k] - 1 + ev->slice || ev->part >= r->nparts) {
+		if (ev->kind == LP_SCN_EV_NONE || r->ev_done[k] || !from || n < from - 1 + ev->slice ||
+		    ev->part >= r->nparts) {
 			continue;
 		}
 		r->ev_done[k] = true;

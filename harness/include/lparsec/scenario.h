@@ -104,7 +104,8 @@ unsigned lp_scn_threads(const struct lp_scenario *s, unsigned max);
  * hypervisor's canaries, one partition per guest with its LMBs, vCPU 0 and
  * DMA window, the image at logical 0 and canaries past it, every page
  * mapped bolted at GUEST_BASE through H_ENTER on thread 0, and each vCPU's
- * entry state. 0, or -1 with the reason in verdict.
+ * entry state. 0, or -1 after lp_scn_fail: the driver still calls
+ * lp_scn_verdict, which it does for every run that started or failed.
  */
 int lp_scn_setup(struct lp_scn *r, struct hv_machine *m);
 
@@ -121,7 +122,8 @@ bool lp_scn_over(const struct lp_scn *r);
 __attribute__((format(printf, 2, 3))) void lp_scn_fail(struct lp_scn *r, const char *fmt, ...);
 
 /*
- * The verdict: every partition exited with no failed check, then the
+ * The verdict of every run, also one that failed before or during
+ * lp_scn_setup: every partition exited with no failed check, then the
  * memory checks. why_stopped says why the driver stopped if a partition
  * did not exit ("instruction budget spent"). Sets ok and a one-line verdict
  * "<name>: PASS (...)" or "<name>: FAIL: <reason>".

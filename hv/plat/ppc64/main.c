@@ -236,8 +236,10 @@ static const char *run_slices(unsigned long long *slices)
 		}
 		lp_scn_events(&scn, n);
 		for (t = 0; t < machine.cfg.threads && !scn.failed; t++) {
-			ran |= slice(t);
-			(*slices)++;
+			bool ran_here = slice(t);
+
+			ran |= ran_here;
+			*slices += ran_here;
 		}
 		n++;
 		if (!ran) {
@@ -269,11 +271,9 @@ static bool run_scenario(const struct lp_scenario *s)
 	} else {
 		fw_cpu_init(machine.part_table.v);
 		fw_plat_console_to(&scn);
-		if (lp_scn_setup(&scn, &machine) == 0) {
-			const char *why = run_slices(&slices);
+		const char *why = lp_scn_setup(&scn, &machine) ? "it could not start" : run_slices(&slices);
 
-			lp_scn_verdict(&scn, why, slices);
-		}
+		lp_scn_verdict(&scn, why, slices);
 		fw_plat_console_to(0);
 	}
 	scenario_dirty_end(scn.ok);
