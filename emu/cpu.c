@@ -59,9 +59,9 @@ static int boot(struct emu_cpu *c, hv_raddr_t part_table, char *err, size_t cap)
 				  ppc_slbmte(25, 26), PPC_ISYNC, PPC_SC1 };
 	/* Entries 0..2: ESIDs 0..2 with 4 KiB, 16 MiB and 64 KiB pages (EMU_LLP_*). */
 	const uint64_t slb[6] = {
-		EMU_PROGRAM_VSID(0) << 12 | EMU_LLP_4K,  SLB_ESID_V | 0,
-		EMU_PROGRAM_VSID(1) << 12 | EMU_LLP_16M, (1ull << 28) | SLB_ESID_V | 1,
-		EMU_PROGRAM_VSID(2) << 12 | EMU_LLP_64K, (2ull << 28) | SLB_ESID_V | 2,
+		LP_PROGRAM_VSID(0) << 12 | EMU_LLP_4K,  SLB_ESID_V | 0,
+		LP_PROGRAM_VSID(1) << 12 | EMU_LLP_16M, (1ull << 28) | SLB_ESID_V | 1,
+		LP_PROGRAM_VSID(2) << 12 | EMU_LLP_64K, (2ull << 28) | SLB_ESID_V | 2,
 	};
 	uint8_t *p = c->e->image + BOOT_OFFSET;
 	uint64_t ptcr = part_table.v;
@@ -118,17 +118,17 @@ static int make_template(struct emu_cpu *c, char *err, size_t cap)
 		memcpy(&c->sps[i], emu_ctx_env(c->tmpl) + emu_env.slb + 24 * i + 16, 8);
 	}
 	memcpy(&vsid0, emu_ctx_env(c->tmpl) + emu_env.slb + 8, 8);
-	if (!c->sps[0] || !c->sps[1] || !c->sps[2] || vsid0 != EMU_PROGRAM_VSID(0) << 12) {
+	if (!c->sps[0] || !c->sps[1] || !c->sps[2] || vsid0 != LP_PROGRAM_VSID(0) << 12) {
 		snprintf(err, cap, "thread %u: the boot stub's SLB entries are not where the probe found SLB entries", c->thread);
 		return -1;
 	}
 	sps = c->sps[0];
 	memset(emu_ctx_env(c->tmpl) + emu_env.slb, 0, 24 * 64);
-	for (i = 0; i < EMU_PROGRAM_ESIDS; i++) {
-		slb_put(c->tmpl, i, i, EMU_PROGRAM_VSID(i), sps);
+	for (i = 0; i < LP_PROGRAM_ESIDS; i++) {
+		slb_put(c->tmpl, i, i, LP_PROGRAM_VSID(i), sps);
 	}
-	for (i = 0; i < EMU_TRAMP_SLOTS; i++) {
-		slb_put(c->tmpl, EMU_PROGRAM_ESIDS + i, EMU_TRAMP_EA(i) >> 28, EMU_TRAMP_VSID(i), sps);
+	for (i = 0; i < LP_INTERP_ALIASES; i++) {
+		slb_put(c->tmpl, LP_PROGRAM_ESIDS + i, LP_INTERP_EA(i) >> 28, LP_INTERP_VSID(i), sps);
 	}
 	*emu_ctx_msr(c->tmpl) = MSR_PARTITION;
 	*emu_ctx_spr(c->tmpl, PPC_SPR_LPIDR) = 0;
@@ -148,7 +148,7 @@ int emu_cpu_open(struct emu_engine *e, struct emu_cpu *c, unsigned machine, unsi
 	c->e = e;
 	c->machine = machine;
 	c->thread = thread;
-	c->tramp_ptex = ~0ull;
+	c->tramp.ptex = ~0ull;
 	u = emu_uc_open(&c->uc);
 	if (!u) {
 		u = uc_mem_map_ptr(c->uc, 0, mem, UC_PROT_ALL, plat_mem_base(plat));
@@ -160,8 +160,8 @@ int emu_cpu_open(struct emu_engine *e, struct emu_cpu *c, unsigned machine, unsi
 	if (!u) {
 		u = emu_map_data_window(c->uc, mem, (1ull << 32) - mem, &c->window_called);
 	}
-	for (k = 1; !u && k < EMU_TRAMP_SLOTS; k++) {
-		u = emu_map_code_window(c->uc, EMU_TRAMP_EA(k), 0x1000);
+	for (k = 1; !u && k < LP_INTERP_ALIASES; k++) {
+		u = emu_map_code_window(c->uc, LP_INTERP_EA(k), 0x1000);
 	}
 	/* The free-running guests' segment (runtime.h GUEST_BASE): code and data, backed by the arena, never read. */
 	if (!u) {

@@ -184,16 +184,16 @@ static int load_image(struct emu_engine *e, char *err, size_t cap)
 		snprintf(err, cap, "out of memory for the interpreter image");
 		return -1;
 	}
-	if (emu_interp_image_len > EMU_IMAGE_BYTES / 2 || emu_interp_image_len < INTERP_MAGIC + 8) {
+	if (emu_interp_image_len > EMU_IMAGE_BYTES / 2 || emu_interp_image_len < LP_INTERP_MAGIC + 8) {
 		snprintf(err, cap, "the interpreter image is %lu bytes", emu_interp_image_len);
 		return -1;
 	}
 	memcpy(e->image, emu_interp_image, emu_interp_image_len);
-	if (memcmp(e->image + INTERP_MAGIC, "LPSMINTP", 8) != 0) {
-		snprintf(err, cap, "the interpreter image does not carry its magic at 0x%x", INTERP_MAGIC);
+	if (memcmp(e->image + LP_INTERP_MAGIC, LP_INTERP_MAGIC_BYTES, 8) != 0) {
+		snprintf(err, cap, "the interpreter image does not carry its magic at 0x%x", LP_INTERP_MAGIC);
 		return -1;
 	}
-	bad = emu_image_bad_word(e->image, INTERP_MAGIC);
+	bad = emu_image_bad_word(e->image, LP_INTERP_MAGIC);
 	if (bad >= 0) {
 		snprintf(err, cap, "the interpreter image reads the timebase at word %ld (it would crash Unicorn)", bad);
 		return -1;

@@ -12,33 +12,23 @@
 #include "hv/hcall.h"
 #include "hv/host.h"
 #include "guests/guest_abi.h"
+#include "lparsec/interp.h"
 #include "quirks.h"
 
 /*
  * Real addresses outside every machine's memory: the interpreter guest's
  * image (read-only to partitions), seen by each partition through one of
- * EMU_TRAMP_SLOTS aliases in segments no program can name (ESIDs 0x10..).
+ * its aliases (lparsec/interp.h). The first alias is the image's own real
+ * address, so that one needs no window of its own in Unicorn.
  */
-#define EMU_IMAGE_PA        0x100000000ull
+#define EMU_IMAGE_PA        LP_INTERP_EA(0)
 #define EMU_IMAGE_BYTES     0x10000ull
-#define EMU_TRAMP_SLOTS     8
-#define EMU_TRAMP_EA(k)     (EMU_IMAGE_PA + ((uint64_t)(k) << 28))
-#define EMU_TRAMP_VSID(k)   (0x7F000ull + 0x101ull * (k))
-#define EMU_PROGRAM_ESIDS   16    /* prog.h: ESID e -> VSID 0x1000 + e */
 #define EMU_GUEST_EA_BASE   GUEST_BASE /* free-running guests' segment (emu/guests/guest_abi.h) */
 /* SLB L || LP (RS bits 55..59): the segment base page sizes the engine can load into the CPU's SLB. */
 #define EMU_LLP_4K          0x000ull
 #define EMU_LLP_16M         0x100ull
 #define EMU_LLP_64K         0x110ull
 #define EMU_LLP_MASK        0x130ull
-#define EMU_PROGRAM_VSID(e) (0x1000ull + (e))
-
-/* Entry points of the interpreter image (emu/guests/interp.S, fixed by .org). */
-#define INTERP_HCALL   0x00
-#define INTERP_LOAD    0x10
-#define INTERP_STORE   0x20
-#define INTERP_FLUSH   0x30
-#define INTERP_MAGIC   0x40  /* "LPSMINTP" */
 
 enum emu_stop {
 	EMU_STOP_NONE = 0,
@@ -66,12 +56,9 @@ struct emu_cpu {
 	bool flush_pending;      /* a translation the CPU caches may be stale */
 	bool window_called;      /* a data window was read: the MMU reached no RAM */
 	/* The slice in flight. */
-	uint64_t tramp_ea;       /* the alias the interpreter runs at */
-	uint64_t tramp_ptex;     /* HPTE slot it borrowed, or ~0 */
+	struct lp_interp_slot tramp; /* the HPTE slot the interpreter borrowed (tramp.ea: where it runs) */
 	uint64_t last_ptex;      /* the slot it borrowed last (for messages) */
 	uc_context *scratch;     /* a blob to look at the CPU with */
-	uint8_t tramp_saved[16];
-	struct hv_partition *tramp_part;
 	enum emu_stop stop;
 	enum hv_exit exit;
 	uint32_t intno;

@@ -3,23 +3,12 @@
  * or store for the vCPU the core runs on a thread, executed as real code
  * (emu/guests/interp.S) in that vCPU's partition -- `sc 1` with the
  * resolved arguments in r3..r12, `ld` / `std` at the effective address --
- * through the emulated hash MMU walking the core's HPT.
- *
- * The interpreter's image lies outside every machine's memory, in segments
- * no program can name. Its instruction fetches need an HPTE in the
- * partition's HPT: the engine borrows a free slot for the duration of the
- * slice and puts the slot's bytes back before anything else looks (before
- * hv_enter, at the end of the slice), so the core, the model and the
- * oracles never see it. Eight aliases in eight PTEGs guarantee a free slot:
- * a program of LP_MAX_OPS operations cannot fill 128 entries.
+ * through the emulated hash MMU walking the core's HPT. The interpreter
+ * maps itself through a borrowed HPTE slot (lparsec/interp.h).
  */
 #include "engine.h"
 
 #include <string.h>
-
-#define HPTE_V_BIT        0x1ull
-#define HPTE_H_BIT        0x2ull
-#define TRAMP_DW1         (EMU_IMAGE_PA | 0x180 /* R C */ | 0x10 /* M */ | 0x3 /* PP: read only */)
 
 static const int gpr_r3_r12[10] = {
 	UC_PPC_REG_3, UC_PPC_REG_4, UC_PPC_REG_5, UC_PPC_REG_6,  UC_PPC_REG_7,
@@ -31,66 +20,13 @@ static struct hv_machine *cpu_machine(struct emu_cpu *c)
 	return c->e->m[c->machine];
 }
 
-/* An invalid slot of alias k's primary or secondary PTEG, or false. */
-static bool free_slot(struct hv_machine *m, const struct hv_partition *p, unsigned k, uint64_t *ptex, bool *secondary)
-{
-	uint64_t mask = p->nhpte / 8 - 1, hash = EMU_TRAMP_VSID(k); /* the alias is page 0 of its segment */
-	unsigned h, s;
-
-	for (h = 0; h < 2; h++) {
-		uint64_t group = (h ? ~hash : hash) & mask;
-
-		for (s = 0; s < 8; s++) {
-			const uint8_t *e = m->mem + p->hpt.v + (group * 8 + s) * 16;
-
-			if (!(hv_ld_be64(e) & HPTE_V_BIT)) {
-				*ptex = group * 8 + s;
-				*secondary = h;
-				return true;
-			}
-		}
-	}
-	return false;
-}
-
-/* Maps the interpreter for partition p through a borrowed HPTE; sets c->tramp_ea. */
+/* Maps the interpreter for partition p through a borrowed HPTE (c->tramp). */
 static void tramp_install(struct emu_cpu *c, struct hv_partition *p)
 {
-	struct hv_machine *m = cpu_machine(c);
-	bool secondary;
-	uint64_t ptex, va;
-	uint8_t *e;
-	unsigned k;
-
-	for (k = 0; k < EMU_TRAMP_SLOTS; k++) {
-		if (free_slot(m, p, k, &ptex, &secondary)) {
-			break;
-		}
+	if (!lp_interp_borrow(&c->tramp, cpu_machine(c), p, EMU_IMAGE_PA)) {
+		emu_fatal("no free HPTE slot for the interpreter in %u PTEG pairs of LPID %u", LP_INTERP_ALIASES, p->lpid);
 	}
-	if (k == EMU_TRAMP_SLOTS) {
-		emu_fatal("no free HPTE slot for the interpreter in %u PTEG pairs of LPID %u", EMU_TRAMP_SLOTS, p->lpid);
-	}
-	e = m->mem + p->hpt.v + ptex * 16;
-	memcpy(c->tramp_saved, e, 16);
-	va = EMU_TRAMP_VSID(k) << 28;
-	hv_st_be64(e + 8, TRAMP_DW1);
-	hv_st_be64(e, ((va >> 16) & ~0x7Full) | (secondary ? HPTE_H_BIT : 0) | HPTE_V_BIT);
-	c->tramp_ptex = ptex;
-	c->last_ptex = ptex;
-	c->tramp_part = p;
-	c->tramp_ea = EMU_TRAMP_EA(k);
-}
-
-/* Puts the borrowed slot back as it was (its translation may stay cached: it only ever names the image). */
-static void tramp_remove(struct emu_cpu *c)
-{
-	struct hv_machine *m = cpu_machine(c);
-
-	if (c->tramp_ptex == ~0ull) {
-		return;
-	}
-	memcpy(m->mem + c->tramp_part->hpt.v + c->tramp_ptex * 16, c->tramp_saved, 16);
-	c->tramp_ptex = ~0ull;
+	c->last_ptex = c->tramp.ptex;
 }
 
 /*
@@ -105,22 +41,22 @@ static void interp_slice(struct emu_cpu *c, unsigned entry)
 	uint64_t pc;
 
 	tramp_install(c, p);
-	pc = c->tramp_ea + entry;
+	pc = c->tramp.ea + entry;
 	if (c->flush_pending) {
 		/* tlbiel + isync in the partition, then on to the operation (CTR). */
 		uc_reg_write(c->uc, UC_PPC_REG_CTR, &pc);
-		pc = c->tramp_ea + INTERP_FLUSH;
+		pc = c->tramp.ea + LP_INTERP_FLUSH;
 		c->flush_pending = false;
 		c->e->stats.flushes++;
 	}
 	c->stop = EMU_STOP_NONE;
 	emu_cpu_run(c, pc);
-	tramp_remove(c);
+	lp_interp_return(&c->tramp);
 	if (c->stop == EMU_STOP_ERROR || c->stop == EMU_STOP_NONE) {
 		emu_fatal("thread %u of machine %u: the interpreter stopped with interrupt %u at 0x%llx (status 0x%x; "
 			  "running at alias 0x%llx through HPTE 0x%llx of LPID %u, the CPU's LPID %u)",
 			  c->thread, c->machine, c->intno, (unsigned long long)c->pc, c->intr_status,
-			  (unsigned long long)c->tramp_ea, (unsigned long long)c->last_ptex, p->lpid, c->lpid);
+			  (unsigned long long)c->tramp.ea, (unsigned long long)c->last_ptex, p->lpid, c->lpid);
 	}
 }
 
@@ -135,7 +71,7 @@ enum hv_exit emu_interp_hcall(struct emu_cpu *c)
 		in[i] = &t->regs.r[HV_REG_GPR + 3 + i];
 	}
 	uc_reg_write_batch(c->uc, (int *)gpr_r3_r12, in, 10);
-	interp_slice(c, INTERP_HCALL);
+	interp_slice(c, LP_INTERP_HCALL);
 	if (c->stop != EMU_STOP_HCALL) {
 		emu_fatal("thread %u: the interpreter's sc 1 did not reach the hypervisor (stop %d)", c->thread, c->stop);
 	}
@@ -165,7 +101,7 @@ uint8_t emu_interp_access(struct emu_cpu *c, uint64_t ea, bool store, uint64_t *
 	emu_cpu_enter(c);
 	uc_reg_write(c->uc, UC_PPC_REG_4, &r4);
 	uc_reg_write(c->uc, UC_PPC_REG_5, &ea);
-	interp_slice(c, store ? INTERP_STORE : INTERP_LOAD);
+	interp_slice(c, store ? LP_INTERP_STORE : LP_INTERP_LOAD);
 	c->e->stats.accesses++;
 	if (c->stop == EMU_STOP_FAULT) {
 		c->e->stats.faults++;
@@ -189,7 +125,7 @@ static void interp_sc1(struct emu_cpu *c)
 	void *regs[10];
 	unsigned i;
 
-	tramp_remove(c); /* the core must not see the borrowed slot */
+	lp_interp_return(&c->tramp); /* the core must not see the borrowed slot */
 	for (i = 0; i < 10; i++) {
 		regs[i] = &t->regs.r[HV_REG_GPR + 3 + i];
 	}
@@ -209,12 +145,12 @@ void emu_interp_on_intr(struct emu_cpu *c, uint32_t intno)
 	uc_reg_read(c->uc, UC_PPC_REG_PC, &pc);
 	c->intno = intno;
 	c->pc = pc;
-	if (intno == 8 && pc == c->tramp_ea + INTERP_HCALL + 4) {
+	if (intno == 8 && pc == c->tramp.ea + LP_INTERP_HCALL + 4) {
 		interp_sc1(c);
-	} else if (intno == 8 && (pc == c->tramp_ea + INTERP_LOAD + 8 || pc == c->tramp_ea + INTERP_STORE + 8)) {
+	} else if (intno == 8 && (pc == c->tramp.ea + LP_INTERP_LOAD + 8 || pc == c->tramp.ea + LP_INTERP_STORE + 8)) {
 		c->stop = EMU_STOP_DONE;
 	} else if ((intno == 2 || intno == 65) &&
-		   (pc == c->tramp_ea + INTERP_LOAD + 4 || pc == c->tramp_ea + INTERP_STORE + 4)) {
+		   (pc == c->tramp.ea + LP_INTERP_LOAD + 4 || pc == c->tramp.ea + LP_INTERP_STORE + 4)) {
 		c->stop = EMU_STOP_FAULT; /* DSI or segment fault of the program's access */
 	} else {
 		/* Not the interpreter's: keep the interrupt's status (SRR1 / DSISR bits) for the message. */
