@@ -10,6 +10,7 @@
 
 #include "lparsec/runner.h"
 #include "lparsec/text.h"
+#include "lparsec/transcript.h"
 #ifdef LP_HAVE_EMU
 #include "emu/emu.h"
 #endif
@@ -19,7 +20,7 @@
 static void usage(FILE *f)
 {
 	fputs("usage: lparsec-repro [--engine host|unicorn] [--runs N] [--backdoor] [--caps LIST] [--binary | --text]\n"
-	      "                     FILE...\n"
+	      "                     [--transcript] FILE...\n"
 	      "\n"
 	      "Runs each program FILE (binary or text; detected from the first bytes, or\n"
 	      "forced with --binary / --text; - reads standard input) on fresh machines,\n"
@@ -37,6 +38,10 @@ static void usage(FILE *f)
 	      "  --caps LIST  the platform capabilities the machines report (plat.h), comma-\n"
 	      "               separated: r-preset, stores-unseen, or emu (both: what the Unicorn\n"
 	      "               engine's machines report); default none\n"
+	      "  --transcript print the run as the lines every driver prints the same way\n"
+	      "               (lparsec/transcript.h: one per operation, then the verdict)\n"
+	      "               instead of the annotated program; ./lparsec repro --engine qemu\n"
+	      "               compares the firmware's lines with these\n"
 	      "  --binary     read every FILE as a binary program\n"
 	      "  --text       read every FILE as a text program\n"
 	      "\n"
@@ -88,8 +93,28 @@ static enum lp_inv run_program(struct engine *en, const struct lp_prog *p, bool 
 	return inv;
 }
 
+/* The run as lparsec/transcript.h's lines; nonzero on an output error. */
+static int print_transcript(const struct lp_exec *x)
+{
+	char line[LP_TRANSCRIPT_LINE];
+	uint32_t i;
+
+	for (i = 0; i < x->ops_run; i++) {
+		lp_transcript_op(x, i, line, sizeof(line));
+		printf("%s\n", line);
+	}
+	lp_transcript_verdict(x, line, sizeof(line));
+	printf("%s\n", line);
+	if (x->viol.inv != LP_INV_NONE) {
+		lp_transcript_message(x, line, sizeof(line));
+		printf("%s\n", line);
+	}
+	return ferror(stdout);
+}
+
 /* Returns the file's exit status (0, 1, 2). */
-static int repro_file(struct engine *en, const char *path, enum lp_form form, unsigned runs, bool backdoor)
+static int repro_file(struct engine *en, const char *path, enum lp_form form, unsigned runs, bool backdoor,
+		      bool transcript)
 {
 	static struct lp_prog prog;
 	struct outcome seen[16];
@@ -107,7 +132,7 @@ static int repro_file(struct engine *en, const char *path, enum lp_form form, un
 	printf("# == %s (%s, %u operation%s)\n", path, got == LP_FORM_TEXT ? "text" : "binary", prog.nops,
 	       prog.nops == 1 ? "" : "s");
 	first = run_program(en, &prog, backdoor, &x);
-	if (lp_text_print(stdout, &prog, x)) {
+	if (transcript ? print_transcript(x) : lp_text_print(stdout, &prog, x)) {
 		fprintf(stderr, "lparsec-repro: %s: cannot write the program: output error\n", path);
 		return 2;
 	}
@@ -163,7 +188,7 @@ static int repro_file(struct engine *en, const char *path, enum lp_form form, un
 int main(int argc, char **argv)
 {
 	enum lp_form form = LP_FORM_AUTO;
-	bool backdoor = false, opts = true;
+	bool backdoor = false, opts = true, transcript = false;
 	unsigned long runs = 1;
 	uint32_t caps = 0;
 	const char *engine = "host";
@@ -184,6 +209,8 @@ int main(int argc, char **argv)
 			return 0;
 		} else if (strcmp(a, "--backdoor") == 0) {
 			backdoor = true;
+		} else if (strcmp(a, "--transcript") == 0) {
+			transcript = true;
 		} else if (strcmp(a, "--binary") == 0) {
 			form = LP_FORM_BIN;
 		} else if (strcmp(a, "--text") == 0) {
@@ -261,7 +288,7 @@ int main(int argc, char **argv)
 			}
 			continue;
 		}
-		st = repro_file(&en, a, form, (unsigned)runs, backdoor);
+		st = repro_file(&en, a, form, (unsigned)runs, backdoor, transcript);
 		if (st > status) {
 			status = st;
 		}

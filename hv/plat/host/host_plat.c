@@ -408,18 +408,10 @@ void plat_console_write(struct hv_plat *p, uint32_t lpid, const uint8_t *bytes, 
 
 bool plat_random(struct hv_plat *p, uint64_t *out)
 {
-	uint64_t x;
-
 	p->stats.random_calls++;
 	if (p->rng_fail) {
 		return false;
 	}
-	/* xorshift64* (Vigna). */
-	x = p->rng;
-	x ^= x >> 12;
-	x ^= x << 25;
-	x ^= x >> 27;
-	p->rng = x;
-	*out = x * 0x2545F4914F6CDD1Dull;
+	*out = hv_seeded_random(&p->rng);
 	return true;
 }

@@ -32,11 +32,12 @@
 #include <stdio.h>
 
 #include "hv/plat.h"
+#include "hv/seeded_random.h"
 
 #define HV_HOST_CONSOLE_LPIDS 16
 #define HV_HOST_CONSOLE_BYTES 4096
 #define HV_HOST_DIRTY_MAX     65536u /* dirty pages tracked before falling back to madvise */
-#define HV_HOST_DEFAULT_SEED  0x5eedull
+#define HV_HOST_DEFAULT_SEED  HV_SEEDED_RANDOM_DEFAULT
 
 /* Arena of mem_size bytes (rounded up to 4 KiB for the mapping); NULL on failure. */
 struct hv_plat *hv_host_plat_create(uint64_t mem_size);
