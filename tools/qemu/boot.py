@@ -10,7 +10,7 @@ a FAIL line, a missing verdict or another exit status fails it.
 
 usage: boot.py --firmware FILE [--machine powernv9|powernv10] [--all |
                --scenario NAME... | --guests G,G...] [--slice TICKS]
-               [--append ARGS] [--timeout S] [--quiet] [--json FILE]
+               [--append ARGS] [--initrd BATCH] [--timeout S] [--quiet] [--json FILE]
 Exit status: 0 pass, 1 fail, 2 bad usage or QEMU/the firmware file missing.
 """
 import argparse
@@ -42,6 +42,8 @@ def parse_args(argv):
     what.add_argument("--guests", metavar="G,G", help="these guests together, one partition each")
     p.add_argument("--slice", type=int, metavar="TICKS", help="timebase ticks (512 MHz) per slice")
     p.add_argument("--append", default="", metavar="ARGS", help="more boot arguments, as they stand")
+    p.add_argument("--initrd", metavar="FILE",
+                   help="a batch of harness programs for the firmware to replay (replay.py writes them)")
     p.add_argument("--timeout", type=float, default=60.0, metavar="S", help="a run longer than this hangs")
     p.add_argument("--quiet", action="store_true", help="no consoles, only the result line")
     p.add_argument("--json", metavar="FILE", help="write the result (times, verdict, status) to FILE")
@@ -50,23 +52,26 @@ def parse_args(argv):
 
 def boot_arguments(opts):
     args = []
-    if opts.scenario:
+    if getattr(opts, "scenario", None):
         args.append("lparsec.scenarios=" + ",".join(opts.scenario))
-    elif opts.guests:
+    elif getattr(opts, "guests", None):
         args.append("lparsec.guests=" + opts.guests)
-    if opts.slice:
+    if getattr(opts, "slice", None):
         args.append(f"lparsec.slice={opts.slice}")
     if opts.append:
         args.append(opts.append)
     return " ".join(args)
 
 
-def run(opts, kernel):
-    """Runs QEMU; returns (lines, status or None on timeout, seconds to the verdict, seconds in all)."""
+def run(opts, kernel, extra=()):
+    """Runs QEMU; returns (lines, status or None on timeout, seconds to the verdict, seconds in all).
+
+    opts needs machine, firmware, timeout, quiet and what boot_arguments reads;
+    extra are more QEMU arguments (replay.py's -initrd)."""
     # -append needs -kernel; the firmware reads only /chosen/bootargs, and QEMU
-    # puts the kernel at 512 MiB, outside the firmware's machine.
+    # puts the kernel at 512 MiB, outside the firmware's machines.
     cmd = ["qemu-system-ppc64", "-M", opts.machine, "-bios", opts.firmware, "-nographic", "-no-reboot",
-           "-kernel", kernel, "-append", boot_arguments(opts)]
+           "-kernel", kernel, "-append", boot_arguments(opts), *extra]
     t0 = time.monotonic()
     proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                             start_new_session=True)
@@ -106,6 +111,14 @@ def run(opts, kernel):
     return lines, status, verdict_at, time.monotonic() - t0
 
 
+def dummy_kernel(tmp):
+    """The file QEMU's -kernel needs for -append (and -initrd): 8 bytes at 512 MiB, never run."""
+    kernel = os.path.join(tmp, "no-kernel")
+    with open(kernel, "wb") as f:
+        f.write(b"lparsec\0")
+    return kernel
+
+
 def judge(lines, status, opts):
     """The reason the run failed, or None."""
     verdicts = [m.group(1) for m in (VERDICT.match(l) for l in lines) if m]
@@ -133,14 +146,15 @@ def main(argv):
     if not os.path.isfile(opts.firmware):
         print(f"lparsec boot: no firmware image at {opts.firmware}", file=sys.stderr)
         return 2
+    if opts.initrd and not os.path.isfile(opts.initrd):
+        print(f"lparsec boot: no initrd at {opts.initrd}", file=sys.stderr)
+        return 2
     if opts.timeout <= 0 or (opts.slice is not None and opts.slice < 1000):
         print("lparsec boot: --timeout must be positive and --slice at least 1000", file=sys.stderr)
         return 2
     with tempfile.TemporaryDirectory(prefix="lparsec-boot-") as tmp:
-        kernel = os.path.join(tmp, "no-kernel")
-        with open(kernel, "wb") as f:
-            f.write(b"lparsec\0")
-        lines, status, verdict_at, total = run(opts, kernel)
+        lines, status, verdict_at, total = run(opts, dummy_kernel(tmp),
+                                               ["-initrd", opts.initrd] if opts.initrd else [])
     reason = judge(lines, status, opts)
     size = os.path.getsize(opts.firmware)
     if reason and status not in (None, 0) and size > QEMU_FW_LIMIT:

@@ -1,7 +1,8 @@
 /*
- * Just enough of a flattened device tree reader for the firmware's boot
- * arguments: a string property of a node directly under the root
- * (/chosen/bootargs, which QEMU fills from -append). Big-endian like the CPU.
+ * Just enough of a flattened device tree reader for what QEMU tells the
+ * firmware: properties of a node directly under the root (/chosen/bootargs
+ * from -append, /chosen/linux,initrd-start and -end from -initrd).
+ * Big-endian like the CPU.
  */
 #include "fw.h"
 
@@ -36,7 +37,8 @@ static unsigned str_words(const char *s)
 	return (n + 1 + 3) / 4;
 }
 
-const char *fw_fdt_string(const void *fdt, const char *node, const char *prop)
+/* The value of property prop of node (depth 1) and its length, or 0. */
+static const uint8_t *fdt_prop(const void *fdt, const char *node, const char *prop, uint32_t *len_out)
 {
 	const uint8_t *base = fdt;
 	const uint8_t *p, *strings;
@@ -67,8 +69,9 @@ const char *fw_fdt_string(const void *fdt, const char *node, const char *prop)
 			uint32_t len = be32(p), nameoff = be32(p + 4);
 			const char *value = (const char *)(p + 8);
 
-			if (in_node && same((const char *)strings + nameoff, prop) && len > 0 && value[len - 1] == 0) {
-				return value;
+			if (in_node && same((const char *)strings + nameoff, prop)) {
+				*len_out = len;
+				return (const uint8_t *)value;
 			}
 			p += 8 + ((len + 3) & ~3u);
 		} else if (token != FDT_NOP) {
@@ -76,4 +79,24 @@ const char *fw_fdt_string(const void *fdt, const char *node, const char *prop)
 		}
 	}
 	return 0;
+}
+
+const char *fw_fdt_string(const void *fdt, const char *node, const char *prop)
+{
+	uint32_t len = 0;
+	const uint8_t *v = fdt_prop(fdt, node, prop, &len);
+
+	return v && len > 0 && v[len - 1] == 0 ? (const char *)v : 0;
+}
+
+bool fw_fdt_number(const void *fdt, const char *node, const char *prop, uint64_t *out)
+{
+	uint32_t len = 0;
+	const uint8_t *v = fdt_prop(fdt, node, prop, &len);
+
+	if (!v || (len != 4 && len != 8)) {
+		return false;
+	}
+	*out = len == 4 ? be32(v) : (uint64_t)be32(v) << 32 | be32(v + 4);
+	return true;
 }

@@ -17,6 +17,10 @@
 #define FW_HEAD_BYTES    0x2000
 #define FW_LINK_BASE     0x30000000
 #define FW_MACHINE_BYTES (64ull << 20)
+/* Where the second machine of a program run keeps its memory (replay.c). */
+#define FW_MACHINE1_RA   (64ull << 20)
+/* Real address ra as the hypervisor reaches it in real mode (never a null pointer). */
+#define FW_EA(ra)        (0xC000000000000000ull + (ra))
 
 /* struct fw_cpu offsets, for head.S. */
 #define FWC_REGS     0   /* struct hv_regs * of the vCPU on the CPU */
@@ -54,6 +58,8 @@ _Noreturn void fw_power_off(void);
 
 /* fdt.c: a string property of a node at depth 1 of the device tree ("chosen", "bootargs"), or 0. */
 const char *fw_fdt_string(const void *fdt, const char *node, const char *prop);
+/* A one- or two-cell number property of such a node ("chosen", "linux,initrd-start"); false if absent. */
+bool fw_fdt_number(const void *fdt, const char *node, const char *prop, uint64_t *out);
 
 /* cpu.c: the processor's part of a partition switch. */
 void fw_cpu_init(uint64_t part_table);
@@ -70,11 +76,33 @@ uint64_t fw_mfspr_heir(void);
 uint64_t fw_mfspr_pvr(void);
 uint64_t fw_timebase(void);
 
-/* plat.c: the platform of hv/plat.h on this machine; consoles go to the scenario running, if any. */
+/* main.c: the boot CPU's state for fw_enter_guest. */
+struct fw_cpu *fw_boot_cpu(void);
+
+/* plat.c: the platform of hv/plat.h, machines 0 and 1; consoles go to the scenario running, if any. */
 struct hv_plat;
 struct lp_scn;
-struct hv_plat *fw_plat(void);
+struct lp_exec;
+struct hv_plat *fw_plat(unsigned machine);
 void fw_plat_console_to(struct lp_scn *scn);
+/* The run whose oracles hear of the machine's stores and flushes (NULL: none). */
+void fw_plat_report_to(struct hv_plat *plat, struct lp_exec *x);
+/* Bit n: 4 KiB page n may have been written since the last reset. */
+const uint64_t *fw_plat_dirty_map(const struct hv_plat *plat);
+/* Records that [ra, ra + len) may have been written, telling nobody else (boot, the driver's own stores). */
+void fw_plat_mark(struct hv_plat *plat, uint64_t ra, uint64_t len);
+/* Zeroes what was written since the last reset: the next machine starts on zeroed memory. */
+void fw_plat_reset(struct hv_plat *plat);
+
+/*
+ * replay.c: runs the program batch at [start, end) (tools/qemu/replay.py's
+ * format) with the driver bugs `plants` names; true when every program ran.
+ */
+enum fw_replay_plant {
+	FW_PLANT_STALE_LOAD = 1u << 0, /* lparsec.plant=stale-load: a load returns what r4 held before it */
+	FW_PLANT_NO_SWAP = 1u << 1,    /* lparsec.plant=no-swap: machine 1's partitions run on machine 0's memory */
+};
+bool fw_replay(const uint8_t *start, const uint8_t *end, unsigned plants);
 
 #endif /* __ASSEMBLER__ */
 #endif /* FW_H */

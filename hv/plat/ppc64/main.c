@@ -38,10 +38,13 @@ extern char __load_start[], __link_start[], __link_end[];
 static struct hv_machine machine;
 static struct lp_scn scn;
 static struct fw_cpu cpu;
+
+struct fw_cpu *fw_boot_cpu(void)
+{
+	return &cpu;
+}
 static char bootargs[512];
 static uint32_t slice_ticks = DEFAULT_SLICE;
-/* [FW_HEAD_BYTES, dirty_end) of the machine's memory may hold something: QEMU zeroes the rest at power-on. */
-static uint64_t dirty_end;
 static uint64_t entries; /* hypervisor entries of the scenario running (sc 1, HDEC, HDSI, ...) */
 
 /* ---- boot arguments ---- */
@@ -91,6 +94,29 @@ static unsigned number(const char *s)
 	return v;
 }
 
+/* Whether the comma-separated list names item. */
+static bool list_has(const char *list, const char *item)
+{
+	while (*list) {
+		const char *i = item;
+
+		while (*i && *list == *i) {
+			list++;
+			i++;
+		}
+		if (!*i && (!*list || *list == ',')) {
+			return true;
+		}
+		while (*list && *list != ',') {
+			list++;
+		}
+		if (*list) {
+			list++;
+		}
+	}
+	return false;
+}
+
 /* Splits a comma-separated list in place; returns how many items (at most max). */
 static unsigned split(char *list, const char **items, unsigned max)
 {
@@ -116,42 +142,15 @@ static void show(void *ctx, const char *line)
 	fw_printf("%s\n", line);
 }
 
-/* What may be non-zero past the head at boot: the image QEMU loaded and its device tree. */
-static void boot_dirty_end(const uint8_t *fdt)
+/* What may be non-zero past the head at boot: the image QEMU loaded and its device tree (QEMU zeroes the rest). */
+static void boot_dirty(const uint8_t *fdt)
 {
 	uint64_t image_end = (uint64_t)(uintptr_t)__load_start + (uint64_t)(__link_end - __link_start);
 	uint64_t fdt_end = fdt ? (uint64_t)(uintptr_t)fdt + ((uint64_t)fdt[4] << 24 | (uint64_t)fdt[5] << 16 |
 							   (uint64_t)fdt[6] << 8 | fdt[7]) : 0;
+	uint64_t end = image_end > fdt_end ? image_end : fdt_end;
 
-	dirty_end = image_end > fdt_end ? image_end : fdt_end;
-}
-
-/*
- * After a scenario that passed, only the hypervisor region and the LMBs
- * still in use hold anything (the verdict checked that free memory reads
- * zero); after one that failed, anything may.
- */
-static void scenario_dirty_end(bool passed)
-{
-	uint32_t k;
-
-	dirty_end = passed ? machine.hv_bytes : FW_MACHINE_BYTES;
-	for (k = machine.lmb_count; passed && k > 0; k--) {
-		if (machine.lmb[k - 1].state != HV_LMB_FREE) {
-			dirty_end = (uint64_t)k << machine.lmb_shift;
-			break;
-		}
-	}
-}
-
-/* Zeroes what may be written past the head, so the next machine starts on zeroed memory. */
-static void zero_machine_memory(void)
-{
-	uint64_t a, end = dirty_end < FW_MACHINE_BYTES ? dirty_end : FW_MACHINE_BYTES;
-
-	for (a = FW_HEAD_BYTES; a < end; a += 128) {
-		__asm__ volatile("dcbz 0,%0" : : "r"(0xC000000000000000ull + a) : "memory");
-	}
+	fw_plat_mark(fw_plat(0), FW_HEAD_BYTES, end - FW_HEAD_BYTES);
 }
 
 /* The partition's program interrupt for an instruction the hypervisor emulates for nobody (HEAI). */
@@ -255,7 +254,7 @@ static bool run_scenario(const struct lp_scenario *s)
 	unsigned long long slices = 0;
 	uint64_t start = fw_timebase(), ticks;
 
-	zero_machine_memory();
+	fw_plat_reset(fw_plat(0));
 	entries = 0;
 	__builtin_memset(&scn, 0, sizeof(scn));
 	scn.s = s;
@@ -265,7 +264,7 @@ static bool run_scenario(const struct lp_scenario *s)
 	hv_config_default(&cfg);
 	cfg.max_partitions = LP_SCN_MAX_PARTS;
 	cfg.threads = lp_scn_threads(s, HV_MAX_THREADS);
-	if (hv_machine_init(&machine, &cfg, fw_plat()) != HV_OK) {
+	if (hv_machine_init(&machine, &cfg, fw_plat(0)) != HV_OK) {
 		lp_scn_fail(&scn, "machine set-up failed");
 		lp_scn_verdict(&scn, "it could not start", 0);
 	} else {
@@ -276,7 +275,10 @@ static bool run_scenario(const struct lp_scenario *s)
 		lp_scn_verdict(&scn, why, slices);
 		fw_plat_console_to(0);
 	}
-	scenario_dirty_end(scn.ok);
+	if (!scn.ok) {
+		/* A guest that broke out may have written anywhere: the next scenario starts on all-zero memory. */
+		fw_plat_mark(fw_plat(0), 0, FW_MACHINE_BYTES);
+	}
 	ticks = fw_timebase() - start;
 	/* The time per entry is the whole scenario's (set-up included) over its entries: an upper bound. */
 	fw_printf("[hv] verdict: %s (%llu ms, %llu hypervisor entries, %llu ns per entry)\n", scn.verdict,
@@ -303,9 +305,9 @@ _Noreturn void fw_main(const void *fdt)
 	const char *names[16];
 	char list[256], value[32];
 	unsigned i, n, run = 0, failed = 0;
-	uint64_t start = fw_timebase();
+	uint64_t start = fw_timebase(), initrd_start = 0, initrd_end = 0;
 
-	boot_dirty_end(fdt);
+	boot_dirty(fdt);
 	cpu.fatal = (const void *)fw_fatal;
 	cpu.fatal_sp = (uint64_t)(uintptr_t)__fatal_stack_top - 112;
 	/* The device tree lies in the machine's memory: keep what is needed of it before the first machine. */
@@ -314,6 +316,27 @@ _Noreturn void fw_main(const void *fdt)
 	}
 	fw_printf("lparsec-fw: POWER (PVR 0x%08llx), %llu MiB machine, boot arguments \"%s\"\n",
 		  (unsigned long long)fw_mfspr_pvr(), (unsigned long long)(FW_MACHINE_BYTES >> 20), bootargs);
+	if (fw_fdt_number(fdt, "chosen", "linux,initrd-start", &initrd_start) &&
+	    fw_fdt_number(fdt, "chosen", "linux,initrd-end", &initrd_end) && initrd_end > initrd_start) {
+		/* An initrd is a batch of harness programs to replay (replay.c), instead of the scenarios. */
+		unsigned plants = 0;
+		bool ok;
+
+		if (arg("lparsec.plant", list, sizeof(list))) {
+			plants |= list_has(list, "stale-load") ? FW_PLANT_STALE_LOAD : 0;
+			plants |= list_has(list, "no-swap") ? FW_PLANT_NO_SWAP : 0;
+		}
+		if (initrd_start < FW_MACHINE1_RA + FW_MACHINE_BYTES) {
+			fw_printf("lparsec-fw: VERDICT FAIL (the initrd at 0x%llx overlaps the machines' memory)\n",
+				  (unsigned long long)initrd_start);
+			fw_power_off();
+		}
+		ok = fw_replay((const uint8_t *)(uintptr_t)FW_EA(initrd_start), (const uint8_t *)(uintptr_t)FW_EA(initrd_end),
+			       plants);
+		fw_printf("lparsec-fw: VERDICT %s (%llu ms in the firmware)\n", ok ? "PASS" : "FAIL",
+			  (unsigned long long)((fw_timebase() - start) / TIMEBASE_PER_MS));
+		fw_power_off();
+	}
 	if (arg("lparsec.slice", value, sizeof(value)) && number(value) >= 1000) {
 		slice_ticks = number(value);
 	}
