@@ -138,6 +138,16 @@ u64 guest_foreign_canaries(u64 start, u64 end, u64 self)
 	return n;
 }
 
+u64 guest_own_canaries_lost(u64 start, u64 end, u64 self)
+{
+	u64 la, n = 0;
+
+	for (la = start; la < end; la += 8) {
+		n += *guest_ptr(la) != GUEST_CANARY(self, la);
+	}
+	return n;
+}
+
 u64 guest_mark(u64 start, u64 end, u64 self)
 {
 	u64 la, n = 0;

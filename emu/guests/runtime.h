@@ -90,6 +90,8 @@ static inline u64 hpte_group(u64 vsid, u64 ea)
 
 /* Words of logical [start, end) holding a canary of an owner other than self. */
 u64 guest_foreign_canaries(u64 start, u64 end, u64 self);
+/* Words of logical [start, end) that no longer hold the canary the loader put there for self. */
+u64 guest_own_canaries_lost(u64 start, u64 end, u64 self);
 /* Stores self's attack mark into every word of logical [start, end); returns the words that kept it. */
 u64 guest_mark(u64 start, u64 end, u64 self);
 

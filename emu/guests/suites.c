@@ -67,6 +67,9 @@ const struct lp_guest_image *lp_guest_find(const char *name)
 #define EV_REMOVE(after_slice, part, lmb) { after_slice, LP_SCN_EV_MEM_REMOVE, part, lmb, 0 }
 #define EV_ADD(after_slice, part, lmb) { after_slice, LP_SCN_EV_MEM_ADD, part, lmb, 0 }
 #define EV_REMOVE_AFTER_LINE(line, slices, part, lmb) { slices, LP_SCN_EV_MEM_REMOVE, part, lmb, line }
+#define EV_RELOCATE(after_slice, part, lmb) { after_slice, LP_SCN_EV_RELOCATE, part, lmb, 0 }
+#define EV_WINDOW_UNASSIGN(after_slice, part) { after_slice, LP_SCN_EV_WINDOW_UNASSIGN, part, 0, 0 }
+#define EV_WINDOW_ASSIGN(after_slice, part) { after_slice, LP_SCN_EV_WINDOW_ASSIGN, part, 0, 0 }
 #define SCENARIO(n, what, guests, lmbs, threads, events) { n, what, guests, lmbs, threads, events },
 
 const struct lp_scenario lp_scenarios[] = {

@@ -54,5 +54,8 @@ int main(void)
 	check("victim: registers intact across every turn", bad, 0);
 	check("victim: no foreign canary in its memory",
 	      guest_foreign_canaries((u64)_end - GUEST_BASE, guest.mem_bytes, guest.index), 0);
+	/* Relocation (scenario victim-moved) must carry every byte to where the same logical address finds it. */
+	check("victim: its own canaries are where the loader put them",
+	      guest_own_canaries_lost((u64)_end - GUEST_BASE, guest.mem_bytes, guest.index), 0);
 	return 0;
 }

@@ -16,6 +16,7 @@
 _Static_assert(GUEST_CAP_R_PRESET == HV_PLAT_CAP_HPTE_R_PRESET, "the guests' capability bits are the platform's");
 
 #define LIOBN(i) (0x80000000u | ((uint32_t)(i) << 8))
+#define SCN_WINDOW_ENTRIES 512
 
 void lp_scn_fail(struct lp_scn *r, const char *fmt, ...)
 {
@@ -247,7 +248,7 @@ static int build(struct lp_scn *r)
 		}
 		r->mem[i] = (uint64_t)lmbs * r->m->cfg.lmb_size;
 		hv_dlpar_cpu_add(r->m, r->slot[i], 0);
-		hv_window_assign(r->m, r->slot[i], LIOBN(i), 0, 512);
+		hv_window_assign(r->m, r->slot[i], LIOBN(i), 0, SCN_WINDOW_ENTRIES);
 		if (load_image(r, i, img) || map_guest(r, i)) {
 			return -1;
 		}
@@ -283,6 +284,18 @@ int lp_scn_setup(struct lp_scn *r, struct hv_machine *m)
 
 /* ---- events between slices ---- */
 
+/* "[hv] slice N: what: done" -- or refused, which fails the run: the scenario's premise did not happen. */
+static void event_line(struct lp_scn *r, unsigned n, const char *what, int rc)
+{
+	char line[200];
+
+	lp_snprintf(line, sizeof(line), "[hv] slice %u: %s: %s", n, what, rc == HV_OK ? "done" : "refused");
+	out_line(r, line);
+	if (rc != HV_OK) {
+		lp_scn_fail(r, "slice %u: %s was refused (%d)", n, what, rc);
+	}
+}
+
 void lp_scn_events(struct lp_scn *r, unsigned n)
 {
 	char line[160];
@@ -299,15 +312,31 @@ void lp_scn_events(struct lp_scn *r, unsigned n)
 			continue;
 		}
 		r->ev_done[k] = true;
-		if (ev->kind == LP_SCN_EV_MEM_REMOVE) {
+		switch (ev->kind) {
+		case LP_SCN_EV_MEM_REMOVE:
 			rc = hv_dlpar_mem_remove(r->m, r->slot[ev->part], ev->lmb);
-		} else if (ev->kind == LP_SCN_EV_MEM_ADD) {
+			lp_snprintf(line, sizeof(line), "DLPAR remove of p%u's LMB %u", ev->part, ev->lmb);
+			break;
+		case LP_SCN_EV_MEM_ADD:
 			rc = hv_dlpar_mem_add(r->m, r->slot[ev->part], ev->lmb, HV_NIL);
+			lp_snprintf(line, sizeof(line), "DLPAR add of p%u's LMB %u", ev->part, ev->lmb);
+			break;
+		case LP_SCN_EV_RELOCATE:
+			rc = hv_lmb_relocate(r->m, r->slot[ev->part], ev->lmb, HV_NIL);
+			lp_snprintf(line, sizeof(line), "relocation of p%u's LMB %u", ev->part, ev->lmb);
+			break;
+		case LP_SCN_EV_WINDOW_UNASSIGN:
+			rc = hv_window_unassign(r->m, r->slot[ev->part], LIOBN(ev->part));
+			lp_snprintf(line, sizeof(line), "p%u's DMA window unassigned", ev->part);
+			break;
+		case LP_SCN_EV_WINDOW_ASSIGN:
+			rc = hv_window_assign(r->m, r->slot[ev->part], LIOBN(ev->part), 0, SCN_WINDOW_ENTRIES);
+			lp_snprintf(line, sizeof(line), "p%u's DMA window assigned", ev->part);
+			break;
+		case LP_SCN_EV_NONE:
+			continue;
 		}
-		lp_snprintf(line, sizeof(line), "[hv] slice %u: %s of p%u's LMB %u: %s", n,
-			    ev->kind == LP_SCN_EV_MEM_REMOVE ? "DLPAR remove" : "DLPAR add", ev->part, ev->lmb,
-			    rc == HV_OK ? "done" : "refused");
-		out_line(r, line);
+		event_line(r, n, line, rc);
 	}
 }
 

@@ -31,7 +31,8 @@ struct lp_guest_image {
 };
 
 /*
- * A machine event between two slices (DLPAR while guests run): after
+ * A machine event between two slices (DLPAR, relocation, DMA windows while
+ * guests run; a refusal fails the run): after
  * `slice` slices of the whole machine, counted from the start or, with
  * `line`, from the slice in which partition `part` printed a console line
  * beginning with it (so the event meets the guest at the same point of its
@@ -39,7 +40,14 @@ struct lp_guest_image {
  */
 struct lp_scn_event {
 	unsigned slice;
-	enum { LP_SCN_EV_NONE = 0, LP_SCN_EV_MEM_REMOVE, LP_SCN_EV_MEM_ADD } kind;
+	enum {
+		LP_SCN_EV_NONE = 0,
+		LP_SCN_EV_MEM_REMOVE,       /* DLPAR: logical LMB `lmb` leaves partition `part` */
+		LP_SCN_EV_MEM_ADD,
+		LP_SCN_EV_RELOCATE,         /* logical LMB `lmb` moves to another real LMB */
+		LP_SCN_EV_WINDOW_UNASSIGN,  /* the partition's DMA window leaves it (`lmb` unused) */
+		LP_SCN_EV_WINDOW_ASSIGN,    /* ... and comes back, empty */
+	} kind;
 	unsigned part, lmb;
 	const char *line;
 };
