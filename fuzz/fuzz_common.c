@@ -13,6 +13,7 @@
 #include "hv/host.h"
 #include "lparsec/exec.h"
 #include "lparsec/host_hooks.h"
+#include "lparsec/inv.h"
 #ifdef LP_FUZZ_HAVE_TEXT
 #include "lparsec/text.h"
 #endif
@@ -24,6 +25,19 @@ static struct lp_prog prog;
 static bool print_programs;
 static uint64_t programs_run, ops_run;
 static const struct lp_fuzz_driver *second_driver;
+static bool every_input_thorough;
+
+/*
+ * Fast mode trusts the platforms' dirty maps: the sweeps read, and the next
+ * reset zeroes, only pages the platform heard were written. A store that
+ * skipped plat_mem_dirty would be neither judged nor reset (the next input
+ * inherits it; a scrub that skips clean pages hands it on). Two checks that
+ * do not trust the maps: a sample of inputs runs thorough, and after every
+ * fast run CLEAN_PAGE_SAMPLES pages of each machine the maps call clean --
+ * in LMBs the hypervisor or a partition holds, where the core stores --
+ * must read zero.
+ */
+#define CLEAN_PAGE_SAMPLES 4
 
 /*
  * LPARSEC_FUZZ_STATS=1: at a normal exit, how long the programs the engine
@@ -60,10 +74,8 @@ void lp_fuzz_init(void)
 		}
 		hv_host_plat_set_hooks(plat[i], &lp_exec_host_hooks, exec_state);
 	}
-	/* The sweeps read only memory the platforms saw written since their last reset. */
-	exec_state->touched_map[0] = hv_host_plat_dirty_map(plat[0]);
-	exec_state->touched_map[1] = hv_host_plat_dirty_map(plat[1]);
 	exec_state->touched_map_pages = hv_host_plat_dirty_map_pages(plat[0]);
+	every_input_thorough = getenv("LPARSEC_FUZZ_THOROUGH") && getenv("LPARSEC_FUZZ_THOROUGH")[0] == '1';
 	print_programs = getenv("LPARSEC_FUZZ_PRINT") && getenv("LPARSEC_FUZZ_PRINT")[0] == '1';
 	if (getenv("LPARSEC_FUZZ_STATS") && getenv("LPARSEC_FUZZ_STATS")[0] == '1') {
 		atexit(print_stats);
@@ -126,6 +138,43 @@ void lp_fuzz_use_driver(const struct lp_fuzz_driver *d)
 	hv_host_plat_set_caps(plat[1], d->caps);
 }
 
+void lp_fuzz_set_thorough(bool every_input)
+{
+	every_input_thorough = every_input;
+}
+
+/* FNV-1a of the input: which inputs run thorough, and which clean pages are looked at, follow from the bytes. */
+static uint64_t input_hash(const uint8_t *data, size_t size)
+{
+	uint64_t h = 0xcbf29ce484222325ull;
+	size_t i;
+
+	for (i = 0; i < size; i++) {
+		h = (h ^ data[i]) * 0x100000001b3ull;
+	}
+	return h;
+}
+
+/* Thorough: the sweeps read all memory (no map) and every check runs after every operation. */
+static void set_thorough(bool thorough)
+{
+	exec_state->inv.thorough = thorough;
+	exec_state->touched_map[0] = thorough ? NULL : hv_host_plat_dirty_map(plat[0]);
+	exec_state->touched_map[1] = thorough ? NULL : hv_host_plat_dirty_map(plat[1]);
+}
+
+/* After a clean fast run: sampled pages the dirty maps call clean must read zero (lparsec/inv.h). */
+static enum lp_inv check_clean_pages(uint64_t seed)
+{
+	enum lp_inv inv = lp_inv_check_unreported(exec_state, 0, hv_host_plat_dirty_map(plat[0]), CLEAN_PAGE_SAMPLES,
+						   &seed);
+
+	if (inv == LP_INV_NONE && exec_state->memmap.used1) {
+		inv = lp_inv_check_unreported(exec_state, 1, hv_host_plat_dirty_map(plat[1]), CLEAN_PAGE_SAMPLES, &seed);
+	}
+	return inv;
+}
+
 uint64_t lp_fuzz_ops_run(void)
 {
 	return ops_run;
@@ -171,6 +220,8 @@ int lp_fuzz_run(const uint8_t *data, size_t size, lp_fuzz_filter filter)
 {
 	enum lp_inv inv;
 	uint32_t i;
+	uint64_t seed;
+	bool thorough;
 
 	if (!exec_state) {
 		lp_fuzz_init();
@@ -198,7 +249,13 @@ int lp_fuzz_run(const uint8_t *data, size_t size, lp_fuzz_filter filter)
 #endif
 	hv_host_plat_reset(plat[0]);
 	hv_host_plat_reset(plat[1]);
+	seed = input_hash(data, size);
+	thorough = every_input_thorough || seed % LP_FUZZ_THOROUGH_ONE_IN == 0;
+	set_thorough(thorough);
 	inv = lp_exec_run(exec_state, &prog, plat[0], plat[1], false);
+	if (inv == LP_INV_NONE && !thorough) {
+		inv = check_clean_pages(seed);
+	}
 	ops_run += exec_state->ops_run;
 	programs_run++;
 	if (second_driver && inv == LP_INV_NONE) {

@@ -54,6 +54,15 @@ struct lp_fuzz_driver {
 };
 void lp_fuzz_use_driver(const struct lp_fuzz_driver *d);
 
+/*
+ * Every input with thorough checks (exhaustive sweeps that do not trust the
+ * platforms' dirty maps): the replay build's --thorough, which the
+ * campaign's sanitizer sweep uses, or LPARSEC_FUZZ_THOROUGH=1. Otherwise one
+ * input in LP_FUZZ_THOROUGH_ONE_IN, chosen by its bytes, runs so.
+ */
+#define LP_FUZZ_THOROUGH_ONE_IN 1024
+void lp_fuzz_set_thorough(bool every_input);
+
 /* Operations the programs run so far (the replay build's speed figures). */
 uint64_t lp_fuzz_ops_run(void);
 

@@ -169,10 +169,12 @@ static double now_seconds(void)
 
 static int usage(FILE *out, const char *argv0, int rc)
 {
-	fprintf(out, "usage: %s [--repeat N] [--name-inputs] FILE|DIR...\n"
+	fprintf(out, "usage: %s [--repeat N] [--name-inputs] [--thorough] FILE|DIR...\n"
 		"Runs each input through the fuzz target without an engine; a violation aborts.\n"
 		"--repeat N      run all inputs N times (read into memory first) and print execs/s\n"
-		"--name-inputs   print \"replay: input PATH\" on stderr before each input runs\n", argv0);
+		"--name-inputs   print \"replay: input PATH\" on stderr before each input runs\n"
+		"--thorough      every input with exhaustive checks (not only memory the platforms saw written)\n",
+		argv0);
 	return rc;
 }
 
@@ -199,6 +201,10 @@ int main(int argc, char **argv)
 	}
 	if (a < argc && !strcmp(argv[a], "--name-inputs")) {
 		name_inputs = true;
+		a++;
+	}
+	if (a < argc && !strcmp(argv[a], "--thorough")) {
+		lp_fuzz_set_thorough(true);
 		a++;
 	}
 	if (a >= argc) {

@@ -379,3 +379,68 @@ enum lp_inv lp_inv_check_partition(struct chk *c, unsigned slot, bool hpt, bool 
 	}
 	return LP_INV_NONE;
 }
+
+/* The next of a splitmix64 sequence. */
+static uint64_t next_random(uint64_t *s)
+{
+	uint64_t z = (*s += 0x9E3779B97F4A7C15ull);
+
+	z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+	z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+	return z ^ (z >> 31);
+}
+
+/* Page pg of machine mach, clean in map, reads zero; else the violation. */
+static enum lp_inv clean_page_zero(struct lp_exec *x, unsigned mach, const uint64_t *map, uint64_t pg)
+{
+	const uint8_t *mem = x->m[mach].mem + pg * PAGE_4K;
+	uint64_t i;
+
+	if (map[pg >> 6] >> (pg & 63) & 1) {
+		return LP_INV_NONE;
+	}
+	for (i = 0; i < PAGE_4K; i += 8) {
+		if (ld64n(mem + i)) {
+			return lp_violate(x, LP_INV_I10, x->prog->nops,
+					  "memory was written without telling the platform (plat_mem_dirty): neither swept "
+					  "nor reset", mach, pg * PAGE_4K + i);
+		}
+	}
+	return LP_INV_NONE;
+}
+
+enum lp_inv lp_inv_check_unreported(struct lp_exec *x, unsigned mach, const uint64_t *map, unsigned samples,
+				    uint64_t *seed)
+{
+	const struct lp_memmap *mm = &x->memmap;
+	const uint64_t pages_per_lmb = x->m[mach].cfg.lmb_size / PAGE_4K;
+	uint32_t held = 0, lmb;
+	unsigned k;
+	enum lp_inv rc;
+
+	for (lmb = 0; lmb < mm->nlmb[mach]; lmb++) {
+		held += mm->owner[mach][lmb] != LP_OWNER_FREE;
+	}
+	for (lmb = 0; !samples && lmb < mm->nlmb[mach]; lmb++) {
+		uint64_t pg;
+
+		for (pg = 0; mm->owner[mach][lmb] != LP_OWNER_FREE && pg < pages_per_lmb; pg++) {
+			if ((rc = clean_page_zero(x, mach, map, lmb * pages_per_lmb + pg)) != LP_INV_NONE) {
+				return rc;
+			}
+		}
+	}
+	for (k = 0; samples && held && k < samples; k++) {
+		uint64_t r = next_random(seed), pick = r % held;
+
+		for (lmb = 0;; lmb++) {
+			if (mm->owner[mach][lmb] != LP_OWNER_FREE && pick-- == 0) {
+				break;
+			}
+		}
+		if ((rc = clean_page_zero(x, mach, map, lmb * pages_per_lmb + (r >> 32) % pages_per_lmb)) != LP_INV_NONE) {
+			return rc;
+		}
+	}
+	return LP_INV_NONE;
+}

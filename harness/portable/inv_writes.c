@@ -12,8 +12,11 @@
  *    memory I4, into the partition's own memory outside the set I7 -- also
  *    for a call that fails (its set is empty).
  * After the operation, every predicted store is read back: the values the
- * model says it leaves (I7). Ownership comes from the harness's memory map,
- * never from the core's tables.
+ * model says it leaves (I7); and each one the hypervisor always makes must
+ * have been reported to the platform (I10): a store behind the platform's
+ * back leaves a page it believes clean, which no sweep reads, no reset
+ * zeroes and a scrub that skips clean pages hands on. Ownership comes from
+ * the harness's memory map, never from the core's tables.
  */
 #include "exec_internal.h"
 
@@ -21,6 +24,8 @@
 
 #define VPA_SHARED_PROC_BIT 0x02
 #define DTL_REASON_REDISPATCH 1
+
+_Static_assert(LP_REF_WRITES <= 16, "lp_exec.wannounced has a bit per predicted store");
 
 /* Is [ra, ra + len) of machine mach inside one of the model's predicted stores? */
 static bool predicted(const struct lp_exec *x, unsigned mach, uint64_t ra, uint64_t len)
@@ -37,6 +42,22 @@ static bool predicted(const struct lp_exec *x, unsigned mach, uint64_t ra, uint6
 		}
 	}
 	return false;
+}
+
+/* Marks the model's predicted stores that [ra, ra + len) of machine mach overlaps as reported. */
+static void note_announced(struct lp_exec *x, unsigned mach, uint64_t ra, uint64_t len)
+{
+	uint32_t i;
+
+	for (i = 0; i < x->ref.nwrites && i < LP_REF_WRITES; i++) {
+		const struct lp_ref_write *w = &x->ref.writes[i];
+		uint64_t wra;
+
+		if ((x->memmap.machine[w->part] & 1) == mach && lp_memmap_real(x, w->part, w->la, w->len, &wra) &&
+		    ra < wra + w->len && wra < ra + len) {
+			x->wannounced |= (uint16_t)(1u << i);
+		}
+	}
 }
 
 /* May the operation in flight store to [ra, ra + len) of machine mach, which lies in one LMB owned by who? */
@@ -88,6 +109,7 @@ void lp_exec_on_mem_write(struct lp_exec *x, struct hv_plat *plat, uint64_t ra, 
 	if (!x->wjudge || x->wbad.len || ra + len <= x->memmap.hyp_end[mach]) {
 		return; /* not inside an operation, already caught one, or its own tables (most stores) */
 	}
+	note_announced(x, mach, ra, len);
 	lmb_bytes = x->m[mach].cfg.lmb_size;
 	/* LMB by LMB: each piece has one owner. */
 	for (; ra < end; ra += chunk) {
@@ -109,6 +131,7 @@ void lp_writes_begin(struct lp_exec *x, uint32_t opi)
 {
 	x->wcur = opi;
 	x->wbad.len = 0;
+	x->wannounced = 0;
 	x->wunknown = false;
 	x->dma_ok = false;
 	x->wjudge = x->prog->op[opi].kind != LP_OP_BACKDOOR; /* the test backdoor's own stores are the test */
@@ -196,6 +219,24 @@ static bool store_left(struct lp_exec *x, const struct lp_ref_write *w, uint64_t
 	return true; /* LP_W_MAPPED_PAGE: the platform's mark, no store */
 }
 
+/*
+ * A predicted store the hypervisor makes whatever memory held, still in the
+ * partition's memory and not overwritten by the operation's own access. (A
+ * zeroed or copied page may legitimately be skipped when the platform says
+ * it was never written: no store to report.)
+ */
+static bool always_stores(const struct lp_exec *x, const struct lp_ref_write *w)
+{
+	uint64_t ra;
+
+	if (w->kind != LP_W_YIELD && w->kind != LP_W_DTL_ENTRY && w->kind != LP_W_DTL_INDEX &&
+	    w->kind != LP_W_SHARED_PROC) {
+		return false;
+	}
+	return lp_memmap_real(x, w->part, w->la, w->len, &ra) &&
+	       !overwritten_after(x, x->memmap.machine[w->part] & 1, ra, w->len);
+}
+
 enum lp_inv lp_writes_end(struct lp_exec *x, uint32_t opi)
 {
 	static const char *const what[] = {
@@ -236,6 +277,13 @@ enum lp_inv lp_writes_end(struct lp_exec *x, uint32_t opi)
 
 		if (!store_left(x, w, &have)) {
 			return lp_violate(x, LP_INV_I7, opi, what[w->kind], w->la, have);
+		}
+	}
+	for (i = 0; i < x->ref.nwrites && i < LP_REF_WRITES; i++) {
+		if (!(x->wannounced & (1u << i)) && always_stores(x, &x->ref.writes[i])) {
+			return lp_violate(x, LP_INV_I10, opi,
+					  "the hypervisor stored into partition memory without telling the platform "
+					  "(plat_mem_dirty)", x->ref.writes[i].la, x->ref.writes[i].kind);
 		}
 	}
 	return LP_INV_NONE;

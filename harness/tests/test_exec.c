@@ -10,6 +10,7 @@
 #include "hv/host.h"
 #include "lparsec/exec.h"
 #include "lparsec/host_hooks.h"
+#include "lparsec/inv.h"
 #include "testlib.h"
 
 static struct hv_plat *plats[2];
@@ -335,6 +336,41 @@ TEST(dirty_map_and_hook_agree)
 		CHECK_EQ(a, b);
 		CHECK(memcmp(with_map, X->res, sizeof(X->res[0]) * p.nops) == 0);
 	}
+}
+
+/*
+ * A store behind the platform's back (no plat_mem_dirty) into memory a
+ * partition holds is I10: exhaustively (repro), and by the fuzzers' sample
+ * once it picks the page; a clean run passes both ways.
+ */
+TEST(unreported_store_is_i10)
+{
+	const uint64_t *map;
+	struct lp_prog p;
+	uint64_t seed = 1, ra, pg;
+	unsigned k;
+
+	prog_init(&p, 2);
+	enter_page(&p, 0, 0x10003, 2);
+	CHECK_EQ(run(&p, false), LP_INV_NONE);
+	map = hv_host_plat_dirty_map(plats[0]);
+	CHECK_EQ(lp_inv_check_unreported(X, 0, map, 0, &seed), LP_INV_NONE);
+	CHECK_EQ(lp_inv_check_unreported(X, 0, map, 64, &seed), LP_INV_NONE);
+	/* The last page of partition 1's first LMB: held, and nothing wrote it. */
+	CHECK(X->memmap.real[1][0] != 0);
+	ra = (uint64_t)(X->memmap.real[1][0] - 1) * LP_LMB_BYTES;
+	pg = (ra + LP_LMB_BYTES) / 4096 - 1;
+	CHECK(!(map[pg >> 6] >> (pg & 63) & 1));
+	X->m[0].mem[pg * 4096 + 100] = 0x5A;
+	CHECK_EQ(lp_inv_check_unreported(X, 0, map, 0, &seed), LP_INV_I10);
+	CHECK_EQ(X->viol.inv, LP_INV_I10);
+	CHECK(strstr(X->viol.msg, "without telling the platform") != NULL);
+	/* Sampling finds it too, given samples enough (each pick: one held LMB, one page). */
+	X->viol.inv = LP_INV_NONE;
+	for (k = 0; k < 100000 && lp_inv_check_unreported(X, 0, map, 4, &seed) == LP_INV_NONE; k++) {
+	}
+	CHECK(k < 100000);
+	X->m[0].mem[pg * 4096 + 100] = 0;
 }
 
 /* A program that builds the state a backdoor kind needs, then corrupts it, then pokes it. */

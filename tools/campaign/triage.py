@@ -460,7 +460,8 @@ class Triage:
         while paths:
             batch = paths[:SWEEP_BATCH]  # bounded command lines
             try:
-                r = subprocess.run([lpcommon.replay_binary(target), "--name-inputs"] + batch,
+                # Thorough: the sweep does not trust the platforms' dirty maps as fuzzing does.
+                r = subprocess.run([lpcommon.replay_binary(target), "--name-inputs", "--thorough"] + batch,
                                    stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env, text=True,
                                    errors="replace", timeout=REPLAY_TIMEOUT * 10)
                 bad = None if r.returncode == 0 else _last_named_input(r.stderr)

@@ -166,6 +166,7 @@ struct lp_exec {
 	/* The write-set oracle (inv_writes.c): the operation whose stores are judged, the first one refused. */
 	bool wjudge, wunknown;
 	uint32_t wseen;                     /* stores the platform reported since the run began */
+	uint16_t wannounced;                /* bit i: a reported store overlapped the model's writes[i] */
 	uint32_t wcur;
 	struct {
 		uint8_t mach, who;   /* machine; LP_OWNER_* or program partition + 1 */

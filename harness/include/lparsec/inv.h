@@ -37,6 +37,18 @@ enum lp_inv lp_inv_check_vcpus(struct lp_exec *x, uint32_t opi, bool all);
 /* Everything, over both machines (I1, I2, I3, I4 for free LMBs, I9, model state). */
 enum lp_inv lp_inv_full(struct lp_exec *x, uint32_t opi);
 
+/*
+ * I10 for stores the platform never heard of, after a clean run: pages of
+ * machine mach that map (the platform's dirty map: bit n set = page n
+ * reported written since its reset) calls clean, inside LMBs the hypervisor
+ * or a partition holds, must read zero -- a store that skipped
+ * plat_mem_dirty is neither swept by fast checks nor reset. samples == 0:
+ * every such page (repro); otherwise that many pages picked by *seed (a
+ * splitmix64 state: the fuzzers' fast mode).
+ */
+enum lp_inv lp_inv_check_unreported(struct lp_exec *x, unsigned mach, const uint64_t *map, unsigned samples,
+				    uint64_t *seed);
+
 /* Writes a violation (used by the checks and the executor). */
 enum lp_inv lp_violate(struct lp_exec *x, enum lp_inv inv, uint32_t opi, const char *msg, uint64_t a, uint64_t b);
 

@@ -293,17 +293,6 @@ void plat_hpte_sync(struct hv_plat *p)
 
 void plat_tlb_flush_entry(struct hv_plat *p, uint32_t lpid, uint64_t rb)
 {
-#ifdef LPARSEC_PLANTED_BUG
-	/*
-	 * The deliberately broken build (cmake -DLPARSEC_PLANTED_BUG=ON, used only
-	 * by the campaign and gate tests): tlbie of one entry is lost, so a
-	 * translation survives H_REMOVE/H_PROTECT and the fuzzers must find I9.
-	 */
-	(void)p;
-	(void)lpid;
-	(void)rb;
-	return;
-#endif
 	p->stats.tlb_entry_flushes++;
 	if (p->hooks.tlb_flush_entry) {
 		p->hooks.tlb_flush_entry(p->hooks_ctx, p, lpid, rb);

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # campaign.campaign_planted: a campaign on a deliberately broken build (the
-# host platform drops single-entry TLB flushes, -DLPARSEC_PLANTED_BUG=ON)
+# host platform drops single-entry TLB flushes: bench/mutants/tlbie-entry-lost)
 # must find the two I9 titles that build has, group the inputs by title,
 # reproduce and minimise the first of each group, mark what
 # corpora/regressions already knows, promote the rest, and exit 1.

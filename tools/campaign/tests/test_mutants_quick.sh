@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# campaign.mutants_quick: the planted-bug benchmark's quick subset. Four
+# campaign.mutants_quick: the planted-bug benchmark's quick subset. Five
 # mutants, one per oracle that takes nothing from the core (the emulated
-# IOTLB, the write-set oracle's foreign and failing-call stores, the hcall
-# register file), each fuzzed once for up to 60 s in a scratch copy of the
+# IOTLB, the write-set oracle's foreign and failing-call stores and its
+# check that every store is reported to the platform, the hcall register
+# file), each fuzzed once for up to 60 s in a scratch copy of the
 # tree: every one must be caught by an invariant its header names, and the
 # tool must write its table and JSON and exit 0. Then the tool's errors: an
 # unknown mutant and an output directory that holds a run are refused with
@@ -15,7 +16,7 @@ trap 'rm -rf "$tmp"' EXIT
 fail() { echo "FAIL: $*" >&2; exit 1; }
 cd "$ROOT"
 
-quick=tce-iotlb-flush-lost,dtl-ring-overrun,page-init-copy-swapped,set-sprg0-off-by-one
+quick=tce-iotlb-flush-lost,dtl-ring-overrun,page-init-copy-swapped,set-sprg0-off-by-one,dtl-entry-unannounced
 before=$(git status --porcelain -- hv emu | md5sum)
 rc=0
 ./lparsec bench mutants --mutants "$quick" --seconds 60 --trials 1 --out "$tmp/run" >"$tmp/out" 2>"$tmp/err" || rc=$?
@@ -26,7 +27,8 @@ cat "$tmp/out"
 import json, sys
 r = json.load(open(sys.argv[1]))
 names = sorted(x["name"] for x in r["results"])
-assert names == sorted(["tce-iotlb-flush-lost", "dtl-ring-overrun", "page-init-copy-swapped", "set-sprg0-off-by-one"]), names
+assert names == sorted(["tce-iotlb-flush-lost", "dtl-ring-overrun", "page-init-copy-swapped", "set-sprg0-off-by-one",
+                        "dtl-entry-unannounced"]), names
 for x in r["results"]:
     t = x["trials"][0]
     assert t["detected"] and t["invariant"] in x["expected"], (x["name"], t)
