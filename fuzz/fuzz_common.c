@@ -26,6 +26,7 @@ static bool print_programs;
 static uint64_t programs_run, ops_run;
 static const struct lp_fuzz_driver *second_driver;
 static bool every_input_thorough;
+static int baseline = -1; /* LPARSEC_FUZZ_BASELINE, read once */
 
 /*
  * Fast mode trusts the platforms' dirty maps: the sweeps read, and the next
@@ -138,6 +139,27 @@ void lp_fuzz_use_driver(const struct lp_fuzz_driver *d)
 	hv_host_plat_set_caps(plat[1], d->caps);
 }
 
+bool lp_fuzz_baseline(void)
+{
+	if (baseline < 0) {
+		baseline = getenv("LPARSEC_FUZZ_BASELINE") && getenv("LPARSEC_FUZZ_BASELINE")[0] == '1';
+	}
+	return baseline;
+}
+
+/* The baseline's programs: what the bytes say, every argument taken literally. */
+static void arguments_literal(struct lp_prog *p)
+{
+	uint32_t i;
+	unsigned k;
+
+	for (i = 0; i < p->nops; i++) {
+		for (k = 0; k < 9; k++) {
+			p->op[i].arg[k].sel = LP_SEL_LIT;
+		}
+	}
+}
+
 void lp_fuzz_set_thorough(bool every_input)
 {
 	every_input_thorough = every_input;
@@ -227,6 +249,9 @@ int lp_fuzz_run(const uint8_t *data, size_t size, lp_fuzz_filter filter)
 		lp_fuzz_init();
 	}
 	load_program(data, size);
+	if (lp_fuzz_baseline()) {
+		arguments_literal(&prog);
+	}
 	if (filter) {
 		filter(&prog);
 		lp_prog_normalize(&prog); /* a changed kind keeps fields the new kind does not have */

@@ -63,6 +63,14 @@ void lp_fuzz_use_driver(const struct lp_fuzz_driver *d);
 #define LP_FUZZ_THOROUGH_ONE_IN 1024
 void lp_fuzz_set_thorough(bool every_input);
 
+/*
+ * LPARSEC_FUZZ_BASELINE=1: the byte-level baseline of the planted-bug
+ * benchmark (bench mutants --baseline). No structure: libFuzzer's own
+ * mutations instead of the program mutator, and every argument a literal
+ * register value (no selector resolves it against the machine).
+ */
+bool lp_fuzz_baseline(void);
+
 /* Operations the programs run so far (the replay build's speed figures). */
 uint64_t lp_fuzz_ops_run(void);
 

@@ -11,7 +11,7 @@ KINDS = ["hcall", "mem_add", "mem_remove", "cpu_add", "cpu_remove", "win_assign"
          "migrate", "dispatch", "preempt", "dma_read", "dma_write", "load", "store", "plant"]  # backdoor: never
 SELS = ["lit", "own", "other", "hyp", "ptex", "edge", "liobn", "pteh", "ptel", "tce", "ioba", "hash", "ea"]
 EDGES = ["zero", "nhpte_m1", "nhpte", "nhpte_p8", "2_63", "ones", "2_32", "lend", "lend_m4k", "wend", "wend_m4k",
-         "wstart_m4k", "512", "513", "int64max", "2_60"]
+         "wstart_m4k", "512", "513", "int64max", "2_60", "lmb_m640", "lmb_m48", "lend_m640"]
 # lp_hcall_opcodes order, with the argument count each call takes.
 HCALLS = [("H_REMOVE", 3), ("H_ENTER", 4), ("H_READ", 2), ("H_CLEAR_MOD", 2), ("H_CLEAR_REF", 2),
           ("H_PROTECT", 3), ("H_GET_TCE", 2), ("H_PUT_TCE", 3), ("H_SET_SPRG0", 1), ("H_PAGE_INIT", 3),

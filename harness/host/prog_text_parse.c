@@ -217,7 +217,7 @@ static int parse_arg(struct parser *ps, struct tok name, struct tok v, struct lp
 		}
 		if (in.n == 0 || ((in.s[0] < '0' || in.s[0] > '9') && in.s[0] != '-')) {
 			return fail(ps, in.s, "unknown edge '%.*s' (zero nhpte-1 nhpte nhpte+8 2^63 ones 2^32 lend lend-4k "
-					      "wend wend-4k wstart-4k 512 513 int64max 2^60, or a number)",
+					      "wend wend-4k wstart-4k 512 513 int64max 2^60 lmb-640 lmb-48 lend-640, or a number)",
 				    Q(in));
 		}
 	}

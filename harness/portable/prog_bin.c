@@ -335,6 +335,7 @@ static const char *const edge_names[LP_EDGE_COUNT] = {
 	[LP_EDGE_LOGICAL_END] = "lend", [LP_EDGE_LOGICAL_END_M4K] = "lend-4k", [LP_EDGE_WIN_END] = "wend",
 	[LP_EDGE_WIN_END_M4K] = "wend-4k", [LP_EDGE_WIN_START_M4K] = "wstart-4k", [LP_EDGE_512] = "512",
 	[LP_EDGE_513] = "513", [LP_EDGE_INT64_MAX] = "int64max", [LP_EDGE_2_60] = "2^60",
+	[LP_EDGE_LMB_END_M640] = "lmb-640", [LP_EDGE_LMB_END_M48] = "lmb-48", [LP_EDGE_LOGICAL_END_M640] = "lend-640",
 };
 
 const char *lp_op_name(unsigned kind)

@@ -92,6 +92,9 @@ static uint64_t edge_value(struct lp_exec *x, unsigned part, unsigned e)
 	case LP_EDGE_513: return 513;
 	case LP_EDGE_INT64_MAX: return 0x7FFFFFFFFFFFFFFFull;
 	case LP_EDGE_2_60: return 1ull << 60;
+	case LP_EDGE_LMB_END_M640: return LP_LMB_BYTES - 640;
+	case LP_EDGE_LMB_END_M48: return LP_LMB_BYTES - 48;
+	case LP_EDGE_LOGICAL_END_M640: return logical_end(x, part) - 640;
 	}
 	return 0;
 }

@@ -17,10 +17,17 @@ and reverted. The first violation stops a trial; its invariant is read from
 the target's own report. Per mutant: detected in how many trials, the times
 to detection, the invariants found.
 
-Writes OUT/mutants.json and OUT/mutants.md (the table), atomically, after
-every mutant, so an interrupted run keeps what it measured. Exit 0 when every
-mutant was caught by an invariant its header names, 1 when one survived or
-was caught by another (the table says which), 2 on a tool error.
+--baseline also fuzzes each mutant as a byte-level fuzzer would (libFuzzer's
+own mutations, no program mutator, no dictionary, every argument a literal
+register value: LPARSEC_FUZZ_BASELINE=1), the same number of trials, for the
+speed-up the structure buys.
+
+Writes OUT/mutants.json, OUT/mutants.md (the table) and, with gnuplot,
+OUT/survival.svg (the share of trials a mutant survived, over time, per
+mode: Magma's survival plot), atomically, after every mutant, so an
+interrupted run keeps what it measured. Exit 0 when every mutant was caught
+by an invariant its header names, 1 when one survived or was caught by
+another (the table says which), 2 on a tool error.
 
 Only the standard library of Debian's /usr/bin/python3.
 """
@@ -121,24 +128,27 @@ def build(tree, targets, log):
 
 # ---- one trial -----------------------------------------------------------------
 
-def start_target(bdir, tree, target, seed, seconds, work):
-    """libFuzzer on target from its seeds, stopping at the first violation; (process, log, artifacts)."""
+def start_target(bdir, tree, target, seed, seconds, work, baseline=False):
+    """libFuzzer on target from its seeds, stopping at the first violation; (process, log, artifacts).
+    baseline: the byte-level baseline (no program mutator, no selectors, no dictionary)."""
     corpus = os.path.join(work, f"corpus-{target}")
     shutil.rmtree(corpus, ignore_errors=True)
     shutil.copytree(os.path.join(bdir, "corpora", target), corpus)
     artifacts = os.path.join(work, f"found-{target}") + "/"
     os.makedirs(artifacts, exist_ok=True)
     log = os.path.join(work, f"{target}.log")
-    opts = [o.replace(os.path.join(ROOT, "fuzz"), os.path.join(tree, "fuzz")) for o in lpcommon.libfuzzer_options(target)]
+    opts = [o.replace(os.path.join(ROOT, "fuzz"), os.path.join(tree, "fuzz")) for o in lpcommon.libfuzzer_options(target)
+            if not (baseline and o.startswith("-dict="))]
     cmd = [os.path.join(bdir, "fuzz", f"fuzz-{target}"), corpus, f"-seed={seed}", f"-max_total_time={seconds}",
            f"-artifact_prefix={artifacts}", "-print_final_stats=1"] + opts
+    env = dict(os.environ, LPARSEC_FUZZ_BASELINE="1" if baseline else "0")
     with open(log, "wb") as f:
         proc = subprocess.Popen(cmd, stdout=f, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                                start_new_session=True)
+                                start_new_session=True, env=env)
     return proc, log, artifacts
 
 
-def run_trial(bdir, tree, mutant, seed, seconds, jobs, work):
+def run_trial(bdir, tree, mutant, seed, seconds, jobs, work, baseline=False):
     """Fuzzes the mutant's targets (jobs at a time) until one finds something or time runs out.
     Returns {"detected", "seconds", "target", "title", "invariant"}."""
     pending = list(mutant["targets"])
@@ -147,7 +157,7 @@ def run_trial(bdir, tree, mutant, seed, seconds, jobs, work):
         while pending or running:
             while pending and len(running) < jobs:
                 t = pending.pop(0)
-                running.append((t,) + start_target(bdir, tree, t, seed, seconds, work))
+                running.append((t,) + start_target(bdir, tree, t, seed, seconds, work, baseline))
             time.sleep(0.05)
             for entry in list(running):
                 t, proc, log, artifacts = entry
@@ -184,22 +194,69 @@ def summarize(mutant, trials):
     }
 
 
+def speedup(r, seconds):
+    """Baseline median over structured median; a survivor counts as the time limit (so: at least)."""
+    def median_or_limit(trials):
+        return statistics.median([t["seconds"] if t["detected"] else seconds for t in trials])
+    return median_or_limit(r["baseline"]["trials"]) / max(median_or_limit(r["trials"]), 0.01)
+
+
 def table(results, seconds, trials_n, machine):
-    lines = [f"Mutants (`./lparsec bench mutants --seconds {seconds} --trials {trials_n}`; {machine}): "
-             "detected trials, time to detection (median / worst, seconds), what caught it.", "",
-             "| mutant | expected | detected | median s | worst s | caught as | targets |",
-             "|---|---|---|---|---|---|---|"]
+    baseline = any("baseline" in r for r in results)
+    flag = " --baseline" if baseline else ""
+    lines = [f"Mutants (`./lparsec bench mutants --seconds {seconds} --trials {trials_n}{flag}`; {machine}): "
+             "detected trials, time to detection (median / worst, seconds), what caught it"
+             + ("; the byte-level baseline's detected trials and median." if baseline else "."), "",
+             "| mutant | expected | detected | median s | worst s | caught as | targets |"
+             + (" baseline | baseline median s |" if baseline else ""),
+             "|---|---|---|---|---|---|---|" + ("---|---|" if baseline else "")]
     for r in results:
         med = f"{r['median_s']:.1f}" if r["median_s"] is not None else "-"
         worst = f"{r['max_s']:.1f}" if r["max_s"] is not None else "-"
-        lines.append(f"| {r['name']} | {' '.join(r['expected'])} | {r['detected']}/{len(r['trials'])} | {med} | "
-                     f"{worst} | {', '.join(r['invariants']) or 'survived'} | {' '.join(r['targets'])} |")
+        row = (f"| {r['name']} | {' '.join(r['expected'])} | {r['detected']}/{len(r['trials'])} | {med} | "
+               f"{worst} | {', '.join(r['invariants']) or 'survived'} | {' '.join(r['targets'])} |")
+        if baseline and "baseline" in r:
+            b = r["baseline"]
+            row += (f" {b['detected']}/{len(b['trials'])} | "
+                    + (f"{b['median_s']:.1f}" if b["median_s"] is not None else "survived") + " |")
+        lines.append(row)
     times = [t["seconds"] for r in results for t in r["trials"] if t["detected"]]
     caught = sum(1 for r in results if r["right_invariant"] == len(r["trials"]))
     lines += ["", f"{caught} of {len(results)} mutants caught in every trial by an invariant their header names; "
               f"median time to detection over all trials {statistics.median(times):.1f} s." if times else
               f"{caught} of {len(results)} mutants caught."]
+    if baseline:
+        ups = [speedup(r, seconds) for r in results if "baseline" in r]
+        survived = sum(1 for r in results if "baseline" in r and r["baseline"]["detected"] < len(r["baseline"]["trials"]))
+        lines.append(f"The byte-level baseline caught {sum(1 for r in results if 'baseline' in r) - survived} of "
+                     f"{len(ups)} in every trial; median speed-up of the structured fuzzing over it "
+                     f"{statistics.median(ups):.0f}x (a survivor counted at the {seconds:g} s limit: at least).")
     return "\n".join(lines) + "\n"
+
+
+def survival_plot(out, results, seconds):
+    """OUT/survival.svg with gnuplot (skipped without it): the share of (mutant, trial) pairs not yet detected."""
+    if not shutil.which("gnuplot"):
+        return None
+    modes = [("structured", "trials")] + ([("byte-level baseline", "baseline")] if any("baseline" in r for r in results)
+                                          else [])
+    dat = os.path.join(out, "survival.dat")
+    with open(dat, "w") as f:
+        for label, key in modes:
+            trials = [t for r in results if key == "trials" or key in r
+                      for t in (r[key]["trials"] if key == "baseline" else r["trials"])]
+            times = sorted(t["seconds"] for t in trials if t["detected"])
+            f.write(f"# {label}\n0.01 100\n")
+            for i, s in enumerate(times):
+                f.write(f"{max(s, 0.01)} {100.0 * (len(trials) - i - 1) / len(trials)}\n")
+            f.write(f"{seconds} {100.0 * (len(trials) - len(times)) / len(trials)}\n\n\n")
+    script = (f"set terminal svg size 640,400; set output '{os.path.join(out, 'survival.svg')}';"
+              "set logscale x; set xlabel 'seconds of fuzzing'; set ylabel '% of trials the mutant survived';"
+              f"set yrange [0:100]; set xrange [0.01:{seconds}]; set key top right;"
+              "plot " + ", ".join(f"'{dat}' index {i} with steps lw 2 title '{label}'"
+                                  for i, (label, _) in enumerate(modes)))
+    r = subprocess.run(["gnuplot", "-e", script], stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    return os.path.join(out, "survival.svg") if r.returncode == 0 else None
 
 
 def machine_line():
@@ -221,6 +278,8 @@ def main():
     ap.add_argument("--jobs", type=int, default=max(1, min(2, os.cpu_count() or 1)), help="targets fuzzed at a time")
     ap.add_argument("--mutants", help="comma-separated names (default: every bench/mutants/*.patch)")
     ap.add_argument("--out", help="output directory (default build/mutants/run-<time>)")
+    ap.add_argument("--baseline", action="store_true",
+                    help="also fuzz each mutant as a byte-level fuzzer (no program mutator, no selectors, no dictionary)")
     ap.add_argument("--list", action="store_true", help="list the mutants and exit")
     a = ap.parse_args()
     mutants = all_mutants(a.mutants)
@@ -246,19 +305,23 @@ def main():
         try:
             print(f"{PROG}: {m['name']}: building {' '.join(m['targets'])}", file=sys.stderr)
             bdir = build(tree, m["targets"], os.path.join(out, "build.log"))
-            trials = []
-            for k in range(a.trials):
-                r = run_trial(bdir, tree, m, k + 1, a.seconds, a.jobs, work)
-                trials.append(r)
-                print(f"{PROG}: {m['name']} trial {k + 1}: "
-                      + (f"{r['title']} after {r['seconds']} s ({r['target']})" if r["detected"] else "survived"),
-                      file=sys.stderr)
+            trials, base = [], []
+            for mode, into in (("", trials),) + ((("baseline ", base),) if a.baseline else ()):
+                for k in range(a.trials):
+                    r = run_trial(bdir, tree, m, k + 1, a.seconds, a.jobs, work, baseline=bool(mode))
+                    into.append(r)
+                    print(f"{PROG}: {m['name']} {mode}trial {k + 1}: "
+                          + (f"{r['title']} after {r['seconds']} s ({r['target']})" if r["detected"] else "survived"),
+                          file=sys.stderr)
         finally:
             patch(tree, m["path"], reverse=True)
         results.append(summarize(m, trials))
+        if a.baseline:
+            results[-1]["baseline"] = summarize(m, base)
         lpcommon.atomic_write_json(os.path.join(out, "mutants.json"),
                                    {"seconds": a.seconds, "trials": a.trials, "machine": machine, "results": results})
         lpcommon.atomic_write(os.path.join(out, "mutants.md"), table(results, a.seconds, a.trials, machine))
+        survival_plot(out, results, a.seconds)
         shutil.rmtree(work, ignore_errors=True)
     print(table(results, a.seconds, a.trials, machine))
     print(f"{PROG}: results in {out}/mutants.md and mutants.json", file=sys.stderr)

@@ -95,6 +95,13 @@ enum lp_edge {
 	LP_EDGE_ZERO, LP_EDGE_NHPTE_M1, LP_EDGE_NHPTE, LP_EDGE_NHPTE_P8, LP_EDGE_2_63, LP_EDGE_ALL_ONES,
 	LP_EDGE_2_32, LP_EDGE_LOGICAL_END, LP_EDGE_LOGICAL_END_M4K, LP_EDGE_WIN_END, LP_EDGE_WIN_END_M4K,
 	LP_EDGE_WIN_START_M4K, LP_EDGE_512, LP_EDGE_513, LP_EDGE_INT64_MAX, LP_EDGE_2_60,
+	/*
+	 * Registered areas in the last bytes of memory: a VPA (640 bytes) or a
+	 * trace-log entry (48) ending at the end of the partition's first LMB
+	 * (the next LMB may be far away in real memory), a VPA ending at the end
+	 * of its memory -- where a store past the area lands in someone else's.
+	 */
+	LP_EDGE_LMB_END_M640, LP_EDGE_LMB_END_M48, LP_EDGE_LOGICAL_END_M640,
 	LP_EDGE_COUNT
 };
 
