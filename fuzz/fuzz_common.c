@@ -165,16 +165,24 @@ void lp_fuzz_set_thorough(bool every_input)
 	every_input_thorough = every_input;
 }
 
-/* FNV-1a of the input: which inputs run thorough, and which clean pages are looked at, follow from the bytes. */
+/*
+ * A hash of the input, eight bytes a step: which inputs run thorough, and
+ * which clean pages are looked at, follow from the bytes (a rerun decides alike).
+ */
 static uint64_t input_hash(const uint8_t *data, size_t size)
 {
-	uint64_t h = 0xcbf29ce484222325ull;
+	uint64_t h = 0x9E3779B97F4A7C15ull ^ size, w;
 	size_t i;
 
-	for (i = 0; i < size; i++) {
-		h = (h ^ data[i]) * 0x100000001b3ull;
+	for (i = 0; i + 8 <= size; i += 8) {
+		memcpy(&w, data + i, 8);
+		h = (h ^ w) * 0xBF58476D1CE4E5B9ull;
+		h ^= h >> 29;
 	}
-	return h;
+	for (; i < size; i++) {
+		h = (h ^ data[i]) * 0x94D049BB133111EBull;
+	}
+	return h ^ (h >> 31);
 }
 
 /* Thorough: the sweeps read all memory (no map) and every check runs after every operation. */

@@ -394,12 +394,16 @@ static uint64_t next_random(uint64_t *s)
 static enum lp_inv clean_page_zero(struct lp_exec *x, unsigned mach, const uint64_t *map, uint64_t pg)
 {
 	const uint8_t *mem = x->m[mach].mem + pg * PAGE_4K;
-	uint64_t i;
+	uint64_t i, any = 0;
 
 	if (map[pg >> 6] >> (pg & 63) & 1) {
 		return LP_INV_NONE;
 	}
+	/* One OR over the page (vectorised), then find the word only when something is there. */
 	for (i = 0; i < PAGE_4K; i += 8) {
+		any |= ld64n(mem + i);
+	}
+	for (i = 0; any && i < PAGE_4K; i += 8) {
 		if (ld64n(mem + i)) {
 			return lp_violate(x, LP_INV_I10, x->prog->nops,
 					  "memory was written without telling the platform (plat_mem_dirty): neither swept "
@@ -414,13 +418,10 @@ enum lp_inv lp_inv_check_unreported(struct lp_exec *x, unsigned mach, const uint
 {
 	const struct lp_memmap *mm = &x->memmap;
 	const uint64_t pages_per_lmb = x->m[mach].cfg.lmb_size / PAGE_4K;
-	uint32_t held = 0, lmb;
+	uint32_t lmb, tries;
 	unsigned k;
 	enum lp_inv rc;
 
-	for (lmb = 0; lmb < mm->nlmb[mach]; lmb++) {
-		held += mm->owner[mach][lmb] != LP_OWNER_FREE;
-	}
 	for (lmb = 0; !samples && lmb < mm->nlmb[mach]; lmb++) {
 		uint64_t pg;
 
@@ -430,16 +431,19 @@ enum lp_inv lp_inv_check_unreported(struct lp_exec *x, unsigned mach, const uint
 			}
 		}
 	}
-	for (k = 0; samples && held && k < samples; k++) {
-		uint64_t r = next_random(seed), pick = r % held;
+	/* A sample: a random page of a random held LMB (a few draws find one: the hypervisor's are held). */
+	for (k = 0; samples && mm->nlmb[mach] && k < samples; k++) {
+		for (tries = 0; tries < 16; tries++) {
+			uint64_t r = next_random(seed);
 
-		for (lmb = 0;; lmb++) {
-			if (mm->owner[mach][lmb] != LP_OWNER_FREE && pick-- == 0) {
+			lmb = (uint32_t)(r % mm->nlmb[mach]);
+			if (mm->owner[mach][lmb] != LP_OWNER_FREE) {
+				rc = clean_page_zero(x, mach, map, lmb * pages_per_lmb + (r >> 32) % pages_per_lmb);
+				if (rc != LP_INV_NONE) {
+					return rc;
+				}
 				break;
 			}
-		}
-		if ((rc = clean_page_zero(x, mach, map, lmb * pages_per_lmb + (r >> 32) % pages_per_lmb)) != LP_INV_NONE) {
-			return rc;
 		}
 	}
 	return LP_INV_NONE;
