@@ -9,15 +9,12 @@
  */
 #include "fuzz_common.h"
 
-#include "hv/papr.h"
-
-static const uint64_t opcodes[] = { H_CEDE, H_PROD, H_CONFER, H_SET_SPRG0, H_REGISTER_VPA, H_ENTER };
 static const uint8_t kinds[] = { LP_OP_DISPATCH, LP_OP_PREEMPT, LP_OP_PLANT, LP_OP_CPU_ADD, LP_OP_CPU_REMOVE,
 				 LP_OP_STORE };
 
 static void filter(struct lp_prog *p)
 {
-	lp_fuzz_keep_opcodes(p, opcodes, sizeof(opcodes) / sizeof(opcodes[0]));
+	lp_fuzz_keep_target_calls(p, LP_HT_DISPATCH);
 	lp_fuzz_keep_kinds(p, kinds, sizeof(kinds));
 }
 

@@ -131,6 +131,19 @@ void lp_fuzz_keep_opcodes(struct lp_prog *p, const uint64_t *opcodes, unsigned n
 	}
 }
 
+void lp_fuzz_keep_target_calls(struct lp_prog *p, unsigned target)
+{
+	uint64_t opcodes[64];
+	unsigned i, n = 0;
+
+	for (i = 0; i < lp_hcall_opcode_count && n < 64; i++) {
+		if (lp_hcalls[i].targets & target) {
+			opcodes[n++] = lp_hcalls[i].opcode;
+		}
+	}
+	lp_fuzz_keep_opcodes(p, opcodes, n);
+}
+
 void lp_fuzz_use_driver(const struct lp_fuzz_driver *d)
 {
 	lp_fuzz_init();

@@ -80,5 +80,7 @@ uint64_t lp_fuzz_ops_run(void);
  */
 void lp_fuzz_keep_kinds(struct lp_prog *p, const uint8_t *kinds, unsigned n);
 void lp_fuzz_keep_opcodes(struct lp_prog *p, const uint64_t *opcodes, unsigned n);
+/* lp_fuzz_keep_opcodes with the calls lparsec/hcalls.def gives target (enum lp_hcall_target). */
+void lp_fuzz_keep_target_calls(struct lp_prog *p, unsigned target);
 
 #endif /* LPARSEC_FUZZ_COMMON_H */

@@ -4,14 +4,11 @@
  */
 #include "fuzz_common.h"
 
-#include "hv/papr.h"
-
-static const uint64_t opcodes[] = { H_ENTER, H_REMOVE, H_READ, H_PROTECT, H_BULK_REMOVE, H_CLEAR_REF, H_CLEAR_MOD };
 static const uint8_t kinds[] = { LP_OP_LOAD, LP_OP_STORE, LP_OP_MEM_ADD, LP_OP_MEM_REMOVE, LP_OP_RELOCATE };
 
 static void filter(struct lp_prog *p)
 {
-	lp_fuzz_keep_opcodes(p, opcodes, sizeof(opcodes) / sizeof(opcodes[0]));
+	lp_fuzz_keep_target_calls(p, LP_HT_HPT);
 	lp_fuzz_keep_kinds(p, kinds, sizeof(kinds));
 }
 

@@ -3,6 +3,7 @@
 dictionary format) from the binary program format of harness/include/lparsec/prog.h.
 Re-run after changing the format: python3 fuzz/make_dicts.py"""
 import os
+import re
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 LP_MAX_BIN = 3 + 6 + 64 * (4 + 9 * 9) + 16
@@ -12,27 +13,46 @@ KINDS = ["hcall", "mem_add", "mem_remove", "cpu_add", "cpu_remove", "win_assign"
 SELS = ["lit", "own", "other", "hyp", "ptex", "edge", "liobn", "pteh", "ptel", "tce", "ioba", "hash", "ea"]
 EDGES = ["zero", "nhpte_m1", "nhpte", "nhpte_p8", "2_63", "ones", "2_32", "lend", "lend_m4k", "wend", "wend_m4k",
          "wstart_m4k", "512", "513", "int64max", "2_60", "lmb_m640", "lmb_m48", "lend_m640"]
-# lp_hcall_opcodes order, with the argument count each call takes.
-HCALLS = [("H_REMOVE", 3), ("H_ENTER", 4), ("H_READ", 2), ("H_CLEAR_MOD", 2), ("H_CLEAR_REF", 2),
-          ("H_PROTECT", 3), ("H_GET_TCE", 2), ("H_PUT_TCE", 3), ("H_SET_SPRG0", 1), ("H_PAGE_INIT", 3),
-          ("H_GET_TERM_CHAR", 1), ("H_PUT_TERM_CHAR", 4), ("H_REGISTER_VPA", 3), ("H_CEDE", 0), ("H_CONFER", 2),
-          ("H_PROD", 1), ("H_BULK_REMOVE", 8), ("H_STUFF_TCE", 4), ("H_PUT_TCE_INDIRECT", 4), ("H_RANDOM", 0)]
+# The calls in lp_hcall_opcodes order, with the argument count each takes and the targets that
+# keep them: harness/include/lparsec/hcalls.def, the one description of every hcall.
+HCALL_DEF = os.path.join(HERE, "..", "harness", "include", "lparsec", "hcalls.def")
+TARGET_FLAGS = {"LP_HT_HPT": "hpt", "LP_HT_TCE": "tce", "LP_HT_DISPATCH": "dispatch"}
+
+
+def read_hcalls():
+    """[(name, nargs, {target})] from hcalls.def, in its order."""
+    calls = []
+    with open(HCALL_DEF) as f:
+        for line in f:
+            m = re.match(r"LP_HCALL\((\w+), LP_RCS\([^)]*\), (LP_NO_ARGS|LP_ARGS\(([^)]*)\)), ([\w |]+)\)\s*$", line)
+            if m:
+                nargs = 0 if m.group(2) == "LP_NO_ARGS" else len(m.group(3).split(","))
+                targets = {TARGET_FLAGS[t.strip()] for t in m.group(4).split("|") if t.strip() != "0"}
+                calls.append((m.group(1), nargs, targets))
+            elif line.startswith("LP_HCALL("):
+                raise SystemExit(f"make_dicts.py: cannot read this line of {HCALL_DEF}: {line.strip()}")
+    return calls
+
+
+HCALLS = read_hcalls()
 LITS = {"2_63": 1 << 63, "ones": (1 << 64) - 1, "16383": 16383, "16384": 16384, "int64max": (1 << 63) - 1,
         # H_PAGE_INIT flags (zero, copy, both: the order the core validates them in matters) and the
         # H_REGISTER_VPA functions (register VPA / DTL / SLB shadow, deregister VPA).
         "page_zero": 1 << 15, "page_copy": 1 << 14, "page_zero_copy": 3 << 14,
         "vpa_reg": 1 << 45, "vpa_reg_dtl": 2 << 45, "vpa_reg_slb": 3 << 45, "vpa_dereg": 5 << 45}
 
+# Per target: the hcalls it keeps (None: every one) and the other operation kinds (None: every one).
+def calls_of(target):
+    return [name for name, _, targets in HCALLS if target in targets]
+
+
 TARGETS = {
     "hcall_seq": (None, None),
-    "hpt": (["H_ENTER", "H_REMOVE", "H_READ", "H_PROTECT", "H_BULK_REMOVE", "H_CLEAR_REF", "H_CLEAR_MOD"],
-            ["load", "store", "mem_add", "mem_remove", "relocate"]),
-    "tce": (["H_PUT_TCE", "H_GET_TCE", "H_STUFF_TCE", "H_PUT_TCE_INDIRECT"],
-            ["dma_read", "dma_write", "win_assign", "win_unassign", "mem_add", "mem_remove", "relocate"]),
+    "hpt": (calls_of("hpt"), ["load", "store", "mem_add", "mem_remove", "relocate"]),
+    "tce": (calls_of("tce"), ["dma_read", "dma_write", "win_assign", "win_unassign", "mem_add", "mem_remove", "relocate"]),
     "dlpar": (None, ["mem_add", "mem_remove", "cpu_add", "cpu_remove", "win_assign", "win_unassign", "relocate",
                      "migrate"]),
-    "dispatch": (["H_CEDE", "H_PROD", "H_CONFER", "H_SET_SPRG0", "H_REGISTER_VPA", "H_ENTER"],
-                 ["dispatch", "preempt", "plant", "cpu_add", "cpu_remove", "store"]),
+    "dispatch": (calls_of("dispatch"), ["dispatch", "preempt", "plant", "cpu_add", "cpu_remove", "store"]),
     # Every operation, as hcall_seq: the Unicorn driver runs whole programs.
     "guest": (None, None),
 }
@@ -51,7 +71,7 @@ def dict_for(target, calls, kinds):
     for k, name in enumerate(KINDS):
         if kinds is None or name in kinds or name == "hcall":
             out.append('kind_%s="%s"' % (name, esc([k])))
-    for i, (name, nargs) in enumerate(HCALLS):
+    for i, (name, nargs, _) in enumerate(HCALLS):
         if calls is None or name in calls:
             out.append('%s="%s"' % (name.lower(), esc([0, 0, i, nargs])))
             out.append('%s_p1v1="%s"' % (name.lower(), esc([0, 1 | 1 << 2, i, nargs])))

@@ -5,15 +5,12 @@
  */
 #include "fuzz_common.h"
 
-#include "hv/papr.h"
-
-static const uint64_t opcodes[] = { H_PUT_TCE, H_GET_TCE, H_STUFF_TCE, H_PUT_TCE_INDIRECT };
 static const uint8_t kinds[] = { LP_OP_DMA_READ,   LP_OP_DMA_WRITE,  LP_OP_WIN_ASSIGN, LP_OP_WIN_UNASSIGN,
 				 LP_OP_MEM_ADD,    LP_OP_MEM_REMOVE, LP_OP_RELOCATE };
 
 static void filter(struct lp_prog *p)
 {
-	lp_fuzz_keep_opcodes(p, opcodes, sizeof(opcodes) / sizeof(opcodes[0]));
+	lp_fuzz_keep_target_calls(p, LP_HT_TCE);
 	lp_fuzz_keep_kinds(p, kinds, sizeof(kinds));
 }
 

@@ -14,48 +14,14 @@
 #include "hv/hcall.h"
 #include "hv/papr.h"
 
-
 /* ---- what the two directions share ---- */
 
-struct hcall_args {
-	uint64_t opcode;
-	const char *name[9];
-};
-
-static const struct hcall_args hcall_args[] = {
-	{ H_ENTER, { "flags", "ptex", "pteh", "ptel" } },
-	{ H_REMOVE, { "flags", "ptex", "avpn" } },
-	{ H_READ, { "flags", "ptex" } },
-	{ H_PROTECT, { "flags", "ptex", "avpn" } },
-	{ H_BULK_REMOVE, { "tsh0", "tsl0", "tsh1", "tsl1", "tsh2", "tsl2", "tsh3", "tsl3" } },
-	{ H_CLEAR_REF, { "flags", "ptex" } },
-	{ H_CLEAR_MOD, { "flags", "ptex" } },
-	{ H_PUT_TCE, { "liobn", "ioba", "tce" } },
-	{ H_GET_TCE, { "liobn", "ioba" } },
-	{ H_STUFF_TCE, { "liobn", "ioba", "value", "count" } },
-	{ H_PUT_TCE_INDIRECT, { "liobn", "ioba", "list", "count" } },
-	{ H_REGISTER_VPA, { "flags", "proc", "addr" } },
-	{ H_PROD, { "proc" } },
-	{ H_CONFER, { "proc", "count" } },
-	{ H_PUT_TERM_CHAR, { "term", "len", "chars0", "chars1" } },
-	{ H_GET_TERM_CHAR, { "term" } },
-	{ H_SET_SPRG0, { "value" } },
-	{ H_PAGE_INIT, { "flags", "dest", "src" } },
-};
-
-#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
-
-/* The per-call name of argument i, or 0 (then it is a<i>). */
+/* The per-call name of argument i (lparsec/hcalls.def), or 0 (then it is a<i>). */
 static inline const char *hcall_arg_name(uint64_t opcode, unsigned i)
 {
-	size_t k;
+	const struct lp_hcall_desc *d = lp_hcall_find(opcode);
 
-	for (k = 0; k < COUNT(hcall_args); k++) {
-		if (hcall_args[k].opcode == opcode) {
-			return i < 9 ? hcall_args[k].name[i] : 0;
-		}
-	}
-	return 0;
+	return d && i < 9 ? d->args[i] : 0;
 }
 
 /* Fields of the operations other than hcalls. */

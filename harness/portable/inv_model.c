@@ -9,40 +9,24 @@
 /* hcalls: model comparison (I6/I7/I8), touched state (I1-I3)           */
 /* ================================================================== */
 
+/* The codes the call's description allows (lparsec/hcalls.def); H_FUNCTION for a call it does not describe. */
 static bool rc_allowed(uint64_t opcode, int64_t rc)
 {
+	const struct lp_hcall_desc *d = lp_hcall_find(opcode);
+	unsigned i;
+
 	if (rc == H_PRIVILEGE) {
 		return true; /* any call from problem state */
 	}
-	switch (opcode) {
-	case H_ENTER:
-		return rc == H_SUCCESS || rc == H_PARAMETER || rc == H_PTEG_FULL;
-	case H_REMOVE:
-	case H_PROTECT:
-	case H_CLEAR_REF:
-	case H_CLEAR_MOD:
-		return rc == H_SUCCESS || rc == H_PARAMETER || rc == H_NOT_FOUND;
-	case H_READ:
-	case H_BULK_REMOVE:
-	case H_GET_TCE:
-	case H_PUT_TCE:
-	case H_STUFF_TCE:
-	case H_PUT_TCE_INDIRECT:
-	case H_CONFER:
-	case H_PROD:
-	case H_PAGE_INIT:
-	case H_GET_TERM_CHAR:
-	case H_PUT_TERM_CHAR:
-		return rc == H_SUCCESS || rc == H_PARAMETER;
-	case H_REGISTER_VPA:
-		return rc == H_SUCCESS || rc == H_PARAMETER || rc == H_RESOURCE;
-	case H_RANDOM:
-		return rc == H_SUCCESS || rc == H_HARDWARE;
-	case H_CEDE:
-	case H_SET_SPRG0:
-		return rc == H_SUCCESS;
+	if (!d) {
+		return rc == H_FUNCTION;
 	}
-	return rc == H_FUNCTION;
+	for (i = 0; d->rcs[i] != LP_RC_END; i++) {
+		if (d->rcs[i] == rc) {
+			return true;
+		}
+	}
+	return false;
 }
 
 /* PTEXs an HPT call may have touched (at most 8), all < nhpte. */

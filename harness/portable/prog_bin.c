@@ -7,12 +7,37 @@
 #include "hv/papr.h"
 #include "hv/regs.h"
 
+#define LP_RCS(...) { __VA_ARGS__, LP_RC_END }
+#define LP_ARGS(...) { __VA_ARGS__ }
+#define LP_NO_ARGS { 0 }
+
+const struct lp_hcall_desc lp_hcalls[] = {
+#define LP_HCALL(opcode, rcs, args, targets) { opcode, rcs, args, targets },
+#include "lparsec/hcalls.def"
+#undef LP_HCALL
+};
+
 const uint64_t lp_hcall_opcodes[] = {
-	H_REMOVE, H_ENTER, H_READ, H_CLEAR_MOD, H_CLEAR_REF, H_PROTECT, H_GET_TCE, H_PUT_TCE,
-	H_SET_SPRG0, H_PAGE_INIT, H_GET_TERM_CHAR, H_PUT_TERM_CHAR, H_REGISTER_VPA, H_CEDE, H_CONFER,
-	H_PROD, H_BULK_REMOVE, H_STUFF_TCE, H_PUT_TCE_INDIRECT, H_RANDOM,
+#define LP_HCALL(opcode, rcs, args, targets) opcode,
+#include "lparsec/hcalls.def"
+#undef LP_HCALL
 };
 const unsigned lp_hcall_opcode_count = sizeof(lp_hcall_opcodes) / sizeof(lp_hcall_opcodes[0]);
+
+_Static_assert(sizeof(lp_hcalls) / sizeof(lp_hcalls[0]) == sizeof(lp_hcall_opcodes) / sizeof(lp_hcall_opcodes[0]),
+	       "one description per opcode");
+
+const struct lp_hcall_desc *lp_hcall_find(uint64_t opcode)
+{
+	unsigned i;
+
+	for (i = 0; i < lp_hcall_opcode_count; i++) {
+		if (lp_hcalls[i].opcode == opcode) {
+			return &lp_hcalls[i];
+		}
+	}
+	return 0;
+}
 
 #define OPCODE_RAW 0xFF
 

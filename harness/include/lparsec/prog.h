@@ -145,6 +145,23 @@ void lp_op_normalize(struct lp_op *o);
 extern const uint64_t lp_hcall_opcodes[];
 extern const unsigned lp_hcall_opcode_count;
 
+/*
+ * What the harness knows of each of those calls, from its one description
+ * (lparsec/hcalls.def), in the same order.
+ */
+enum lp_hcall_target { LP_HT_HPT = 1u << 0, LP_HT_TCE = 1u << 1, LP_HT_DISPATCH = 1u << 2 };
+#define LP_HCALL_RCS_MAX 4
+#define LP_RC_END INT64_MAX   /* ends lp_hcall_desc.rcs */
+struct lp_hcall_desc {
+	uint64_t opcode;
+	int64_t rcs[LP_HCALL_RCS_MAX + 1];  /* the return codes it may give (supervisor state), then LP_RC_END */
+	const char *args[9];                /* the text form's argument names, NULL past the last */
+	unsigned targets;                   /* enum lp_hcall_target: fuzz targets that keep it besides the all-call ones */
+};
+extern const struct lp_hcall_desc lp_hcalls[];
+/* The description of opcode, or NULL (not a call the harness issues). */
+const struct lp_hcall_desc *lp_hcall_find(uint64_t opcode);
+
 /* Names for the text form and traces. */
 const char *lp_op_name(unsigned kind);
 const char *lp_sel_name(unsigned sel);
