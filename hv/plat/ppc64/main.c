@@ -10,6 +10,11 @@
  *   lparsec.guests=GUEST,GUEST...        these guests together instead
  *   lparsec.slice=TICKS                  timebase ticks per slice (HDEC)
  *   lparsec.hang                         never power off (tests the runner's timeout)
+ *   lparsec.plant=stale-load,no-swap     deliberate bugs of the replay driver (tests)
+ *
+ * With an initrd (QEMU's -initrd: /chosen/linux,initrd-start and -end) the
+ * firmware replays the batch of harness programs it holds instead
+ * (replay.c), printing each operation's result and the verdict.
  *
  * Each slice: the core's scheduler picks the vCPU for an idle hardware
  * thread, HDEC is loaded, and the vCPU runs -- hcalls and storage
@@ -38,14 +43,14 @@ extern char __load_start[], __link_start[], __link_end[];
 static struct hv_machine machine;
 static struct lp_scn scn;
 static struct fw_cpu cpu;
+static char bootargs[512];
+static uint32_t slice_ticks = DEFAULT_SLICE;
+static uint64_t entries; /* hypervisor entries of the scenario running (sc 1, HDEC, HDSI, ...) */
 
 struct fw_cpu *fw_boot_cpu(void)
 {
 	return &cpu;
 }
-static char bootargs[512];
-static uint32_t slice_ticks = DEFAULT_SLICE;
-static uint64_t entries; /* hypervisor entries of the scenario running (sc 1, HDEC, HDSI, ...) */
 
 /* ---- boot arguments ---- */
 
