@@ -10,9 +10,9 @@ engine), its header naming what must catch it:
 
 The user's tree is never touched: it is copied once (tracked and untracked
 files, no build output) into OUT/tree, where each mutant in turn is applied,
-the fuzz targets it names are rebuilt (incrementally, libFuzzer without
-sanitizers, as the campaign's fast builds), fuzzed from their seeds for up
-to --seconds each trial (the named targets side by side, --jobs at a time),
+the fuzz targets it names are rebuilt (incrementally, without sanitizers,
+as the campaign's fast builds: libFuzzer, or AFL++ with --engine afl, its
+custom mutator too), fuzzed from their seeds for up to --seconds each trial (the named targets side by side, --jobs at a time),
 and reverted. The first violation stops a trial; its invariant is read from
 the target's own report. Per mutant: detected in how many trials, the times
 to detection, the invariants found.
@@ -110,12 +110,14 @@ def patch(tree, path, reverse=False):
                         + r.stdout.decode(errors="replace"))
 
 
-def build(tree, targets, log):
-    """Configures (once) and builds the fuzz-fast libFuzzer targets in the scratch tree."""
-    bdir = os.path.join(tree, "build", "fuzz-fast")
-    cmds = [["cmake", "--build", bdir, "--target", "lparsec-corpora"] + [f"fuzz-{t}" for t in targets]]
+def build(tree, targets, log, engine="libfuzzer"):
+    """Configures (once) and builds the engine's targets without sanitizers in the scratch tree."""
+    preset = "afl-fast" if engine == "afl" else "fuzz-fast"
+    bdir = os.path.join(tree, "build", preset)
+    binaries = [f"afl-{t}" for t in targets] + ["lparsec-afl-mutator"] if engine == "afl" else [f"fuzz-{t}" for t in targets]
+    cmds = [["cmake", "--build", bdir, "--target", "lparsec-corpora"] + binaries]
     if not os.path.exists(os.path.join(bdir, "CMakeCache.txt")):
-        cmds.insert(0, ["cmake", "--preset", "fuzz-fast", "-B", bdir] + lpcommon.extra_cmake_args())
+        cmds.insert(0, ["cmake", "--preset", preset, "-B", bdir] + lpcommon.extra_cmake_args())
     for cmd in cmds:
         with open(log, "ab") as f:
             r = subprocess.run(cmd, cwd=tree, stdout=f, stderr=subprocess.STDOUT)
@@ -148,25 +150,70 @@ def start_target(bdir, tree, target, seed, seconds, work, baseline=False):
     return proc, log, artifacts
 
 
-def run_trial(bdir, tree, mutant, seed, seconds, jobs, work, baseline=False):
+def start_afl(bdir, tree, target, seed, seconds, work):
+    """AFL++ on target from its seeds with the program mutator, stopping at its first crash
+    (AFL_BENCH_UNTIL_CRASH); (process, log, crash directory)."""
+    corpus = os.path.join(work, f"corpus-{target}")
+    shutil.rmtree(corpus, ignore_errors=True)
+    shutil.copytree(os.path.join(bdir, "corpora", target), corpus)
+    sync = os.path.join(work, f"afl-{target}")
+    shutil.rmtree(sync, ignore_errors=True)
+    log = os.path.join(work, f"{target}.log")
+    env = {k: v for k, v in os.environ.items() if k not in ("ASAN_OPTIONS", "UBSAN_OPTIONS")}
+    env.update(AFL_CUSTOM_MUTATOR_LIBRARY=os.path.join(bdir, "fuzz", "lparsec-afl-mutator.so"), AFL_NO_UI="1",
+               AFL_SKIP_CPUFREQ="1", AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES="1", AFL_NO_AFFINITY="1",
+               AFL_BENCH_UNTIL_CRASH="1", AFL_SKIP_CRASHES="1")
+    cmd = ["afl-fuzz", "-V", str(max(1, int(seconds))), "-s", str(seed), "-M", "main", "-i", corpus, "-o", sync,
+           "-x", os.path.join(tree, "fuzz", f"{target}.dict"), "--", os.path.join(bdir, "fuzz", f"afl-{target}")]
+    with open(log, "wb") as f:
+        proc = subprocess.Popen(cmd, stdout=f, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                                start_new_session=True, env=env)
+    return proc, log, os.path.join(sync, "main", "crashes")
+
+
+def afl_title(bdir, target, crashes, prefix="id:"):
+    """The violation an input of the directory reports when the target replays it (afl-<target> < FILE):
+    AFL++'s crashes, or the seeds (AFL++ refuses to start on a seed that crashes), or None."""
+    files = sorted(f for f in os.listdir(crashes) if f.startswith(prefix)) if os.path.isdir(crashes) else []
+    for name in files:
+        with open(os.path.join(crashes, name), "rb") as f:
+            r = subprocess.run([os.path.join(bdir, "fuzz", f"afl-{target}")], stdin=f, stdout=subprocess.PIPE,
+                               stderr=subprocess.STDOUT, timeout=60)
+        title = lpcommon.title_from_log(r.stdout.decode(errors="replace"))
+        if title:
+            return title
+    return None
+
+
+def run_trial(bdir, tree, mutant, seed, seconds, jobs, work, baseline=False, engine="libfuzzer"):
     """Fuzzes the mutant's targets (jobs at a time) until one finds something or time runs out.
     Returns {"detected", "seconds", "target", "title", "invariant"}."""
     pending = list(mutant["targets"])
     running, started = [], time.monotonic()
+    if engine == "afl":
+        # What libFuzzer finds while it loads its corpus: a seed that already violates an invariant.
+        for t in pending:
+            title = afl_title(bdir, t, os.path.join(bdir, "corpora", t), prefix="")
+            if title:
+                return {"detected": True, "seconds": round(time.monotonic() - started, 2), "target": t,
+                        "title": title, "invariant": lpcommon.invariant_of(title)}
     try:
         while pending or running:
             while pending and len(running) < jobs:
                 t = pending.pop(0)
-                running.append((t,) + start_target(bdir, tree, t, seed, seconds, work, baseline))
+                running.append((t,) + (start_afl(bdir, tree, t, seed, seconds, work) if engine == "afl"
+                                       else start_target(bdir, tree, t, seed, seconds, work, baseline)))
             time.sleep(0.05)
             for entry in list(running):
                 t, proc, log, artifacts = entry
                 if proc.poll() is None:
                     continue
                 running.remove(entry)
-                with open(log, errors="replace") as f:
-                    text = f.read()
-                title = lpcommon.title_from_log(text) if proc.returncode != 0 else None
+                if engine == "afl":
+                    title = afl_title(bdir, t, artifacts)
+                else:
+                    with open(log, errors="replace") as f:
+                        title = lpcommon.title_from_log(f.read()) if proc.returncode != 0 else None
                 if title:
                     return {"detected": True, "seconds": round(time.monotonic() - started, 2), "target": t,
                             "title": title, "invariant": lpcommon.invariant_of(title)}
@@ -201,9 +248,9 @@ def speedup(r, seconds):
     return median_or_limit(r["baseline"]["trials"]) / max(median_or_limit(r["trials"]), 0.01)
 
 
-def table(results, seconds, trials_n, machine):
+def table(results, seconds, trials_n, machine, engine="libfuzzer"):
     baseline = any("baseline" in r for r in results)
-    flag = " --baseline" if baseline else ""
+    flag = (" --baseline" if baseline else "") + (f" --engine {engine}" if engine != "libfuzzer" else "")
     lines = [f"Mutants (`./lparsec bench mutants --seconds {seconds} --trials {trials_n}{flag}`; {machine}): "
              "detected trials, time to detection (median / worst, seconds), what caught it"
              + ("; the byte-level baseline's detected trials and median." if baseline else "."), "",
@@ -278,6 +325,8 @@ def main():
     ap.add_argument("--jobs", type=int, default=max(1, min(2, os.cpu_count() or 1)), help="targets fuzzed at a time")
     ap.add_argument("--mutants", help="comma-separated names (default: every bench/mutants/*.patch)")
     ap.add_argument("--out", help="output directory (default build/mutants/run-<time>)")
+    ap.add_argument("--engine", choices=("libfuzzer", "afl"), default="libfuzzer",
+                    help="the fuzzer: libFuzzer (default) or AFL++, both with the program mutator")
     ap.add_argument("--baseline", action="store_true",
                     help="also fuzz each mutant as a byte-level fuzzer (no program mutator, no selectors, no dictionary)")
     ap.add_argument("--list", action="store_true", help="list the mutants and exit")
@@ -289,6 +338,10 @@ def main():
         return lpcommon.EXIT_CLEAN
     if a.seconds <= 0 or a.trials < 1 or a.jobs < 1:
         raise ToolError("--seconds, --trials and --jobs must be positive")
+    if a.engine == "afl" and a.baseline:
+        raise ToolError("--baseline is a libFuzzer run (its byte mutations): not with --engine afl")
+    if a.engine == "afl" and not shutil.which("afl-fuzz"):
+        raise ToolError("afl-fuzz not found (./lparsec setup installs afl++)")
     out = os.path.abspath(a.out or os.path.join(lpcommon.build_root(), "mutants",
                                                  datetime.datetime.now().strftime("run-%Y%m%d-%H%M%S")))
     if os.path.exists(os.path.join(out, "mutants.json")):
@@ -304,11 +357,11 @@ def main():
         patch(tree, m["path"])
         try:
             print(f"{PROG}: {m['name']}: building {' '.join(m['targets'])}", file=sys.stderr)
-            bdir = build(tree, m["targets"], os.path.join(out, "build.log"))
+            bdir = build(tree, m["targets"], os.path.join(out, "build.log"), a.engine)
             trials, base = [], []
             for mode, into in (("", trials),) + ((("baseline ", base),) if a.baseline else ()):
                 for k in range(a.trials):
-                    r = run_trial(bdir, tree, m, k + 1, a.seconds, a.jobs, work, baseline=bool(mode))
+                    r = run_trial(bdir, tree, m, k + 1, a.seconds, a.jobs, work, baseline=bool(mode), engine=a.engine)
                     into.append(r)
                     print(f"{PROG}: {m['name']} {mode}trial {k + 1}: "
                           + (f"{r['title']} after {r['seconds']} s ({r['target']})" if r["detected"] else "survived"),
@@ -316,14 +369,16 @@ def main():
         finally:
             patch(tree, m["path"], reverse=True)
         results.append(summarize(m, trials))
+        results[-1]["engine"] = a.engine
         if a.baseline:
             results[-1]["baseline"] = summarize(m, base)
         lpcommon.atomic_write_json(os.path.join(out, "mutants.json"),
-                                   {"seconds": a.seconds, "trials": a.trials, "machine": machine, "results": results})
-        lpcommon.atomic_write(os.path.join(out, "mutants.md"), table(results, a.seconds, a.trials, machine))
+                                   {"seconds": a.seconds, "trials": a.trials, "engine": a.engine, "machine": machine,
+                                    "results": results})
+        lpcommon.atomic_write(os.path.join(out, "mutants.md"), table(results, a.seconds, a.trials, machine, a.engine))
         survival_plot(out, results, a.seconds)
         shutil.rmtree(work, ignore_errors=True)
-    print(table(results, a.seconds, a.trials, machine))
+    print(table(results, a.seconds, a.trials, machine, a.engine))
     print(f"{PROG}: results in {out}/mutants.md and mutants.json", file=sys.stderr)
     ok = all(r["right_invariant"] == len(r["trials"]) for r in results)
     return lpcommon.EXIT_CLEAN if ok else lpcommon.EXIT_FINDINGS
