@@ -334,7 +334,7 @@ void lp_scn_events(struct lp_scn *r, unsigned n)
 			lp_snprintf(line, sizeof(line), "p%u's DMA window assigned", ev->part);
 			break;
 		case LP_SCN_EV_NONE:
-			continue;
+			continue; /* skipped above; here for -Wswitch */
 		}
 		event_line(r, n, line, rc);
 	}

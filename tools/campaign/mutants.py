@@ -290,8 +290,7 @@ def survival_plot(out, results, seconds):
     dat = os.path.join(out, "survival.dat")
     with open(dat, "w") as f:
         for label, key in modes:
-            trials = [t for r in results if key == "trials" or key in r
-                      for t in (r[key]["trials"] if key == "baseline" else r["trials"])]
+            trials = [t for r in results if key in r for t in (r["baseline"] if key == "baseline" else r)["trials"]]
             times = sorted(t["seconds"] for t in trials if t["detected"])
             f.write(f"# {label}\n0.01 100\n")
             for i, s in enumerate(times):
