@@ -99,10 +99,33 @@ static void slb_put(uc_context *ctx, unsigned i, uint64_t esid, uint64_t vsid, u
 	memcpy(e, words, sizeof(words));
 }
 
+/* The SLB entries of the program's segments (prog.h: the run's configuration, keys 0) in the template. */
+static void program_segments_put(struct emu_cpu *c)
+{
+	unsigned i;
+
+	for (i = 0; i < LP_PROGRAM_ESIDS; i++) {
+		const struct lp_segment *seg = &c->e->seg[i];
+		unsigned k = seg->shift == 24 ? 1 : seg->shift == 16 ? 2 : 0; /* c->sps order: 4K, 16M, 64K */
+		uint64_t llp = k == 1 ? EMU_LLP_16M : k == 2 ? EMU_LLP_64K : EMU_LLP_4K;
+		uint8_t *e = emu_ctx_env(c->tmpl) + emu_env.slb + 24 * (size_t)i;
+		uint64_t words[3] = { ((uint64_t)i << 28) | SLB_ESID_V, (uint64_t)seg->vsid << 12 | llp, c->sps[k] };
+
+		memcpy(e, words, sizeof(words));
+	}
+}
+
+void emu_cpu_set_segments(struct emu_cpu *c)
+{
+	if (c->tmpl) {
+		program_segments_put(c);
+		c->lpid = ~0u; /* the next emu_cpu_enter restores the template */
+	}
+}
+
 /*
- * The partition state every slice starts from: the program model's
- * segments (prog.h: ESID e -> VSID 0x1000 + e, 4 KiB pages, keys 0) and
- * the interpreter's aliases, HV off, no LPID yet.
+ * The partition state every slice starts from: the program's segments
+ * (prog.h) and the interpreter's aliases, HV off, no LPID yet.
  */
 static int make_template(struct emu_cpu *c, char *err, size_t cap)
 {
@@ -124,9 +147,7 @@ static int make_template(struct emu_cpu *c, char *err, size_t cap)
 	}
 	sps = c->sps[0];
 	memset(emu_ctx_env(c->tmpl) + emu_env.slb, 0, 24 * 64);
-	for (i = 0; i < LP_PROGRAM_ESIDS; i++) {
-		slb_put(c->tmpl, i, i, LP_PROGRAM_VSID(i), sps);
-	}
+	program_segments_put(c);
 	for (i = 0; i < LP_INTERP_ALIASES; i++) {
 		slb_put(c->tmpl, LP_PROGRAM_ESIDS + i, LP_INTERP_EA(i) >> 28, LP_INTERP_VSID(i), sps);
 	}

@@ -229,6 +229,9 @@ struct emu_engine *emu_engine_create(char *err, size_t errcap)
 		return NULL;
 	}
 	e->ncpus = LP_MAX_THREADS;
+	for (m = 0; m < LP_SEGMENTS; m++) {
+		e->seg[m] = lp_segment_default(m);
+	}
 	for (m = 0; m < 2; m++) {
 		e->plat[m] = hv_host_plat_create(LP_MEM_BYTES);
 		if (!e->plat[m]) {
@@ -286,9 +289,11 @@ enum lp_inv emu_engine_run(struct emu_engine *e, struct lp_exec *x, const struct
 	e->m[0] = &x->m[0];
 	e->m[1] = &x->m[1];
 	x->drv = &e->drv;
+	memcpy(e->seg, p->cfg.seg, sizeof(e->seg));
 	for (m = 0; m < 2; m++) {
 		hv_host_plat_reset(e->plat[m]);
 		for (t = 0; t < e->ncpus; t++) {
+			emu_cpu_set_segments(&e->cpu[m][t]);
 			/* Fresh machines: whatever a CPU cached belongs to the previous run. */
 			e->cpu[m][t].want_lpid = 0;
 			e->cpu[m][t].flush_pending = true;

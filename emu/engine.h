@@ -13,6 +13,7 @@
 #include "hv/host.h"
 #include "guests/guest_abi.h"
 #include "lparsec/interp.h"
+#include "lparsec/prog.h"
 #include "quirks.h"
 
 /*
@@ -76,6 +77,7 @@ struct emu_engine {
 	uint8_t *image;                  /* EMU_IMAGE_BYTES: the interpreter */
 	struct emu_stats stats;
 	unsigned plants;                 /* enum emu_plant (tests only) */
+	struct lp_segment seg[LP_SEGMENTS]; /* the program segments every partition runs in (prog.h) */
 };
 
 /* cpu.c */
@@ -87,6 +89,8 @@ void emu_cpu_close(struct emu_cpu *c);
  * the interpreter's to drop (flush_pending).
  */
 void emu_cpu_enter(struct emu_cpu *c);
+/* The engine's program segments (e->seg) changed: the next slice runs with them. */
+void emu_cpu_set_segments(struct emu_cpu *c);
 /* A failure of the engine itself (not of the core, not of a guest): says what and aborts. */
 _Noreturn void emu_fatal(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Runs from pc until a hook stops it; false when Unicorn itself failed (c->stop = EMU_STOP_ERROR). */

@@ -10,7 +10,7 @@
 #include "fuzz_common.h"
 
 static const uint8_t kinds[] = { LP_OP_DISPATCH, LP_OP_PREEMPT, LP_OP_PLANT, LP_OP_CPU_ADD, LP_OP_CPU_REMOVE,
-				 LP_OP_STORE };
+				 LP_OP_STORE, LP_OP_REGS };
 
 static void filter(struct lp_prog *p)
 {

@@ -67,7 +67,11 @@ def dict_for(target, calls, kinds):
            'magic="%s"' % esc(b"LP\x01"),
            # magic + config: 4 partitions with 2 LMBs, 2 vCPUs, 1 window each, 4 threads
            'magic_config_4p="%s"' % esc(b"LP\x01\x03" + bytes([0x51] * 4) + b"\x03"),
-           'magic_config_2p="%s"' % esc(b"LP\x01\x01\x13\x10\x00\x00\x01")]
+           'magic_config_2p="%s"' % esc(b"LP\x01\x01\x13\x10\x00\x00\x01"),
+           # version 2: 2 partitions, p0 with an HPT of 2^20; ESID 1 a 64 KiB segment, ESID 3 a 16 MiB one
+           'magic_v2="%s"' % esc(b"LP\x02"),
+           'magic_config_v2="%s"' % esc(b"LP\x02\x01\x13\x10\x00\x00\x01\x02\x00\x00\x00"
+                                        b"\x02\x01\x01\x01\x20\x00\x03\x02\x03\x10\x00")]
     for k, name in enumerate(KINDS):
         if kinds is None or name in kinds or name == "hcall":
             out.append('kind_%s="%s"' % (name, esc([k])))

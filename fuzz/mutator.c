@@ -37,24 +37,6 @@ static const uint64_t interesting[] = {
 };
 #define INTERESTING_COUNT (sizeof(interesting) / sizeof(interesting[0]))
 
-/* Which fixed fields a kind carries (the binary layout of prog.h). */
-static int kind_has_a(unsigned k)
-{
-	return k == LP_OP_MEM_ADD || k == LP_OP_MEM_REMOVE || k == LP_OP_WIN_ASSIGN || k == LP_OP_WIN_UNASSIGN ||
-	       k == LP_OP_RELOCATE || k == LP_OP_DISPATCH || k == LP_OP_PREEMPT || k == LP_OP_DMA_READ ||
-	       k == LP_OP_DMA_WRITE;
-}
-
-static int kind_has_addr(unsigned k)
-{
-	return k == LP_OP_DMA_READ || k == LP_OP_DMA_WRITE || k == LP_OP_LOAD || k == LP_OP_STORE;
-}
-
-static int kind_has_value(unsigned k)
-{
-	return k == LP_OP_DMA_WRITE || k == LP_OP_STORE || k == LP_OP_PLANT;
-}
-
 static uint64_t tweak(struct rng *r, uint64_t v, unsigned width)
 {
 	switch (below(r, 3)) {
@@ -100,28 +82,34 @@ static void random_op(struct rng *r, const struct lp_prog *p, struct lp_op *o)
 	unsigned i;
 
 	memset(o, 0, sizeof(*o));
-	/* Hcalls are most of what there is to test; the backdoor is a no-op when fuzzing. */
-	o->kind = (uint8_t)(below(r, 5) < 2 ? LP_OP_HCALL : 1 + below(r, LP_OP_BACKDOOR - 1));
+	/*
+	 * Hcalls are most of what there is to test; the backdoor is a no-op when
+	 * fuzzing; version 2's operations (poke, fill, read-back) now and then.
+	 */
+	o->kind = (uint8_t)(below(r, 5) < 2   ? LP_OP_HCALL
+			    : below(r, 16) == 0 ? LP_OP_COUNT_V1 + below(r, LP_OP_COUNT - LP_OP_COUNT_V1)
+						: 1 + below(r, LP_OP_BACKDOOR - 1));
 	o->part = (uint8_t)below(r, p->cfg.nparts);
 	o->vcpu = (uint8_t)below(r, LP_MAX_VCPUS);
 	if (o->kind == LP_OP_HCALL) {
+		o->problem = below(r, 32) == 0; /* from problem state: H_PRIVILEGE, nothing else changed */
 		o->opcode = random_opcode(r);
 		o->nargs = (uint8_t)below(r, 10);
 		for (i = 0; i < o->nargs; i++) {
 			random_arg(r, &o->arg[i]);
 		}
 	}
-	if (kind_has_a(o->kind)) {
+	if (lp_kind_has_a(o->kind)) {
 		o->a = (uint8_t)(below(r, 4) ? below(r, 8) : rnd(r));
 	}
-	if (kind_has_addr(o->kind)) {
+	if (lp_kind_has_addr(o->kind)) {
 		o->nargs = 1;
 		random_arg(r, &o->arg[0]);
 	}
-	if (kind_has_value(o->kind)) {
+	if (lp_kind_has_value(o->kind)) {
 		o->value = random_value(r, 8);
 	}
-	if (o->kind == LP_OP_PLANT) {
+	if (lp_kind_has_reg(o->kind)) {
 		o->reg = (uint16_t)below(r, HV_REG_COUNT);
 	}
 }
@@ -149,13 +137,24 @@ static void mutate_config(struct rng *r, struct lp_config *c)
 {
 	unsigned i = below(r, LP_MAX_PARTS);
 
-	switch (below(r, 6)) {
+	static const uint8_t seg_shifts[3] = { 12, 16, 24 };
+	unsigned e = below(r, LP_SEGMENTS);
+
+	switch (below(r, 9)) {
 	case 0: c->nparts = (uint8_t)(1 + below(r, LP_MAX_PARTS)); break;
 	case 1: c->threads = (uint8_t)(1 + below(r, LP_MAX_THREADS)); break;
 	case 2: c->lmbs[i] = (uint8_t)(1 + below(r, 8)); break;
 	case 3: c->vcpus[i] = (uint8_t)(1 + below(r, LP_MAX_VCPUS)); break;
 	case 4: c->windows[i] = (uint8_t)below(r, LP_MAX_WINDOWS + 1); break;
-	default: c->shared[i] = !c->shared[i]; break;
+	case 5: c->shared[i] = !c->shared[i]; break;
+	/* Version 2's machine: a program that changes it becomes a version 2 program. */
+	case 6: c->version = 2; c->hpt_order[i] = (uint8_t)(LP_HPT_ORDER_MIN + below(r, LP_HPT_ORDER_MAX - LP_HPT_ORDER_MIN + 1)); break;
+	case 7: c->version = 2; c->seg[e].shift = seg_shifts[below(r, 3)]; break;
+	default:
+		/* Another VSID: often one another ESID has (two segments, one virtual space), else a nearby one. */
+		c->version = 2;
+		c->seg[e].vsid = below(r, 2) ? c->seg[below(r, LP_SEGMENTS)].vsid : c->seg[e].vsid + 1 + below(r, 64);
+		break;
 	}
 }
 
@@ -181,8 +180,8 @@ static void reaim(struct rng *r, struct lp_prog *p, struct lp_op *o)
 /* Another value for a field of o: an argument's, the stored value, a or the register. */
 static void tweak_field(struct rng *r, struct lp_op *o)
 {
-	unsigned choices = o->nargs + (kind_has_value(o->kind) ? 1u : 0u) + (kind_has_a(o->kind) ? 1u : 0u) +
-			   (o->kind == LP_OP_PLANT ? 1u : 0u);
+	unsigned choices = o->nargs + (lp_kind_has_value(o->kind) ? 1u : 0u) + (lp_kind_has_a(o->kind) ? 1u : 0u) +
+			   (lp_kind_has_reg(o->kind) ? 1u : 0u);
 	unsigned c = below(r, choices);
 
 	if (choices == 0) {
@@ -195,9 +194,9 @@ static void tweak_field(struct rng *r, struct lp_op *o)
 		return;
 	}
 	c -= o->nargs;
-	if (kind_has_value(o->kind) && c-- == 0) {
+	if (lp_kind_has_value(o->kind) && c-- == 0) {
 		o->value = tweak(r, o->value, 8);
-	} else if (kind_has_a(o->kind) && c-- == 0) {
+	} else if (lp_kind_has_a(o->kind) && c-- == 0) {
 		o->a = (uint8_t)tweak(r, o->a, 1);
 	} else {
 		o->reg = (uint16_t)below(r, HV_REG_COUNT);
@@ -297,6 +296,9 @@ static size_t emit(uint8_t *out, size_t max_size)
 	lp_config_normalize(&scratch.cfg);
 	for (i = 0; i < scratch.nops; i++) {
 		scratch.op[i].part %= scratch.cfg.nparts; /* what decode does */
+		if (lp_op_needs_v2(&scratch.op[i])) {
+			scratch.cfg.version = 2; /* a version 1 program that gained a version 2 operation */
+		}
 	}
 	for (;;) {
 		len = lp_prog_encode(&scratch, encoded, sizeof(encoded));
@@ -304,6 +306,12 @@ static size_t emit(uint8_t *out, size_t max_size)
 			break;
 		}
 		scratch.nops--;
+	}
+	if (len > max_size && scratch.cfg.version == 2) {
+		/* Not even version 2's configuration fits: version 1's does (EMPTY_PROG_BYTES). */
+		scratch.cfg.version = 1;
+		lp_config_normalize(&scratch.cfg);
+		len = lp_prog_encode(&scratch, encoded, sizeof(encoded));
 	}
 	encoded_len = len;
 	if (len > max_size) {

@@ -6,7 +6,7 @@
 #include "fuzz_common.h"
 
 static const uint8_t kinds[] = { LP_OP_DMA_READ,   LP_OP_DMA_WRITE,  LP_OP_WIN_ASSIGN, LP_OP_WIN_UNASSIGN,
-				 LP_OP_MEM_ADD,    LP_OP_MEM_REMOVE, LP_OP_RELOCATE };
+				 LP_OP_MEM_ADD,    LP_OP_MEM_REMOVE, LP_OP_RELOCATE, LP_OP_POKE };
 
 static void filter(struct lp_prog *p)
 {

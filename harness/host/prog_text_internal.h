@@ -45,6 +45,7 @@ struct op_fields {
 #define F_ADDR   { "addr", FLD_ADDR, 0 }
 #define F_VALUE  { "value", FLD_VALUE, 0 }
 #define F_REG    { "reg", FLD_REG, 0 }
+#define F_PAGES  { "pages", FLD_A, 255 }
 
 static const struct op_fields op_fields[LP_OP_COUNT] = {
 	[LP_OP_MEM_ADD] = { 1, { F_LMB } },
@@ -60,6 +61,9 @@ static const struct op_fields op_fields[LP_OP_COUNT] = {
 	[LP_OP_STORE] = { 2, { F_ADDR, F_VALUE } },
 	[LP_OP_PLANT] = { 2, { F_REG, F_VALUE } },
 	[LP_OP_BACKDOOR] = { 2, { F_KIND, F_VALUE } },
+	[LP_OP_POKE] = { 2, { F_ADDR, F_VALUE } },
+	[LP_OP_FILL] = { 3, { F_PAGES, F_ADDR, F_VALUE } },
+	[LP_OP_REGS] = { 1, { F_REG } },
 };
 
 #endif /* LPARSEC_PROG_TEXT_INTERNAL_H */

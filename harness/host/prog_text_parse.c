@@ -26,7 +26,7 @@ struct parser {
 	char *err;
 	size_t errcap;
 	struct lp_prog *p;
-	bool seen_item, seen_config, seen_op, seen_part[LP_MAX_PARTS];
+	bool seen_item, seen_config, seen_op, seen_part[LP_MAX_PARTS], seen_segment[LP_SEGMENTS];
 };
 
 #define MAX_TOKS 16
@@ -280,8 +280,10 @@ static int parse_header(struct parser *ps, const struct tok *t, unsigned nt)
 	if (nt < 3) {
 		return fail(ps, t[1].s + t[1].n, "missing version (expected 'lparsec program v%u')", LP_VERSION);
 	}
-	if (!tok_is(t[2], "v1")) {
-		return fail(ps, t[2].s, "unsupported version '%.*s' (this build reads v%u)", Q(t[2]), LP_VERSION);
+	if (tok_is(t[2], "v1") || tok_is(t[2], "v2")) {
+		ps->p->cfg.version = (uint8_t)(t[2].s[1] - '0');
+	} else {
+		return fail(ps, t[2].s, "unsupported version '%.*s' (this build reads v1 and v%u)", Q(t[2]), LP_VERSION);
 	}
 	if (nt > 3) {
 		return fail(ps, t[3].s, "unexpected '%.*s' after the header", Q(t[3]));
@@ -350,7 +352,7 @@ static int parse_part_name(struct parser *ps, struct tok t, unsigned *part)
 static int parse_part(struct parser *ps, const struct tok *t, unsigned nt)
 {
 	struct lp_config *c = &ps->p->cfg;
-	bool seen[4] = { false, false, false, false };
+	bool seen[5] = { false, false, false, false, false };
 	unsigned i, j, v;
 
 	if (ps->seen_op) {
@@ -387,9 +389,14 @@ static int parse_part(struct parser *ps, const struct tok *t, unsigned nt)
 			k = 1;
 		} else if (tok_is(name, "windows")) {
 			k = 2;
+		} else if (tok_is(name, "hpt")) {
+			if (ps->p->cfg.version < 2) {
+				return fail(ps, name.s, "'hpt' needs 'lparsec program v2'");
+			}
+			k = 4;
 		} else {
-			return fail(ps, name.s, "unknown partition field '%.*s' (lmbs, vcpus, windows, shared, dedicated)",
-				    Q(name));
+			return fail(ps, name.s, "unknown partition field '%.*s' (lmbs, vcpus, windows, shared, dedicated%s)",
+				    Q(name), ps->p->cfg.version < 2 ? "" : ", hpt");
 		}
 		if (seen[k]) {
 			return fail(ps, name.s, "field '%.*s' given twice", Q(name));
@@ -405,13 +412,77 @@ static int parse_part(struct parser *ps, const struct tok *t, unsigned nt)
 				return -1;
 			}
 			c->vcpus[j] = (uint8_t)v;
-		} else {
+		} else if (k == 2) {
 			if (parse_range(ps, name, val.s, val.n, 0, LP_MAX_WINDOWS, &v)) {
 				return -1;
 			}
 			c->windows[j] = (uint8_t)v;
+		} else {
+			if (parse_range(ps, name, val.s, val.n, LP_HPT_ORDER_MIN, LP_HPT_ORDER_MAX, &v)) {
+				return -1;
+			}
+			c->hpt_order[j] = (uint8_t)v;
 		}
 	}
+	return 0;
+}
+
+/* "segment esid=E vsid=V page=4k|64k|16m" (version 2): ESID E of every partition. */
+static int parse_segment(struct parser *ps, const struct tok *t, unsigned nt)
+{
+	struct lp_segment seg = { 0, 12 };
+	bool seen[3] = { false, false, false };
+	unsigned i, esid = 0, v;
+
+	if (ps->p->cfg.version < 2) {
+		return fail(ps, t[0].s, "'segment' needs 'lparsec program v2'");
+	}
+	if (ps->seen_op) {
+		return fail(ps, t[0].s, "segment after the first operation (configuration comes first)");
+	}
+	for (i = 1; i < nt; i++) {
+		struct tok name, val;
+		unsigned k;
+
+		if (split_field(ps, t[i], &name, &val)) {
+			return -1;
+		}
+		k = tok_is(name, "esid") ? 0 : tok_is(name, "vsid") ? 1 : tok_is(name, "page") ? 2 : 3;
+		if (k == 3) {
+			return fail(ps, name.s, "unknown segment field '%.*s' (esid, vsid, page)", Q(name));
+		}
+		if (seen[k]) {
+			return fail(ps, name.s, "field '%.*s' given twice", Q(name));
+		}
+		seen[k] = true;
+		if (k == 0 && parse_range(ps, name, val.s, val.n, 0, LP_SEGMENTS - 1, &esid)) {
+			return -1;
+		}
+		if (k == 1) {
+			if (parse_range(ps, name, val.s, val.n, 1, 0xFFFFFF, &v)) {
+				return -1;
+			}
+			if ((v >> 12) == 0x7F) {
+				return fail(ps, val.s, "VSIDs 0x7f000..0x7fffff belong to the interpreter's alias segments");
+			}
+			seg.vsid = v;
+		}
+		if (k == 2) {
+			seg.shift = tok_is(val, "4k") ? 12 : tok_is(val, "64k") ? 16 : tok_is(val, "16m") ? 24 : 0;
+			if (!seg.shift) {
+				return fail(ps, val.s, "page size '%.*s' is not a segment base page size (4k, 64k, 16m)", Q(val));
+			}
+		}
+	}
+	if (!seen[0]) {
+		return fail(ps, t[0].s + t[0].n, "missing esid=");
+	}
+	if (ps->seen_segment[esid]) {
+		return fail(ps, t[0].s, "segment esid=%u configured twice", esid);
+	}
+	ps->seen_segment[esid] = true;
+	ps->p->cfg.seg[esid].vsid = seen[1] ? seg.vsid : lp_segment_default(esid).vsid;
+	ps->p->cfg.seg[esid].shift = seg.shift;
 	return 0;
 }
 
@@ -623,17 +694,33 @@ static int parse_op(struct parser *ps, const struct tok *t, unsigned nt)
 			return fail(ps, t[0].s + t[0].n, "missing operation after the actor");
 		}
 	}
+	if (tok_is(t[i], "problem")) {
+		/* An hcall from problem state (version 2): MSR[PR] set for this call only. */
+		if (p->cfg.version < 2) {
+			return fail(ps, t[i].s, "'problem' needs 'lparsec program v2'");
+		}
+		if (++i == nt) {
+			return fail(ps, t[i - 1].s + t[i - 1].n, "missing hcall after 'problem'");
+		}
+		o->problem = true;
+	}
 	for (k = 1; k < LP_OP_COUNT; k++) {
 		if (tok_is(t[i], lp_op_name(k))) {
 			break;
 		}
+	}
+	if (k < LP_OP_COUNT && o->problem) {
+		return fail(ps, t[i].s, "'problem' goes with an hcall, not '%.*s'", Q(t[i]));
+	}
+	if (k >= LP_OP_COUNT_V1 && k < LP_OP_COUNT && p->cfg.version < 2) {
+		return fail(ps, t[i].s, "'%.*s' needs 'lparsec program v2'", Q(t[i]));
 	}
 	if (k < LP_OP_COUNT) {
 		o->kind = (uint8_t)k;
 		if (parse_fields(ps, t + i + 1, nt - i - 1, o, t[i])) {
 			return -1;
 		}
-		if (k == LP_OP_DMA_READ || k == LP_OP_DMA_WRITE || k == LP_OP_LOAD || k == LP_OP_STORE) {
+		if (lp_kind_has_addr(k)) {
 			o->nargs = 1;
 		}
 	} else {
@@ -643,7 +730,7 @@ static int parse_op(struct parser *ps, const struct tok *t, unsigned nt)
 		if (!is_hcall) {
 			return fail(ps, t[i].s, "unknown operation '%.*s' (an hcall name, hcall(0xOPCODE), or one of mem_add "
 						"mem_remove cpu_add cpu_remove win_assign win_unassign relocate migrate "
-						"dispatch preempt dma_read dma_write load store plant backdoor)",
+						"dispatch preempt dma_read dma_write load store plant backdoor poke fill regs)",
 				    Q(t[i]));
 		}
 		o->kind = LP_OP_HCALL;
@@ -674,6 +761,8 @@ static int parse_line(struct parser *ps, const char *s, const char *end)
 		rc = parse_config(ps, t, nt);
 	} else if (tok_is(t[0], "part")) {
 		rc = parse_part(ps, t, nt);
+	} else if (tok_is(t[0], "segment")) {
+		rc = parse_segment(ps, t, nt);
 	} else {
 		rc = parse_op(ps, t, nt);
 	}
@@ -695,6 +784,7 @@ int lp_text_parse(const char *text, size_t len, struct lp_prog *p, char *err, si
 		err[0] = 0;
 	}
 	memset(p, 0, sizeof(*p));
+	p->cfg.version = 1;
 	p->cfg.nparts = 1;
 	p->cfg.threads = 1;
 	for (j = 0; j < LP_MAX_PARTS; j++) {
@@ -702,6 +792,10 @@ int lp_text_parse(const char *text, size_t len, struct lp_prog *p, char *err, si
 		p->cfg.vcpus[j] = 1;
 		p->cfg.windows[j] = 0;
 		p->cfg.shared[j] = true;
+		p->cfg.hpt_order[j] = LP_HPT_ORDER_MIN;
+	}
+	for (j = 0; j < LP_SEGMENTS; j++) {
+		p->cfg.seg[j] = lp_segment_default(j);
 	}
 	while (s < end) {
 		const char *nl = memchr(s, '\n', (size_t)(end - s));

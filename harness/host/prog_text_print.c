@@ -39,6 +39,7 @@ static enum actor_style actor_style(unsigned kind)
 	case LP_OP_LOAD:
 	case LP_OP_STORE:
 	case LP_OP_PLANT:
+	case LP_OP_REGS:
 		return ACTOR_VCPU;
 	case LP_OP_PREEMPT:
 	case LP_OP_BACKDOOR:
@@ -75,6 +76,9 @@ static void print_op(FILE *f, const struct lp_op *o)
 	if (o->kind == LP_OP_HCALL) {
 		const char *name = hv_hcall_name(o->opcode);
 
+		if (o->problem) {
+			fputs("problem ", f);
+		}
 		if (name) {
 			fputs(name, f);
 		} else {
@@ -142,6 +146,13 @@ static void print_result(FILE *f, const struct lp_op *o, const struct lp_op_resu
 		fprintf(f, "HV error %" PRId64, r->rc);
 	} else if (o->kind == LP_OP_LOAD || o->kind == LP_OP_DMA_READ) {
 		fprintf(f, "read 0x%" PRIx64, r->out[0]);
+	} else if (o->kind == LP_OP_REGS) {
+		char name[24];
+
+		/* Every register read, zero or not: what a test writer asked to see. */
+		for (i = 0; i < 9 && o->reg + i < HV_REG_COUNT; i++) {
+			fprintf(f, "%s%s=0x%" PRIx64, i ? " " : "", hv_reg_name(o->reg + i, name), r->out[i]);
+		}
 	} else {
 		fputs("ok", f);
 	}
@@ -174,16 +185,27 @@ int lp_text_print(FILE *f, const struct lp_prog *p, const struct lp_exec *x)
 	bool annotate = x != NULL;
 	unsigned j;
 
-	fprintf(f, "lparsec program v%u\n", LP_VERSION);
+	fprintf(f, "lparsec program v%u\n", c->version == 2 ? 2 : 1);
 	fprintf(f, "config parts=%u threads=%u\n", c->nparts, c->threads);
 	for (j = 0; j < LP_MAX_PARTS; j++) {
 		bool unused = j >= c->nparts;
 
-		if (unused && c->lmbs[j] == 1 && c->vcpus[j] == 1 && c->windows[j] == 0 && c->shared[j]) {
+		if (unused && c->lmbs[j] == 1 && c->vcpus[j] == 1 && c->windows[j] == 0 && c->shared[j] &&
+		    (c->version != 2 || c->hpt_order[j] == LP_HPT_ORDER_MIN)) {
 			continue;
 		}
-		fprintf(f, "part p%u lmbs=%u vcpus=%u windows=%u %s%s\n", j, c->lmbs[j], c->vcpus[j], c->windows[j],
-			c->shared[j] ? "shared" : "dedicated", unused ? "  # not used (beyond parts)" : "");
+		fprintf(f, "part p%u lmbs=%u vcpus=%u windows=%u %s", j, c->lmbs[j], c->vcpus[j], c->windows[j],
+			c->shared[j] ? "shared" : "dedicated");
+		if (c->version == 2 && c->hpt_order[j] != LP_HPT_ORDER_MIN) {
+			fprintf(f, " hpt=%u", c->hpt_order[j]);
+		}
+		fprintf(f, "%s\n", unused ? "  # not used (beyond parts)" : "");
+	}
+	for (j = 0; c->version == 2 && j < LP_SEGMENTS; j++) {
+		if (c->seg[j].vsid != lp_segment_default(j).vsid || c->seg[j].shift != 12) {
+			fprintf(f, "segment esid=%u vsid=0x%" PRIx32 " page=%s\n", j, c->seg[j].vsid,
+				c->seg[j].shift == 24 ? "16m" : c->seg[j].shift == 16 ? "64k" : "4k");
+		}
 	}
 	for (i = 0; i < nops; i++) {
 		print_op(f, &p->op[i]);

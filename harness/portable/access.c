@@ -1,7 +1,7 @@
 /*
  * The harness's own MMU and device: a partition's load/store at an
  * effective address, translated through its HPT the way the hash MMU would
- * (segment assumption in prog.h); the I/O adapter is iommu.c. Translations the MMU used are kept in the emulated
+ * (the program's segments, prog.h); the I/O adapter is iommu.c. Translations the MMU used are kept in the emulated
  * TLB so the I9 oracle can tell whether every removal or weakening was
  * flushed. The host-direct driver performs accesses with this walk; a
  * driver with an MMU of its own is judged against it (I12).
@@ -53,15 +53,48 @@ static unsigned pp_access(uint64_t dw1)
 }
 
 /*
- * Hash lookup of a 4 KiB-base, 256 MB-segment VA: primary then secondary
- * group, the first match in *w. Returns how many entries match (0, 1, or 2
- * for "more than one").
+ * The encodings a segment of each base page size accepts (papr-spec §2.5,
+ * the ISA's table, as QEMU's and Unicorn's MMUs search it: only the base
+ * page size of the segment): the actual page shift, the LP bits at bit 12.
  */
-static unsigned hpt_walk(struct hv_machine *m, const struct hv_partition *p, uint64_t ea, struct lp_walk *w)
+static const struct {
+	uint8_t base, actual, enc;
+} seg_encodings[] = {
+	{ 12, 16, 0x7 }, { 12, 24, 0x38 }, { 16, 16, 0x1 }, { 16, 24, 0x8 }, { 24, 24, 0x0 },
+};
+
+unsigned lp_mmu_page_shift(uint64_t dw0, uint64_t dw1, unsigned seg_shift)
 {
-	uint64_t vsid = 0x1000 + (ea >> 28), page = (ea & 0x0FFFFFFF) >> 12;
-	uint64_t va = (vsid << 28) | (ea & 0x0FFFFFFF), want = (va >> 16) & HW_AVPN;
-	uint64_t hash = vsid ^ page, mask = p->nhpte / 8 - 1;
+	unsigned i;
+
+	if (!(dw0 & HW_L)) {
+		return seg_shift == 12 ? 12 : 0; /* L = 0 is a 4 KiB page: only a 4 KiB segment has it */
+	}
+	for (i = 0; i < sizeof(seg_encodings) / sizeof(seg_encodings[0]); i++) {
+		uint64_t mask = ((1ull << seg_encodings[i].actual) - 1) & ~0xFFFull;
+
+		if (seg_encodings[i].base == seg_shift && (dw1 & mask) == ((uint64_t)seg_encodings[i].enc << 12)) {
+			return seg_encodings[i].actual;
+		}
+	}
+	return 0;
+}
+
+/*
+ * Hash lookup of ea in its program segment (256 MB, base page b): the hash
+ * and the AVPN from the base page, primary then secondary group; an entry
+ * matches when V, H, the AVPN and B agree and its page size is one the
+ * segment's base page admits (an entry for another base page size is not
+ * a match: the ISA's rule, and QEMU's). The first match in *w. Returns how
+ * many entries match (0, 1, or 2 for "more than one").
+ */
+static unsigned hpt_walk(struct hv_machine *m, const struct hv_partition *p, const struct lp_segment *seg, uint64_t ea,
+			 struct lp_walk *w)
+{
+	uint64_t vsid = seg->vsid, b = seg->shift, off = ea & 0x0FFFFFFF;
+	uint64_t epn = off & ~((1ull << b) - 1), va = (vsid << 28) | off;
+	uint64_t want = ((vsid << 28 | epn) >> 16) & HW_AVPN;
+	uint64_t hash = vsid ^ (epn >> b), mask = p->nhpte / 8 - 1;
 	unsigned h, s, found = 0;
 
 	for (h = 0; h < 2; h++) {
@@ -71,9 +104,13 @@ static unsigned hpt_walk(struct hv_machine *m, const struct hv_partition *p, uin
 			uint64_t ptex = group * 8 + s;
 			const uint8_t *e = m->mem + p->hpt.v + ptex * 16;
 			uint64_t dw0 = ld_be64(e), dw1 = ld_be64(e + 8);
+			unsigned shift;
 
-			if (!(dw0 & HW_V) || (dw0 & HW_L) || !!(dw0 & HW_H) != h || (dw1 & HW_B) ||
-			    (dw0 & HW_AVPN) != want) {
+			if (!(dw0 & HW_V) || !!(dw0 & HW_H) != h || (dw1 & HW_B) || (dw0 & HW_AVPN) != want) {
+				continue;
+			}
+			shift = lp_mmu_page_shift(dw0, dw1, (unsigned)b);
+			if (!shift) {
 				continue;
 			}
 			if (found++) {
@@ -81,7 +118,8 @@ static unsigned hpt_walk(struct hv_machine *m, const struct hv_partition *p, uin
 			}
 			w->ptex = ptex;
 			w->dw1 = dw1;
-			w->va = va & ~0xFFFull;
+			w->shift = (uint8_t)shift;
+			w->va = va & ~((1ull << shift) - 1);
 		}
 	}
 	return found;
@@ -92,9 +130,10 @@ enum lp_mmu_result lp_mmu_translate(struct lp_exec *x, unsigned part, uint64_t e
 	struct hv_partition *p = lp_partition(x, part);
 	struct hv_machine *m = lp_mach(x, part);
 	unsigned access, matches;
+	uint64_t size;
 
 	ea &= ~7ull;
-	matches = p && !(ea >> 32) ? hpt_walk(m, p, ea, w) : 0;
+	matches = p && !(ea >> 32) ? hpt_walk(m, p, &x->prog->cfg.seg[ea >> 28], ea, w) : 0;
 	if (!matches) {
 		return LP_MMU_FAULT; /* segment or page fault: the partition's own handler's business */
 	}
@@ -106,8 +145,10 @@ enum lp_mmu_result lp_mmu_translate(struct lp_exec *x, unsigned part, uint64_t e
 		return LP_MMU_AMBIGUOUS;
 	}
 	access = pp_access(w->dw1);
+	size = 1ull << w->shift;
 	w->ea = ea;
-	w->ra = (w->dw1 & HW_RPN) | (ea & 0xFFF);
+	/* The page's real address from the RPN above the page size (the LP bits lie below it), the rest from the EA. */
+	w->ra = ((w->dw1 & HW_RPN) & ~(size - 1)) | (ea & (size - 1));
 	w->writable = access == 2;
 	return access != 0 && (!store || access == 2) && w->ra + 8 <= m->mem_size ? LP_MMU_OK : LP_MMU_FAULT;
 }
@@ -122,7 +163,8 @@ void lp_mmu_note(struct lp_exec *x, unsigned part, const struct lp_walk *w, bool
 	x->tlb[victim].slot = x->loc[part].slot;
 	x->tlb[victim].ptex = w->ptex;
 	x->tlb[victim].va = w->va;
-	x->tlb[victim].ea_page = w->ea & ~0xFFFull;
+	x->tlb[victim].shift = w->shift;
+	x->tlb[victim].ea_page = w->ea & ~((1ull << w->shift) - 1);
 	x->tlb[victim].ra_page = w->dw1 & HW_RPN;
 	x->tlb[victim].writable = w->writable;
 	lp_ref_note_access(&x->ref, part, w->ptex, store);
@@ -166,8 +208,9 @@ static void tlb_drop(struct lp_exec *x, struct hv_plat *plat, uint32_t lpid, uin
 		unsigned i = (unsigned)__builtin_ctz(live);
 		const struct lp_tlb_entry *t = &x->tlb[i];
 
+		/* The VA page bits above the cached page's size (below it, a large page's RB carries L and LP). */
 		if (t->machine == machine && x->m[machine].part[t->slot].lpid == lpid &&
-		    (whole_partition || ((t->va ^ rb) & 0x0000FFFFFFFFF000ull) == 0)) {
+		    (whole_partition || ((t->va ^ rb) & 0x0000FFFFFFFFF000ull & ~((1ull << t->shift) - 1)) == 0)) {
 			x->tlb_valid &= ~(1u << i);
 		}
 	}

@@ -6,14 +6,14 @@
  */
 #include "exec_internal.h"
 
-void lp_machine_config(struct hv_config *cfg)
+void lp_machine_config(struct hv_config *cfg, const struct lp_config *prog)
 {
 	hv_config_default(cfg);
 	cfg->lmb_size = LP_LMB_BYTES;
 	cfg->max_partitions = LP_MAX_PARTS;
 	cfg->max_vcpus = LP_MAX_VCPUS;
 	cfg->threads = LP_MAX_THREADS;
-	cfg->hpt_order_max = 18;
+	cfg->hpt_order_max = prog ? lp_cfg_hpt_order_max(prog) : LP_HPT_ORDER_MIN;
 	cfg->logical_lmbs_max = LP_LOGICAL_LMBS;
 	cfg->max_windows = LP_MAX_PARTS * LP_MAX_WINDOWS;
 	cfg->window_entries_max = LP_WINDOW_ENTRIES;
@@ -90,7 +90,7 @@ static bool setup_partition(struct lp_exec *x, unsigned i, unsigned *dedicated_t
 	if (!shared && t == 0) {
 		shared = true;
 	}
-	if (hv_partition_create(m, 18, shared, &slot) != HV_OK) {
+	if (hv_partition_create(m, c->hpt_order[i], shared, &slot) != HV_OK) {
 		return false;
 	}
 	x->loc[i].alive = true;
@@ -224,7 +224,7 @@ static void run_hcall(struct lp_exec *x, uint32_t opi, const struct lp_op *op)
 	struct hv_machine *m;
 	struct hv_regs *regs;
 	enum hv_exit exit;
-	bool dispatched;
+	bool dispatched, was_problem;
 	int t = ensure_running(x, opi, op->part, op->vcpu, &dispatched);
 	unsigned i;
 
@@ -239,6 +239,10 @@ static void run_hcall(struct lp_exec *x, uint32_t opi, const struct lp_op *op)
 	regs->r[HV_REG_GPR + 3] = op->opcode;
 	for (i = 0; i < 9; i++) {
 		regs->r[HV_REG_GPR + 4 + i] = r->arg[i];
+	}
+	was_problem = (regs->r[HV_REG_MSR] & MSR_PR) != 0;
+	if (op->problem) {
+		regs->r[HV_REG_MSR] |= MSR_PR; /* this call only: undone below */
 	}
 	x->hc_pre = *regs; /* what the call starts from: the oracles build what it must leave from it */
 	if (regs->r[HV_REG_MSR] & MSR_PR) {
@@ -270,6 +274,10 @@ static void run_hcall(struct lp_exec *x, uint32_t opi, const struct lp_op *op)
 	}
 	if (lp_inv_hcall(x, opi, &pred) == LP_INV_NONE) {
 		lp_inv_hcall_regs(x, opi, &pred, regs, exit == HV_EXIT_IDLE ? HV_CHANGED_ALL : m->thread[t].changed);
+	}
+	if (op->problem && !was_problem) {
+		/* Back in the state it was in (the application returned to its kernel); H_PRIVILEGE kept the thread. */
+		m->thread[t].regs.r[HV_REG_MSR] &= ~MSR_PR;
 	}
 }
 
@@ -416,6 +424,60 @@ static void run_plant(struct lp_exec *x, uint32_t opi, const struct lp_op *op)
 		op->reg == HV_REG_MSR ? op->value & ~MSR_HV : op->value;
 }
 
+/* REGS: the vCPU reads its own registers reg .. reg + 8 (it runs: dispatched first if it was not). */
+static void run_regs(struct lp_exec *x, uint32_t opi, const struct lp_op *op)
+{
+	bool dispatched;
+	int t = ensure_running(x, opi, op->part, op->vcpu, &dispatched);
+	unsigned i;
+
+	if (!vcpu_ready(x, opi, op, t, dispatched)) {
+		return;
+	}
+	for (i = 0; i < 9 && op->reg + i < HV_REG_COUNT; i++) {
+		x->res[opi].out[i] = lp_mach(x, op->part)->thread[t].regs.r[op->reg + i];
+	}
+}
+
+/*
+ * POKE and FILL: the partition stores into its own memory, as it could
+ * itself (in real mode, say): through the harness's own map of what it
+ * owns, all or nothing (LP_FAULT when any byte is not its own). The
+ * harness stores, not the hypervisor: the write-set oracle does not judge
+ * them, the platform is told (sweeps, resets).
+ */
+static void own_store(struct lp_exec *x, uint32_t opi, const struct lp_op *op, uint64_t la, uint64_t len)
+{
+	struct hv_machine *m = lp_mach(x, op->part);
+	uint64_t ra, done, chunk, pass;
+
+	x->res[opi].arg[0] = la;
+	if (!x->loc[op->part].alive) {
+		x->res[opi].status = LP_SKIPPED;
+		return;
+	}
+	x->wjudge = false;
+	/* LMB by LMB (logically contiguous memory need not be real contiguous): first all owned, then the stores. */
+	for (pass = 0; pass < 2; pass++) {
+		for (done = 0; done < len; done += chunk) {
+			uint64_t i, lmb_left = m->cfg.lmb_size - ((la + done) & (m->cfg.lmb_size - 1));
+
+			chunk = len - done < lmb_left ? len - done : lmb_left;
+			if (!lp_memmap_real(x, op->part, la + done, chunk, &ra)) {
+				x->res[opi].status = LP_FAULT;
+				return;
+			}
+			if (pass == 0) {
+				continue;
+			}
+			plat_mem_dirty(x->plat[x->loc[op->part].machine], hv_ra(ra), chunk);
+			for (i = 0; i < chunk; i++) {
+				m->mem[ra + i] = (uint8_t)(op->value >> (56 - 8 * ((la + done + i) & 7)));
+			}
+		}
+	}
+}
+
 static void run_op(struct lp_exec *x, uint32_t opi)
 {
 	const struct lp_op *op = &x->prog->op[opi];
@@ -447,6 +509,15 @@ static void run_op(struct lp_exec *x, uint32_t opi)
 	case LP_OP_PLANT:
 		run_plant(x, opi, op);
 		break;
+	case LP_OP_REGS:
+		run_regs(x, opi, op);
+		break;
+	case LP_OP_POKE:
+		own_store(x, opi, op, lp_resolve(x, op, 0) & ~7ull, 8);
+		break;
+	case LP_OP_FILL:
+		own_store(x, opi, op, lp_resolve(x, op, 0) & ~0xFFFull, (uint64_t)op->a * 4096);
+		break;
 	case LP_OP_BACKDOOR:
 		lp_run_backdoor(x, op);
 		if (x->backdoor_enabled) {
@@ -476,7 +547,12 @@ enum lp_inv lp_exec_run(struct lp_exec *x, const struct lp_prog *p, struct hv_pl
 	if (!x->drv) {
 		x->drv = &lp_driver_host;
 	}
-	lp_machine_config(&cfg);
+	if (p->cfg.version != 1 && p->cfg.version != 2) {
+		/* Decode and the text parser give normal programs; one put together by hand needs lp_prog_normalize. */
+		return lp_violate(x, LP_INV_I10, 0, "program configuration not normalized (version must be 1 or 2)",
+				  p->cfg.version, 0);
+	}
+	lp_machine_config(&cfg, &p->cfg);
 	cfg.threads = p->cfg.threads;
 	if (hv_machine_init(&x->m[0], &cfg, plat0) != HV_OK || hv_machine_init(&x->m[1], &cfg, plat1) != HV_OK) {
 		return lp_violate(x, LP_INV_I10, 0, "machine set-up failed", 0, 0);

@@ -382,7 +382,9 @@ enum lp_inv lp_inv_check_tlb(struct lp_exec *x, uint32_t opi)
 		}
 		hw0 = rd64(m, p->hpt.v + t->ptex * HPTE_BYTES);
 		hw1 = rd64(m, p->hpt.v + t->ptex * HPTE_BYTES + 8);
-		if (!(hw0 & HW0_V) || (hw0 & HW0_L) || (hw1 & HW1_B) || (hw0 & HW0_AVPN) != ((t->va >> 16) & HW0_AVPN) ||
+		/* Still the same entry: valid, the same L (page size: the LP bits are compared with the RPN), AVPN, RPN. */
+		if (!(hw0 & HW0_V) || !!(hw0 & HW0_L) != (t->shift > 12) || (hw1 & HW1_B) ||
+		    (hw0 & HW0_AVPN) != ((t->va >> 16) & HW0_AVPN) ||
 		    (hw1 & HW1_RPN) != (t->ra_page & HW1_RPN)) {
 			return lp_violate(x, LP_INV_I9, opi, "stale translation survived: its HPTE was removed or retargeted",
 					  t->ptex, t->ra_page);

@@ -9,16 +9,16 @@
 /* ---- page sizes (papr-spec §2.5), decoded by the checker itself ---- */
 
 static const struct {
-	uint8_t actual, enc;
+	uint8_t base, actual, enc;
 } page_sizes[] = {
-	{ 16, 0x7 }, { 24, 0x38 }, { 16, 0x1 }, { 24, 0x8 }, { 24, 0x0 }, { 34, 0x3 },
+	{ 12, 16, 0x7 }, { 12, 24, 0x38 }, { 16, 16, 0x1 }, { 16, 24, 0x8 }, { 24, 24, 0x0 }, { 34, 34, 0x3 },
 };
 
-/* Actual page shift of an entry: L in dword 0, LP in dword 1 bits 12 and up; 0 = undecodable. */
-static unsigned page_shift(uint64_t dw0, uint64_t dw1)
+unsigned lp_inv_page_shift(uint64_t dw0, uint64_t dw1, unsigned *base)
 {
 	unsigned i;
 
+	*base = 12;
 	if (!(dw0 & HW0_L)) {
 		return 12;
 	}
@@ -26,10 +26,20 @@ static unsigned page_shift(uint64_t dw0, uint64_t dw1)
 		uint64_t mask = ((1ull << page_sizes[i].actual) - 1) & ~0xFFFull;
 
 		if ((dw1 & mask) == ((uint64_t)page_sizes[i].enc << 12)) {
+			*base = page_sizes[i].base;
 			return page_sizes[i].actual;
 		}
 	}
+	*base = 0;
 	return 0;
+}
+
+/* Actual page shift of an entry: L in dword 0, LP in dword 1 bits 12 and up; 0 = undecodable. */
+static unsigned page_shift(uint64_t dw0, uint64_t dw1)
+{
+	unsigned base;
+
+	return lp_inv_page_shift(dw0, dw1, &base);
 }
 
 /* How real [base, base + size) relates to partition slot. */

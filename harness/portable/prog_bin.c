@@ -41,6 +41,10 @@ const struct lp_hcall_desc *lp_hcall_find(uint64_t opcode)
 
 #define OPCODE_RAW 0xFF
 
+const struct lp_page_size lp_page_sizes[LP_PAGE_SIZES] = {
+	{ 12, 12, 0 }, { 12, 16, 0x7 }, { 12, 24, 0x38 }, { 16, 16, 0x1 }, { 16, 24, 0x8 }, { 24, 24, 0x0 },
+};
+
 static const uint8_t sel_width[LP_SEL_COUNT] = {
 	[LP_SEL_LIT] = 8, [LP_SEL_OWN] = 4, [LP_SEL_OTHER] = 4, [LP_SEL_HYP] = 4, [LP_SEL_PTEX] = 1,
 	[LP_SEL_EDGE] = 1, [LP_SEL_LIOBN] = 1, [LP_SEL_PTEH] = 4, [LP_SEL_PTEL] = 4, [LP_SEL_TCE] = 4,
@@ -111,22 +115,81 @@ static void config_decode(struct reader *r, struct lp_config *c)
 	c->threads = (uint8_t)(1 + (rd(r, 1) & 3));
 }
 
+static const uint8_t seg_shifts[4] = { 12, 16, 24, 12 };
+
+/* The interpreter's alias segments use VSIDs 0x7F000.. (interp.h): a program's segment never aliases them. */
+static uint32_t segment_vsid(unsigned e, uint32_t vsid)
+{
+	vsid &= 0xFFFFFF;
+	if (vsid == 0) {
+		return lp_segment_default(e).vsid;
+	}
+	return (vsid >> 12) == 0x7F ? vsid ^ 0x100000 : vsid;
+}
+
+/* Everything version 1 does not say: its defaults. */
+static void config_defaults_v1(struct lp_config *c)
+{
+	unsigned i;
+
+	for (i = 0; i < LP_MAX_PARTS; i++) {
+		c->hpt_order[i] = LP_HPT_ORDER_MIN;
+	}
+	for (i = 0; i < LP_SEGMENTS; i++) {
+		c->seg[i] = lp_segment_default(i);
+	}
+}
+
+/* Version 2's configuration after the version 1 bytes (format in prog.h). */
+static void config_decode_v2(struct reader *r, struct lp_config *c)
+{
+	unsigned i, n;
+
+	for (i = 0; i < LP_MAX_PARTS; i++) {
+		c->hpt_order[i] = (uint8_t)(LP_HPT_ORDER_MIN + (rd(r, 1) & 7) % (LP_HPT_ORDER_MAX - LP_HPT_ORDER_MIN + 1));
+	}
+	n = (unsigned)(rd(r, 1) % (LP_SEGMENTS + 1));
+	for (i = 0; i < n; i++) {
+		unsigned e = (unsigned)(rd(r, 1) & 15);
+
+		c->seg[e].shift = seg_shifts[rd(r, 1) & 3];
+		c->seg[e].vsid = segment_vsid(e, (uint32_t)rd(r, 3));
+	}
+}
+
+static bool segment_is_default(const struct lp_config *c, unsigned e)
+{
+	return c->seg[e].vsid == lp_segment_default(e).vsid && c->seg[e].shift == 12;
+}
+
 /* Fixed parameters per kind after the actor byte. */
-static bool kind_has_a(unsigned k)
+bool lp_kind_has_a(unsigned k)
 {
 	return k == LP_OP_MEM_ADD || k == LP_OP_MEM_REMOVE || k == LP_OP_WIN_ASSIGN || k == LP_OP_WIN_UNASSIGN ||
 	       k == LP_OP_RELOCATE || k == LP_OP_DISPATCH || k == LP_OP_PREEMPT || k == LP_OP_DMA_READ ||
-	       k == LP_OP_DMA_WRITE || k == LP_OP_BACKDOOR;
+	       k == LP_OP_DMA_WRITE || k == LP_OP_BACKDOOR || k == LP_OP_FILL;
 }
 
-static bool kind_has_addr(unsigned k)
+bool lp_kind_has_addr(unsigned k)
 {
-	return k == LP_OP_DMA_READ || k == LP_OP_DMA_WRITE || k == LP_OP_LOAD || k == LP_OP_STORE;
+	return k == LP_OP_DMA_READ || k == LP_OP_DMA_WRITE || k == LP_OP_LOAD || k == LP_OP_STORE || k == LP_OP_POKE ||
+	       k == LP_OP_FILL;
 }
 
-static bool kind_has_value(unsigned k)
+bool lp_kind_has_value(unsigned k)
 {
-	return k == LP_OP_DMA_WRITE || k == LP_OP_STORE || k == LP_OP_PLANT || k == LP_OP_BACKDOOR;
+	return k == LP_OP_DMA_WRITE || k == LP_OP_STORE || k == LP_OP_PLANT || k == LP_OP_BACKDOOR || k == LP_OP_POKE ||
+	       k == LP_OP_FILL;
+}
+
+bool lp_kind_has_reg(unsigned k)
+{
+	return k == LP_OP_PLANT || k == LP_OP_REGS;
+}
+
+bool lp_op_needs_v2(const struct lp_op *op)
+{
+	return op->kind >= LP_OP_COUNT_V1 || op->problem;
 }
 
 static void arg_decode(struct reader *r, struct lp_arg *a)
@@ -135,15 +198,16 @@ static void arg_decode(struct reader *r, struct lp_arg *a)
 	a->val = rd(r, lp_sel_width(a->sel));
 }
 
-static void op_decode(struct reader *r, struct lp_op *o)
+static void op_decode(struct reader *r, struct lp_op *o, unsigned version)
 {
 	uint8_t actor;
 	unsigned i;
 
-	o->kind = (uint8_t)(rd(r, 1) % LP_OP_COUNT);
+	o->kind = (uint8_t)(rd(r, 1) % (version == 2 ? LP_OP_COUNT : LP_OP_COUNT_V1));
 	actor = (uint8_t)rd(r, 1);
 	o->part = actor & 3;
 	o->vcpu = (actor >> 2) & 3;
+	o->problem = version == 2 && o->kind == LP_OP_HCALL && (actor & 0x10);
 	if (o->kind == LP_OP_HCALL) {
 		uint8_t idx = (uint8_t)rd(r, 1);
 
@@ -153,17 +217,17 @@ static void op_decode(struct reader *r, struct lp_op *o)
 			arg_decode(r, &o->arg[i]);
 		}
 	}
-	if (kind_has_a(o->kind)) {
+	if (lp_kind_has_a(o->kind)) {
 		o->a = (uint8_t)rd(r, 1);
 	}
-	if (o->kind == LP_OP_PLANT) {
+	if (lp_kind_has_reg(o->kind)) {
 		o->reg = (uint16_t)(rd(r, 2) % HV_REG_COUNT);
 	}
-	if (kind_has_addr(o->kind)) {
+	if (lp_kind_has_addr(o->kind)) {
 		o->nargs = 1;
 		arg_decode(r, &o->arg[0]);
 	}
-	if (kind_has_value(o->kind)) {
+	if (lp_kind_has_value(o->kind)) {
 		o->value = rd(r, 8);
 	}
 }
@@ -172,6 +236,10 @@ void lp_config_normalize(struct lp_config *c)
 {
 	unsigned j;
 
+	if (c->version != 2) {
+		c->version = 1;
+		config_defaults_v1(c);
+	}
 	c->nparts = c->nparts < 1 ? 1 : c->nparts > LP_MAX_PARTS ? LP_MAX_PARTS : c->nparts;
 	c->threads = c->threads < 1 ? 1 : c->threads > LP_MAX_THREADS ? LP_MAX_THREADS : c->threads;
 	for (j = 0; j < LP_MAX_PARTS; j++) {
@@ -179,6 +247,17 @@ void lp_config_normalize(struct lp_config *c)
 		c->vcpus[j] = c->vcpus[j] < 1 ? 1 : c->vcpus[j] > LP_MAX_VCPUS ? LP_MAX_VCPUS : c->vcpus[j];
 		c->windows[j] = c->windows[j] > LP_MAX_WINDOWS ? LP_MAX_WINDOWS : c->windows[j];
 		c->shared[j] = c->shared[j] != 0;
+		c->hpt_order[j] = c->hpt_order[j] < LP_HPT_ORDER_MIN   ? LP_HPT_ORDER_MIN
+				  : c->hpt_order[j] > LP_HPT_ORDER_MAX ? LP_HPT_ORDER_MAX
+								       : c->hpt_order[j];
+	}
+	for (j = 0; j < LP_SEGMENTS; j++) {
+		unsigned k;
+
+		for (k = 0; k < 3 && c->seg[j].shift != seg_shifts[k]; k++) {
+		}
+		c->seg[j].shift = seg_shifts[k & 3];
+		c->seg[j].vsid = segment_vsid(j, c->seg[j].vsid);
 	}
 }
 
@@ -189,18 +268,19 @@ void lp_op_normalize(struct lp_op *o)
 	o->kind %= LP_OP_COUNT;
 	o->part &= 3;
 	o->vcpu &= 3;
-	if (!kind_has_a(o->kind)) {
+	if (!lp_kind_has_a(o->kind)) {
 		o->a = 0;
 	}
-	o->reg = o->kind == LP_OP_PLANT ? (uint16_t)(o->reg % HV_REG_COUNT) : 0;
-	if (!kind_has_value(o->kind)) {
+	o->reg = lp_kind_has_reg(o->kind) ? (uint16_t)(o->reg % HV_REG_COUNT) : 0;
+	o->problem = o->kind == LP_OP_HCALL && o->problem;
+	if (!lp_kind_has_value(o->kind)) {
 		o->value = 0;
 	}
 	if (o->kind == LP_OP_HCALL) {
 		o->nargs = o->nargs > 9 ? 9 : o->nargs;
 	} else {
 		o->opcode = 0;
-		o->nargs = kind_has_addr(o->kind) ? 1 : 0;
+		o->nargs = lp_kind_has_addr(o->kind) ? 1 : 0;
 	}
 	for (j = 0; j < 9; j++) {
 		struct lp_arg *a = &o->arg[j];
@@ -227,6 +307,9 @@ void lp_prog_normalize(struct lp_prog *p)
 	}
 	for (i = 0; i < p->nops; i++) {
 		lp_op_normalize(&p->op[i]);
+		if (lp_op_needs_v2(&p->op[i]) && p->cfg.version != 2) {
+			p->cfg.version = 2; /* what version 1 cannot say (the mutator's new operations) */
+		}
 	}
 }
 
@@ -237,14 +320,20 @@ void lp_prog_decode(const uint8_t *data, size_t len, struct lp_prog *p)
 
 	/* Only what will be read is zeroed (the op table is 64 x 200 bytes; programs are short). */
 	p->cfg = (struct lp_config){ 0 };
+	p->cfg.version = 1;
 	p->nops = 0;
-	if (len >= 3 && data[0] == 'L' && data[1] == 'P' && data[2] == LP_VERSION) {
+	if (len >= 3 && data[0] == 'L' && data[1] == 'P' && (data[2] == 1 || data[2] == 2)) {
+		p->cfg.version = data[2];
 		r.pos = 3;
 	}
 	config_decode(&r, &p->cfg);
+	config_defaults_v1(&p->cfg);
+	if (p->cfg.version == 2) {
+		config_decode_v2(&r, &p->cfg);
+	}
 	while (more(&r) && p->nops < LP_MAX_OPS) {
 		p->op[p->nops] = (struct lp_op){ 0 };
-		op_decode(&r, &p->op[p->nops++]);
+		op_decode(&r, &p->op[p->nops++], p->cfg.version);
 	}
 	/* Actors name existing partitions: makes the text form say what actually runs. */
 	for (i = 0; i < p->nops; i++) {
@@ -292,18 +381,36 @@ size_t lp_prog_encode(const struct lp_prog *p, uint8_t *buf, size_t cap)
 
 	wr(&w, 'L', 1);
 	wr(&w, 'P', 1);
-	wr(&w, LP_VERSION, 1);
+	wr(&w, c->version == 2 ? 2 : 1, 1);
 	wr(&w, (uint64_t)(c->nparts - 1), 1);
 	for (j = 0; j < LP_MAX_PARTS; j++) {
 		wr(&w, (uint64_t)((c->lmbs[j] - 1) | (c->shared[j] ? 0 : 8) | (c->windows[j] << 4) | ((c->vcpus[j] - 1) << 6)),
 		   1);
 	}
 	wr(&w, (uint64_t)(c->threads - 1), 1);
+	if (c->version == 2) {
+		unsigned n = 0;
+
+		for (j = 0; j < LP_MAX_PARTS; j++) {
+			wr(&w, (uint64_t)(c->hpt_order[j] - LP_HPT_ORDER_MIN), 1);
+		}
+		for (j = 0; j < LP_SEGMENTS; j++) {
+			n += !segment_is_default(c, j);
+		}
+		wr(&w, n, 1);
+		for (j = 0; j < LP_SEGMENTS; j++) {
+			if (!segment_is_default(c, j)) {
+				wr(&w, j, 1);
+				wr(&w, c->seg[j].shift == 16 ? 1 : c->seg[j].shift == 24 ? 2 : 0, 1);
+				wr(&w, c->seg[j].vsid, 3);
+			}
+		}
+	}
 	for (i = 0; i < p->nops; i++) {
 		const struct lp_op *o = &p->op[i];
 
 		wr(&w, o->kind, 1);
-		wr(&w, (uint64_t)(o->part | (o->vcpu << 2)), 1);
+		wr(&w, (uint64_t)(o->part | (o->vcpu << 2) | (o->problem ? 0x10 : 0)), 1);
 		if (o->kind == LP_OP_HCALL) {
 			int idx = opcode_index(o->opcode);
 
@@ -319,17 +426,17 @@ size_t lp_prog_encode(const struct lp_prog *p, uint8_t *buf, size_t cap)
 				wr(&w, o->arg[j].val, lp_sel_width(o->arg[j].sel));
 			}
 		}
-		if (kind_has_a(o->kind)) {
+		if (lp_kind_has_a(o->kind)) {
 			wr(&w, o->a, 1);
 		}
-		if (o->kind == LP_OP_PLANT) {
+		if (lp_kind_has_reg(o->kind)) {
 			wr(&w, o->reg, 2);
 		}
-		if (kind_has_addr(o->kind)) {
+		if (lp_kind_has_addr(o->kind)) {
 			wr(&w, o->arg[0].sel, 1);
 			wr(&w, o->arg[0].val, lp_sel_width(o->arg[0].sel));
 		}
-		if (kind_has_value(o->kind)) {
+		if (lp_kind_has_value(o->kind)) {
 			wr(&w, o->value, 8);
 		}
 	}
@@ -344,7 +451,7 @@ static const char *const op_names[LP_OP_COUNT] = {
 	[LP_OP_WIN_UNASSIGN] = "win_unassign", [LP_OP_RELOCATE] = "relocate", [LP_OP_MIGRATE] = "migrate",
 	[LP_OP_DISPATCH] = "dispatch", [LP_OP_PREEMPT] = "preempt", [LP_OP_DMA_READ] = "dma_read",
 	[LP_OP_DMA_WRITE] = "dma_write", [LP_OP_LOAD] = "load", [LP_OP_STORE] = "store", [LP_OP_PLANT] = "plant",
-	[LP_OP_BACKDOOR] = "backdoor",
+	[LP_OP_BACKDOOR] = "backdoor", [LP_OP_POKE] = "poke", [LP_OP_FILL] = "fill", [LP_OP_REGS] = "regs",
 };
 
 static const char *const sel_names[LP_SEL_COUNT] = {

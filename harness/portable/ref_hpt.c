@@ -15,24 +15,41 @@ static const struct {
 	{ 12, 16, 0x7 }, { 12, 24, 0x38 }, { 16, 16, 0x1 }, { 16, 24, 0x8 }, { 24, 24, 0x0 }, { 34, 34, 0x3 },
 };
 
-/* Actual page shift of (dw0, dw1), 0 for a bad encoding. */
-static unsigned page_shift(uint64_t dw0, uint64_t dw1)
+unsigned lp_ref_page_shift(uint64_t dw0, uint64_t dw1, unsigned *base)
 {
 	unsigned i;
 
 	if (!(dw0 & HPTE_V_LARGE)) {
+		*base = 12;
 		return 12;
 	}
 	for (i = 0; i < sizeof(page_sizes) / sizeof(page_sizes[0]); i++) {
 		uint64_t mask = ((1ull << page_sizes[i].actual) - 1) & ~0xFFFull;
 
 		if ((dw1 & mask) == ((uint64_t)page_sizes[i].enc << 12)) {
+			*base = page_sizes[i].base;
 			return page_sizes[i].actual;
 		}
 	}
+	*base = 0;
 	return 0;
 }
 
+/* Actual page shift of (dw0, dw1), 0 for a bad encoding. */
+static unsigned page_shift(uint64_t dw0, uint64_t dw1)
+{
+	unsigned base;
+
+	return lp_ref_page_shift(dw0, dw1, &base);
+}
+
+/* HPTEs of part's HPT (the program's configuration). */
+static uint64_t nhpte(const struct lp_ref *r, unsigned part)
+{
+	return lp_cfg_nhpte(&r->cfg, part);
+}
+
+#define NO_SLOT (~0ull)
 /* Logical page address an entry maps (the LP bits fall below the page size). */
 static uint64_t page_base(uint64_t dw1, unsigned shift)
 {
@@ -89,7 +106,7 @@ static bool enter_page_ok(const struct ref_call *c, uint64_t pteh, uint64_t ptel
 	return (ptel & HPTE_R_WIMG) == HPTE_R_M;
 }
 
-/* H_EXACT: the named slot; else the first free slot of the group; LP_NHPTE when none. */
+/* H_EXACT: the named slot; else the first free slot of the group; NO_SLOT when none. */
 static uint64_t enter_slot(const struct lp_ref *r, unsigned part, uint64_t flags, uint64_t ptex)
 {
 	uint64_t group = ptex & ~7ull;
@@ -103,14 +120,14 @@ static uint64_t enter_slot(const struct lp_ref *r, unsigned part, uint64_t flags
 		}
 	}
 	if (flags & H_EXACT) {
-		return (used >> (ptex & 7)) & 1 ? LP_NHPTE : ptex;
+		return (used >> (ptex & 7)) & 1 ? NO_SLOT : ptex;
 	}
 	for (k = 0; k < HPTES_PER_GROUP; k++) {
 		if (!((used >> k) & 1)) {
 			return group + k;
 		}
 	}
-	return LP_NHPTE;
+	return NO_SLOT;
 }
 
 /*
@@ -148,11 +165,11 @@ static int64_t ref_enter(struct ref_call *c)
 		c->pred->known = !unknown;
 		return H_PARAMETER;
 	}
-	if (ptex >= LP_NHPTE) {
+	if (ptex >= nhpte(c->r, c->part)) {
 		return H_PARAMETER;
 	}
 	slot = enter_slot(r, c->part, flags, ptex);
-	if (slot == LP_NHPTE) {
+	if (slot == NO_SLOT) {
 		return H_PTEG_FULL;
 	}
 	if (r->nhptes >= LP_REF_HPTES) {
@@ -184,7 +201,7 @@ static int64_t ref_remove(struct ref_call *c)
 	uint64_t flags = c->arg[0], ptex = c->arg[1];
 	int i;
 
-	if (ptex >= LP_NHPTE) {
+	if (ptex >= nhpte(c->r, c->part)) {
 		return H_PARAMETER;
 	}
 	i = hpte_find(c->r, c->part, ptex);
@@ -202,7 +219,7 @@ static int64_t ref_read(struct ref_call *c)
 	uint64_t ptex = c->arg[1];
 	unsigned n = 1, k;
 
-	if (ptex >= LP_NHPTE) {
+	if (ptex >= nhpte(c->r, c->part)) {
 		return H_PARAMETER; /* checked before rounding (§3.5) */
 	}
 	if (c->arg[0] & H_READ_4) {
@@ -225,7 +242,7 @@ static int64_t ref_protect(struct ref_call *c)
 	uint64_t flags = c->arg[0], ptex = c->arg[1], prot;
 	int i;
 
-	if (ptex >= LP_NHPTE) {
+	if (ptex >= nhpte(c->r, c->part)) {
 		return H_PARAMETER;
 	}
 	i = hpte_find(c->r, c->part, ptex);
@@ -259,7 +276,7 @@ static int64_t ref_bulk_remove(struct ref_call *c)
 		if (type == HBR_END) {
 			break;
 		}
-		if (type != HBR_REQUEST || rflags == (HBR_ANDCOND | HBR_AVPN) || ptex >= LP_NHPTE) {
+		if (type != HBR_REQUEST || rflags == (HBR_ANDCOND | HBR_AVPN) || ptex >= nhpte(c->r, c->part)) {
 			c->pred->out[2 * k] = resp | HBR_RESULT_PARM;
 			return H_PARAMETER; /* earlier pairs stay done */
 		}
@@ -280,7 +297,7 @@ static int64_t ref_clear_rc(struct ref_call *c, uint64_t bit)
 	uint64_t ptex = c->arg[1];
 	int i;
 
-	if (ptex >= LP_NHPTE) {
+	if (ptex >= nhpte(c->r, c->part)) {
 		return H_PARAMETER;
 	}
 	i = hpte_find(c->r, c->part, ptex);

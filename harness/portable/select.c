@@ -77,9 +77,9 @@ static uint64_t edge_value(struct lp_exec *x, unsigned part, unsigned e)
 {
 	switch (e % LP_EDGE_COUNT) {
 	case LP_EDGE_ZERO: return 0;
-	case LP_EDGE_NHPTE_M1: return LP_NHPTE - 1;
-	case LP_EDGE_NHPTE: return LP_NHPTE;
-	case LP_EDGE_NHPTE_P8: return LP_NHPTE + 8;
+	case LP_EDGE_NHPTE_M1: return lp_cfg_nhpte(&x->prog->cfg, part) - 1;
+	case LP_EDGE_NHPTE: return lp_cfg_nhpte(&x->prog->cfg, part);
+	case LP_EDGE_NHPTE_P8: return lp_cfg_nhpte(&x->prog->cfg, part) + 8;
 	case LP_EDGE_2_63: return 1ull << 63;
 	case LP_EDGE_ALL_ONES: return ~0ull;
 	case LP_EDGE_2_32: return 1ull << 32;
@@ -99,17 +99,49 @@ static uint64_t edge_value(struct lp_exec *x, unsigned part, unsigned e)
 	return 0;
 }
 
-/* The segment assumption of prog.h: ESID e -> VSID 0x1000 + e, 4 KiB pages. */
-static uint64_t sel_vsid(uint64_t v)
+/* The program's segment the PTEH/HASH/EA selector value v names (ESID (v >> 16) & 0xF). */
+static const struct lp_segment *sel_segment(const struct lp_exec *x, uint64_t v)
 {
-	return 0x1000 + ((v >> 16) & 0xF);
+	return &x->prog->cfg.seg[(v >> 16) & 0xF];
+}
+
+/* Offset in its segment of page v & 0xFFFF of that segment's base page size (wrapping inside the segment). */
+static uint64_t sel_page_offset(const struct lp_segment *seg, uint64_t v)
+{
+	return ((v & 0xFFFF) << seg->shift) & 0x0FFFFFFF;
+}
+
+/* Dword 0 of a valid entry for that page: the AVPN (VA bits 23 and up, those inside a 16 MiB page clear), V, L. */
+static uint64_t sel_pteh(const struct lp_exec *x, uint64_t v)
+{
+	const struct lp_segment *seg = sel_segment(x, v);
+	uint64_t va = ((uint64_t)seg->vsid << 28) | sel_page_offset(seg, v);
+	uint64_t dw0 = (va >> 16) & ~0x7Full & ~((1ull << (seg->shift > 23 ? seg->shift - 16 : 0)) - 1);
+	bool large = seg->shift > 12 || (x->prog->cfg.version >= 2 && (v & 0x80000000u));
+
+	return dw0 | (large ? 0x4 : 0) | 1;
+}
+
+/* Dword 1 for the actor's page: version 2 picks a page size and encodes it in the LP bits. */
+static uint64_t sel_ptel(struct lp_exec *x, unsigned part, uint64_t v)
+{
+	uint64_t la = own_address(x, part, v >> 24, (((v >> 8) & 0xFFFF) % PAGES_PER_LMB) * 4096);
+	uint64_t bits = 0x10 | (v & 3) | ((v & 4) ? 0x4 : 0);
+
+	if (x->prog->cfg.version >= 2) {
+		const struct lp_page_size *ps = &lp_page_sizes[((v >> 3) & 7) % LP_PAGE_SIZES];
+
+		la &= ~((1ull << ps->actual) - 1);
+		bits |= (uint64_t)ps->enc << 12;
+	}
+	return la | bits;
 }
 
 uint64_t lp_resolve(struct lp_exec *x, const struct lp_op *op, unsigned i)
 {
 	const struct lp_arg *a = &op->arg[i];
 	unsigned part = op->part, n = x->prog->cfg.nparts;
-	uint64_t v = a->val, page = v & 0xFFFF;
+	uint64_t v = a->val;
 
 	switch (a->sel) {
 	case LP_SEL_LIT:
@@ -127,18 +159,22 @@ uint64_t lp_resolve(struct lp_exec *x, const struct lp_op *op, unsigned i)
 	case LP_SEL_LIOBN:
 		return lp_liobn((unsigned)(((v >> 1) + part) % n), (unsigned)(v & 1));
 	case LP_SEL_PTEH:
-		return ((((sel_vsid(v) << 28) | (page << 12)) >> 16) & ~0x7Full) | 1;
+		return sel_pteh(x, v);
 	case LP_SEL_PTEL:
-		return own_address(x, part, v >> 24, (((v >> 8) & 0xFFFF) % PAGES_PER_LMB) * 4096) | 0x10 | (v & 3) |
-		       ((v & 4) ? 0x4 : 0);
+		return sel_ptel(x, part, v);
 	case LP_SEL_TCE:
 		return own_address(x, part, v >> 24, (((v >> 8) & 0xFFFF) % PAGES_PER_LMB) * 4096) | (v & 3);
 	case LP_SEL_IOBA:
 		return (v & 0xFFF) * 4096;
-	case LP_SEL_HASH:
-		return ((sel_vsid(v) ^ page) & (LP_NHPTE / 8 - 1)) * 8 + ((v >> 20) & 7);
+	case LP_SEL_HASH: {
+		const struct lp_segment *seg = sel_segment(x, v);
+
+		return ((seg->vsid ^ (sel_page_offset(seg, v) >> seg->shift)) & (lp_cfg_nhpte(&x->prog->cfg, part) / 8 - 1)) *
+			       8 +
+		       ((v >> 20) & 7);
+	}
 	case LP_SEL_EA:
-		return (((v >> 16) & 0xF) << 28) | (page << 12) | ((v >> 20) & 0xFF8);
+		return (((v >> 16) & 0xF) << 28) | sel_page_offset(sel_segment(x, v), v) | ((v >> 20) & 0xFF8);
 	}
 	return v;
 }

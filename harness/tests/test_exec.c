@@ -4,13 +4,17 @@
  * deterministic, random programs run clean, and every oracle bites when
  * the test backdoor corrupts the state it guards (exactly that invariant).
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "hv/host.h"
+#include "hv/papr.h"
+#include "hv/regs.h"
 #include "lparsec/exec.h"
 #include "lparsec/host_hooks.h"
 #include "lparsec/inv.h"
+#include "lparsec/text.h"
 #include "testlib.h"
 
 static struct hv_plat *plats[2];
@@ -54,6 +58,7 @@ static void prog_init(struct lp_prog *p, unsigned nparts)
 		p->cfg.windows[i] = 1;
 		p->cfg.shared[i] = true;
 	}
+	lp_config_normalize(&p->cfg); /* version 1 */
 }
 
 static struct lp_op *add_op(struct lp_prog *p, unsigned kind, unsigned part, unsigned vcpu)
@@ -568,4 +573,76 @@ TEST(backdoor_is_a_no_op_unless_enabled)
 	add_op(&p, LP_OP_BACKDOOR, 0, 0)->a = LP_BD_HPTE_HYP_RPN;
 	CHECK_EQ(run(&p, false), LP_INV_NONE);
 	CHECK_EQ(run(&p, true), LP_INV_I2);
+}
+
+/* ---- version 2's operations for test writers (text form: corpora/hcall_seq/08_poke_fill_regs_problem.txt) ---- */
+
+static struct lp_prog text_prog;
+
+static enum lp_inv run_text(const char *text)
+{
+	char err[200];
+
+	if (lp_text_parse(text, strlen(text), &text_prog, err, sizeof(err))) {
+		fprintf(stderr, "parse: %s\n", err);
+		return (enum lp_inv)99;
+	}
+	return run(&text_prog, false);
+}
+
+static uint64_t real_be64(unsigned part, uint64_t la)
+{
+	const struct hv_partition *p = &X->m[0].part[X->loc[part].slot];
+	uint64_t ra = ((uint64_t)(p->lmap[la / LP_LMB_BYTES] - 1) * LP_LMB_BYTES) + la % LP_LMB_BYTES, v = 0;
+	unsigned i;
+
+	for (i = 0; i < 8; i++) {
+		v = v << 8 | X->m[0].mem[ra + i];
+	}
+	return v;
+}
+
+TEST(poke_and_fill_store_own_memory_only)
+{
+	CHECK_EQ(run_text("lparsec program v2\nconfig parts=2\npart p0 lmbs=2\n"
+			  "p0 fill pages=2 addr=own(0x3f010) value=0x1122334455667788\n" /* over the LMB boundary */
+			  "p0 poke addr=own(0x1000009) value=0xdeadbeef\n"               /* aligned down to 8 */
+			  "p0 poke addr=0x80000 value=0x1\n"                             /* past its memory */
+			  "p0 fill pages=2 addr=own(0x103f000) value=0x5\n"              /* its last page, and past it */
+			  "p1 poke addr=0x40000 value=0x2\n"),                            /* p0's logical LMB 1: not p1's */
+		 LP_INV_NONE);
+	CHECK_EQ(X->res[0].status, LP_RAN);
+	CHECK_EQ(X->res[0].arg[0], 0x3f000);
+	CHECK_EQ(real_be64(0, 0x3f000), 0x1122334455667788ull);
+	CHECK_EQ(real_be64(0, 0x40ff8), 0x1122334455667788ull);
+	CHECK_EQ(X->res[1].arg[0], 0x40008);
+	CHECK_EQ(real_be64(0, 0x40008), 0xdeadbeefull);
+	CHECK_EQ(X->res[2].status, LP_FAULT);
+	CHECK_EQ(X->res[3].status, LP_FAULT); /* all or nothing */
+	CHECK_EQ(real_be64(0, 0x7f000), 0);
+	CHECK_EQ(X->res[4].status, LP_FAULT);
+}
+
+TEST(regs_reads_back_and_problem_state_hcalls)
+{
+	CHECK_EQ(run_text("lparsec program v2\n"
+			  "p0.v0 plant reg=r14 value=0x77\n"
+			  "p0.v0 regs reg=r13\n"
+			  "p0.v0 problem H_RANDOM\n"
+			  "p0.v0 regs reg=msr\n"
+			  "p0.v0 H_RANDOM\n"),
+		 LP_INV_NONE);
+	CHECK_EQ(X->res[1].out[0], 0);     /* r13 */
+	CHECK_EQ(X->res[1].out[1], 0x77);  /* r14 */
+	CHECK_EQ(X->res[2].rc, H_PRIVILEGE);
+	CHECK_EQ(X->res[3].out[0] & MSR_PR, 0); /* supervisor state again after the call */
+	CHECK_EQ(X->res[4].rc, H_SUCCESS);
+	/* A vCPU already in problem state (a planted MSR) stays there. */
+	CHECK_EQ(run_text("lparsec program v2\n"
+			  "p0.v0 plant reg=msr value=0x8000000000005000\n"
+			  "p0.v0 problem H_RANDOM\n"
+			  "p0.v0 regs reg=msr\n"),
+		 LP_INV_NONE);
+	CHECK_EQ(X->res[1].rc, H_PRIVILEGE);
+	CHECK_EQ(X->res[2].out[0] & MSR_PR, MSR_PR);
 }

@@ -115,7 +115,7 @@ TEST(roundtrip_random_bytes)
 		if (i % 3 == 0 && len >= 3) {
 			buf[0] = 'L';
 			buf[1] = 'P';
-			buf[2] = LP_VERSION;
+			buf[2] = (uint8_t)(i % 2 ? 1 : 2);
 		}
 		lp_prog_decode(buf, len, &prog_a);
 		if (!round_trips(&prog_a)) {
@@ -173,6 +173,7 @@ TEST(roundtrip_every_construct)
 			o->value = 0xfedcba9876543210ull >> i;
 			o->opcode = i == 2 ? 0x28 : lp_hcall_opcodes[(k + i) % lp_hcall_opcode_count];
 			o->nargs = (uint8_t)(k == LP_OP_HCALL ? 9 : 1);
+			o->problem = k == LP_OP_HCALL && i == 1;
 			for (unsigned a = 0; a < 9; a++) {
 				o->arg[a].sel = (uint8_t)((a + i * 9) % LP_SEL_COUNT);
 				o->arg[a].val = 0x123456789abcdef0ull >> (a * 3);
@@ -192,7 +193,15 @@ TEST(roundtrip_every_construct)
 		}
 	}
 	p->nops = n;
+	/* Version 2's configuration too. */
+	p->cfg.version = 2;
+	p->cfg.hpt_order[1] = 20;
+	p->cfg.seg[5].vsid = 0x3005;
+	p->cfg.seg[5].shift = 16;
+	p->cfg.seg[15].shift = 24;
 	lp_prog_normalize(p);
+	CHECK_EQ(p->cfg.version, 2);
+	CHECK_EQ(p->cfg.seg[5].vsid, 0x3005);
 	CHECK(round_trips(p));
 }
 
@@ -425,9 +434,91 @@ TEST(parse_header_rules)
 	CHECK(parse_ok("# first\nlparsec program v1\nconfig parts=1\n", &prog_a));
 	CHECK(parse_fails("config parts=1\nlparsec program v1\n",
 			  "line 2, column 1: 'lparsec program' header must be the first line"));
-	CHECK(parse_fails("lparsec program v2\n", "line 1, column 17: unsupported version 'v2'"));
-	CHECK(parse_fails("lparsec prog v1\n", "line 1, column 9: expected 'lparsec program v1'"));
+	CHECK(parse_fails("lparsec program v3\n", "line 1, column 17: unsupported version 'v3' (this build reads v1 and v2)"));
+	CHECK(parse_fails("lparsec prog v1\n", "line 1, column 9: expected 'lparsec program v2'"));
 	CHECK(parse_fails("lparsec program v1 extra\n", "line 1, column 20: unexpected 'extra'"));
+}
+
+/* Version 2's configuration: per-partition HPT orders and segments, in text and binary, and its errors. */
+TEST(parse_v2_configuration)
+{
+	static const char text[] = "lparsec program v2\n"
+				   "config parts=2 threads=1\n"
+				   "part p0 lmbs=2 vcpus=1 windows=0 shared hpt=20\n"
+				   "part p1 lmbs=1 vcpus=1 windows=0 shared\n"
+				   "segment esid=1 vsid=0x2001 page=64k\n"
+				   "segment esid=3 page=16m\n"
+				   "p0.v0 load addr=ea(0x10001)\n";
+	uint8_t bin[LP_MAX_BIN];
+	size_t len;
+
+	CHECK(parse_ok(text, &prog_a));
+	CHECK_EQ(prog_a.cfg.version, 2);
+	CHECK_EQ(prog_a.cfg.hpt_order[0], 20);
+	CHECK_EQ(prog_a.cfg.hpt_order[1], LP_HPT_ORDER_MIN);
+	CHECK_EQ(lp_cfg_nhpte(&prog_a.cfg, 0), 65536);
+	CHECK_EQ(prog_a.cfg.seg[1].vsid, 0x2001);
+	CHECK_EQ(prog_a.cfg.seg[1].shift, 16);
+	CHECK_EQ(prog_a.cfg.seg[3].vsid, 0x1003); /* the default VSID, another page size */
+	CHECK_EQ(prog_a.cfg.seg[3].shift, 24);
+	CHECK_EQ(prog_a.cfg.seg[2].vsid, 0x1002);
+	CHECK_EQ(prog_a.cfg.seg[2].shift, 12);
+	CHECK(round_trips(&prog_a));
+	/* Binary: "LP" 2, 6 bytes, 4 HPT orders, 2 segments of 5 bytes, then the load. */
+	len = lp_prog_encode(&prog_a, bin, sizeof(bin));
+	CHECK_EQ(bin[2], 2);
+	CHECK_EQ(bin[9], 2);  /* p0: order 20 */
+	CHECK_EQ(bin[13], 2); /* segments listed */
+	CHECK_EQ(bin[14], 1);
+	CHECK_EQ(bin[15], 1); /* 64k */
+	CHECK_EQ(bin[16] | bin[17] << 8 | bin[18] << 16, 0x2001);
+	CHECK_EQ(len, 3 + 6 + 4 + 1 + 10 + 2 + 5);
+	/* A version 1 program keeps version 1's form byte for byte. */
+	CHECK(parse_ok("lparsec program v1\np0.v0 load addr=ea(0x10001)\n", &prog_b));
+	len = lp_prog_encode(&prog_b, bin, sizeof(bin));
+	CHECK_EQ(bin[2], 1);
+	CHECK_EQ(len, 3 + 6 + 2 + 5);
+	CHECK_EQ(prog_b.cfg.seg[1].vsid, 0x1001);
+	/* A version 2 header with nothing after it: version 1's machine. */
+	lp_prog_decode((const uint8_t *)"LP\x02", 3, &prog_b);
+	CHECK_EQ(prog_b.cfg.version, 2);
+	CHECK_EQ(prog_b.cfg.hpt_order[0], LP_HPT_ORDER_MIN);
+	CHECK_EQ(prog_b.cfg.seg[0].vsid, 0x1000);
+	CHECK_EQ(prog_b.cfg.seg[0].shift, 12);
+	/* Errors. */
+	CHECK(parse_fails("lparsec program v1\nsegment esid=1 page=64k\n",
+			  "line 2, column 1: 'segment' needs 'lparsec program v2'"));
+	CHECK(parse_fails("lparsec program v1\npart p0 hpt=20\n", "line 2, column 9: 'hpt' needs 'lparsec program v2'"));
+	CHECK(parse_fails("lparsec program v2\npart p0 hpt=21\n", "line 2, column 13: hpt=21 out of range 18..20"));
+	CHECK(parse_fails("lparsec program v2\nsegment esid=1 page=1m\n",
+			  "line 2, column 21: page size '1m' is not a segment base page size (4k, 64k, 16m)"));
+	CHECK(parse_fails("lparsec program v2\nsegment esid=1 vsid=0x7f101\n",
+			  "line 2, column 21: VSIDs 0x7f000..0x7fffff belong to the interpreter's alias segments"));
+	CHECK(parse_fails("lparsec program v2\nsegment esid=16\n", "line 2, column 14: esid=16 out of range 0..15"));
+	CHECK(parse_fails("lparsec program v2\nsegment page=64k\n", "line 2, column 8: missing esid="));
+	CHECK(parse_fails("lparsec program v2\nsegment esid=2\nsegment esid=2 page=64k\n",
+			  "line 3, column 1: segment esid=2 configured twice"));
+	CHECK(parse_fails("lparsec program v2\np0 cpu_add\nsegment esid=2\n",
+			  "line 3, column 1: segment after the first operation"));
+	/* Version 2's operations. */
+	CHECK(parse_fails("lparsec program v1\np0 poke addr=0x0 value=0x1\n", "line 2, column 4: 'poke' needs 'lparsec program v2'"));
+	CHECK(parse_fails("lparsec program v1\np0.v0 problem H_RANDOM\n", "line 2, column 7: 'problem' needs 'lparsec program v2'"));
+	CHECK(parse_fails("lparsec program v2\np0.v0 problem load addr=0x0\n",
+			  "line 2, column 15: 'problem' goes with an hcall, not 'load'"));
+	CHECK(parse_fails("lparsec program v2\np0.v0 problem\n", "line 2, column 14: missing hcall after 'problem'"));
+	CHECK(parse_ok("lparsec program v2\np0 fill pages=16 addr=own(0x1000) value=0x5\np0.v2 regs reg=r3\n"
+		       "p0.v1 problem H_CEDE\n",
+		       &prog_a));
+	CHECK_EQ(prog_a.op[0].kind, LP_OP_FILL);
+	CHECK_EQ(prog_a.op[0].a, 16);
+	CHECK_EQ(prog_a.op[0].arg[0].sel, LP_SEL_OWN);
+	CHECK_EQ(prog_a.op[1].kind, LP_OP_REGS);
+	CHECK_EQ(prog_a.op[1].vcpu, 2);
+	CHECK_EQ(prog_a.op[2].problem, true);
+	CHECK(round_trips(&prog_a));
+	len = lp_prog_encode(&prog_a, bin, sizeof(bin));
+	CHECK_EQ(bin[3 + 6 + 5 + 0], LP_OP_FILL);
+	CHECK_EQ(bin[3 + 6 + 5 + 1 + 1 + 1 + 5 + 8 + 1 + 2 + 2] & 0x10, 0x10); /* the third op's actor: problem state */
 }
 
 TEST(parse_errors_names)

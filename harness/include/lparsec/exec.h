@@ -61,6 +61,7 @@ struct lp_tlb_entry {
 	uint8_t machine, slot;
 	uint64_t ptex;
 	uint64_t va;         /* (VSID << 28 | EA offset in segment) & page mask */
+	uint8_t shift;       /* actual page size of the entry */
 	uint64_t ea_page;
 	uint64_t ra_page;
 	bool writable;
@@ -80,7 +81,8 @@ struct lp_walk {
 	uint64_t ea;        /* the doubleword's effective address */
 	uint64_t ptex;      /* the HPTE that translated it */
 	uint64_t dw1;       /* its hardware dword 1 */
-	uint64_t va;        /* the virtual page (VSID << 28 | page offset) */
+	uint64_t va;        /* the virtual page (VSID << 28 | page offset, the page's first byte) */
+	uint8_t shift;      /* its actual page size */
 	uint64_t ra;        /* the doubleword's real address */
 	bool writable;      /* the page permits stores */
 };
@@ -277,10 +279,11 @@ static inline bool lp_touched(const struct lp_exec *x, unsigned machine, uint64_
 
 /*
  * Machine configuration every program runs on: 64 MiB, 256 KiB LMBs,
- * 4 partitions x 4 vCPUs, 4 threads, HPTs of 256 KiB, 8 windows.
+ * 4 partitions x 4 vCPUs, 4 threads, 8 windows, HPT slots of the
+ * program's largest HPT (256 KiB without a program).
  */
 #define LP_MEM_BYTES (64ull << 20)
-void lp_machine_config(struct hv_config *cfg);
+void lp_machine_config(struct hv_config *cfg, const struct lp_config *prog);
 
 /*
  * Runs p from a fresh machine. plat0/plat1 must hold zeroed memory of
@@ -309,6 +312,13 @@ void lp_exec_on_tlb_flush_lpid(struct lp_exec *x, struct hv_plat *plat, uint32_t
  * precise diagnosis of the same disagreement).
  */
 enum lp_inv lp_exec_compare(const struct lp_exec *host, struct lp_exec *x);
+
+/*
+ * The harness MMU's decoding of an HPTE found in a segment of base page
+ * 2^seg_shift: the actual page shift, or 0 when the entry is not one such a
+ * segment translates through (papr-spec §2.5: only its base page's encodings).
+ */
+unsigned lp_mmu_page_shift(uint64_t dw0, uint64_t dw1, unsigned seg_shift);
 
 /* Name of an invariant ("I7"). */
 const char *lp_inv_name(unsigned inv);

@@ -33,9 +33,9 @@
 #define LP_INTERP_MAGIC   0x40  /* "LPSMINTP" */
 #define LP_INTERP_MAGIC_BYTES "LPSMINTP"
 
-/* The program's segments (prog.h): ESID e -> VSID 0x1000 + e, 4 KiB base pages, Ks = Kp = 0. */
+/* The program's segments (prog.h: struct lp_segment, by default VSID 0x1000 + e with 4 KiB pages), Ks = Kp = 0. */
 #define LP_PROGRAM_ESIDS      16
-#define LP_PROGRAM_VSID(e)    (0x1000ull + (e))
+#define LP_PROGRAM_VSID(e)    (0x1000ull + (e))   /* the default (what the Unicorn boot stub's probe uses) */
 /* The interpreter's aliases: page 0 of segment ESID 0x10 + k, VSID LP_INTERP_VSID(k). */
 #define LP_INTERP_ALIASES     8
 #define LP_INTERP_EA(k)       (0x100000000ull + ((uint64_t)(k) << 28))

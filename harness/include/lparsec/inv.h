@@ -49,6 +49,13 @@ enum lp_inv lp_inv_full(struct lp_exec *x, uint32_t opi);
 enum lp_inv lp_inv_check_unreported(struct lp_exec *x, unsigned mach, const uint64_t *map, unsigned samples,
 				    uint64_t *seed);
 
+/*
+ * The checker's own decoding of an HPTE's page size (papr-spec §2.5): the
+ * actual page shift and, in *base, the base page shift its segment needs;
+ * 0 (*base 0) for an encoding the ISA does not define.
+ */
+unsigned lp_inv_page_shift(uint64_t dw0, uint64_t dw1, unsigned *base);
+
 /* Writes a violation (used by the checks and the executor). */
 enum lp_inv lp_violate(struct lp_exec *x, enum lp_inv inv, uint32_t opi, const char *msg, uint64_t a, uint64_t b);
 

@@ -1,7 +1,9 @@
 /*
  * Segment assumption (what LOAD/STORE and the PTEH/HASH/EA selectors share):
- * every partition's SLB maps ESID e (EA bits 28..31, e < 16) to a 256 MB
- * segment with VSID 0x1000 + e, 4 KiB base pages and Ks = Kp = 0, so
+ * every partition's SLB maps ESID e (EA bits 28..31, e < 16) to the 256 MB
+ * segment the program's configuration names (struct lp_segment: a VSID and
+ * a base page size of 4 KiB, 64 KiB or 16 MiB; by default, and always in
+ * version 1, VSID 0x1000 + e with 4 KiB base pages), Ks = Kp = 0, so
  * supervisor accesses see the PP table's key-0 column. EAs above 4 GiB have
  * no SLB entry (a segment fault).
  *
@@ -13,11 +15,15 @@
  * and the like.
  *
  * Binary form (what fuzzers see), all integers little-endian:
- *   "LP" 0x01                     magic and version (optional on input: bytes
+ *   "LP" 0x01 or "LP" 0x02        magic and version (optional on input: bytes
  *                                 without it are decoded as a version-1 body)
- *   6 config bytes                see lp_config_decode
+ *   6 config bytes                see config_decode (prog_bin.c)
+ *   version 2 only:               4 bytes, one per partition: HPT order - 18 (bits 0-2, mod 3);
+ *                                 a segment count n (mod 17), then n x (ESID & 15,
+ *                                 base page 0/1/2 = 4K/64K/16M, 3-byte VSID; 0 = the default)
  *   operations until the input ends or LP_MAX_OPS were decoded:
- *     kind, actor                 kind % LP_OP_COUNT; actor = part | vcpu << 2 | aux << 4
+ *     kind, actor                 kind % LP_OP_COUNT (version 1: % LP_OP_COUNT_V1);
+ *                                 actor = part | vcpu << 2 | problem << 4 (version 2 hcalls)
  *     per kind (lp_op_layout):    hcall: opcode index, nargs, nargs x (selector, value)
  *                                 others: fixed little-endian parameters
  * Missing bytes read as zero, so ANY byte string decodes to a valid program.
@@ -38,18 +44,62 @@
 #define LP_MAX_THREADS    4
 #define LP_MAX_WINDOWS    2      /* per partition */
 #define LP_WINDOW_ENTRIES 128    /* TCEs per window (512 KiB of bus space) */
-#define LP_MAX_BIN        (3 + 6 + LP_MAX_OPS * (4 + 9 * 9) + 16)
-#define LP_VERSION        1
+/* Magic, config (version 2 with every segment), then per operation at most: kind, actor, raw opcode, nargs, 9 literals. */
+#define LP_MAX_BIN        (3 + 6 + 4 + 1 + LP_SEGMENTS * 5 + LP_MAX_OPS * (4 + 8 + 9 * 9))
+#define LP_VERSION        2      /* the newest; version 1 programs still decode, print and run as before */
+#define LP_SEGMENTS       16     /* ESIDs a program can name */
+#define LP_HPT_ORDER_MIN  18     /* per-partition HPT of 2^order bytes (version 2) */
+/*
+ * 2^20: a machine carves the largest order for each of its 4 partition slots,
+ * with 32 bytes of private record per HPTE (3 MiB a slot at 20); 2^22 (QEMU's
+ * pseries default for 512 MiB) needs machines larger than LP_MEM_BYTES.
+ */
+#define LP_HPT_ORDER_MAX  20
+
+/* Segment ESID e of every partition (version 2): a VSID and a base page size. */
+struct lp_segment {
+	uint32_t vsid;                  /* 1..2^24-1, never an interpreter alias's VSID */
+	uint8_t shift;                  /* base page: 12, 16 or 24 */
+};
 
 /* Machine configuration of a program (the machine itself: see exec.h). */
 struct lp_config {
+	uint8_t version;                /* 1 or 2: what the program was written as (encode keeps it) */
 	uint8_t nparts;                 /* 1..4 */
 	uint8_t threads;                /* 1..4 */
 	uint8_t lmbs[LP_MAX_PARTS];     /* 1..8 LMBs at logical LMB 0..n-1 */
 	uint8_t vcpus[LP_MAX_PARTS];    /* 1..4 */
 	uint8_t windows[LP_MAX_PARTS];  /* 0..2 DMA windows */
 	bool shared[LP_MAX_PARTS];      /* shared-processor (else dedicated, if a thread is free) */
+	/* Version 2 (a version 1 program has the defaults: 18, and lp_segment_default). */
+	uint8_t hpt_order[LP_MAX_PARTS]; /* LP_HPT_ORDER_MIN..MAX */
+	struct lp_segment seg[LP_SEGMENTS];
 };
+
+/* Segment e as version 1 has it: VSID 0x1000 + e, 4 KiB base pages. */
+static inline struct lp_segment lp_segment_default(unsigned e)
+{
+	struct lp_segment s = { 0x1000u + (e & 15), 12 };
+
+	return s;
+}
+
+/* HPTEs in partition part's HPT. */
+static inline uint64_t lp_cfg_nhpte(const struct lp_config *c, unsigned part)
+{
+	return 1ull << (c->hpt_order[part & 3] - 4);
+}
+
+/* The largest HPT order of the configuration (what the machine carves per partition). */
+static inline unsigned lp_cfg_hpt_order_max(const struct lp_config *c)
+{
+	unsigned i, o = LP_HPT_ORDER_MIN;
+
+	for (i = 0; i < c->nparts && i < LP_MAX_PARTS; i++) {
+		o = c->hpt_order[i] > o ? c->hpt_order[i] : o;
+	}
+	return o;
+}
 
 enum lp_op_kind {
 	LP_OP_HCALL = 0,   /* actor p.v: opcode + up to 9 argument selectors */
@@ -69,8 +119,13 @@ enum lp_op_kind {
 	LP_OP_STORE,       /* p.v stores value at effective address b */
 	LP_OP_PLANT,       /* p.v: register a := value (what the vCPU itself could do) */
 	LP_OP_BACKDOOR,    /* tests only: corrupt machine state, kind a (exec.h); a no-op unless enabled */
+	/* Version 2 only (a version 1 kind byte is taken mod LP_OP_COUNT_V1): */
+	LP_OP_POKE,        /* p stores value (big-endian) at logical address b, as it could itself: its own memory only */
+	LP_OP_FILL,        /* p fills a 4 KiB pages from logical address b (aligned down) with value, repeated; own memory only */
+	LP_OP_REGS,        /* p.v: its registers reg .. reg + 8 as it would see them now (out[0..8]) */
 	LP_OP_COUNT
 };
+#define LP_OP_COUNT_V1 (LP_OP_BACKDOOR + 1)
 
 /* Argument selectors (resolved at run time; see lp_resolve in exec.c). */
 enum lp_sel {
@@ -81,12 +136,16 @@ enum lp_sel {
 	LP_SEL_PTEX,     /* last PTEX H_ENTER returned to the actor's partition + (int8)v (1) */
 	LP_SEL_EDGE,     /* edge value number v (lp_edge_name)                  (1) */
 	LP_SEL_LIOBN,    /* LIOBN of window v & 1 of partition ((v >> 1) + actor) % n (1) */
-	LP_SEL_PTEH,     /* valid dword 0: VSID 0x1000 + (v >> 16 & 0xF), EA page v & 0xFFFF (4) */
-	LP_SEL_PTEL,     /* valid dword 1 for the actor's page (k = v >> 24, page (v >> 8) & 0xFFFF), PP = v & 3, N = v & 4 (4) */
+	LP_SEL_PTEH,     /* valid dword 0 for the segment of ESID (v >> 16) & 0xF, its page v & 0xFFFF
+			    (in the segment's base pages); L when the base page is larger than 4 KiB, or
+			    (version 2) when v & 0x80000000 asks for a larger page in a 4 KiB segment (4) */
+	LP_SEL_PTEL,     /* valid dword 1 for the actor's page (k = v >> 24, page (v >> 8) & 0xFFFF), PP = v & 3, N = v & 4;
+			    version 2: page size (v >> 3) & 7 (lp_page_sizes), the LP bits encoded (4) */
 	LP_SEL_TCE,      /* TCE for the actor's page (k = v >> 24, page (v >> 8) & 0xFFFF) with perms v & 3 (4) */
 	LP_SEL_IOBA,     /* bus address of entry v & 0xFFF of the actor's window (v >> 12) & 1 (2) */
 	LP_SEL_HASH,     /* primary-group PTEX of the PTEH/EA with the same v, slot (v >> 20) & 7 (4) */
-	LP_SEL_EA,       /* effective address: ESID (v >> 16) & 0xF, page v & 0xFFFF, offset (v >> 20) & 0xFF8 (4) */
+	LP_SEL_EA,       /* effective address: ESID (v >> 16) & 0xF, page v & 0xFFFF (in the segment's base pages),
+			    offset (v >> 20) & 0xFF8 (4) */
 	LP_SEL_COUNT
 };
 
@@ -115,7 +174,8 @@ struct lp_op {
 	uint8_t part;    /* 0..3 */
 	uint8_t vcpu;    /* 0..3 */
 	uint8_t a;       /* kind-specific small parameter (LMB index, window, thread, register...) */
-	uint16_t reg;    /* LP_OP_PLANT: register index */
+	uint16_t reg;    /* LP_OP_PLANT, LP_OP_REGS: register index */
+	bool problem;    /* LP_OP_HCALL (version 2): issued from problem state (MSR[PR] set for this call only) */
 	uint64_t opcode; /* LP_OP_HCALL */
 	uint8_t nargs;   /* LP_OP_HCALL: 0..9 */
 	struct lp_arg arg[9]; /* hcall arguments; arg[0] is the address/bus selector of DMA and LOAD/STORE */
@@ -127,6 +187,25 @@ struct lp_prog {
 	uint32_t nops;
 	struct lp_op op[LP_MAX_OPS];
 };
+
+/*
+ * The page sizes of ISA 3.0 (papr-spec §2.5) a PTEL selector can ask for, in
+ * the order of its size field: base and actual page shift, and the LP bits
+ * that encode them at bit 12 of dword 1 (L = 1 unless both are 12).
+ */
+struct lp_page_size {
+	uint8_t base, actual, enc;
+};
+#define LP_PAGE_SIZES 6
+extern const struct lp_page_size lp_page_sizes[LP_PAGE_SIZES];
+
+/* The fixed fields of an operation kind in the binary form (lp_op_layout): a, an address selector, value, reg. */
+bool lp_kind_has_a(unsigned kind);
+bool lp_kind_has_addr(unsigned kind);
+bool lp_kind_has_value(unsigned kind);
+bool lp_kind_has_reg(unsigned kind);
+/* Whether op needs version 2 (a kind or flag version 1 cannot say). */
+bool lp_op_needs_v2(const struct lp_op *op);
 
 /* Width in bytes of a selector's value in the binary form. */
 unsigned lp_sel_width(unsigned sel);

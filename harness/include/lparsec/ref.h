@@ -23,7 +23,7 @@
 #define LP_REF_HPTES   256  /* valid entries tracked per program (H_ENTER at most once per op) */
 #define LP_LMB_BYTES   (256ull * 1024)
 #define LP_LOGICAL_LMBS 64  /* logical LMB indices a partition can use */
-#define LP_NHPTE       16384ull /* HPT of 256 KiB */
+#define LP_NHPTE       16384ull /* HPT of 256 KiB: every partition's in version 1, the default in version 2 */
 
 /* LIOBN of window w of program partition p (a per-partition name, unique machine-wide here). */
 static inline uint32_t lp_liobn(unsigned p, unsigned w)
@@ -198,6 +198,12 @@ static inline void lp_ref_writes_clear(struct lp_ref *r)
 
 /* The MMU set R (and C for a write) on HPTE ptex of part during a LOAD/STORE. */
 void lp_ref_note_access(struct lp_ref *r, unsigned part, uint64_t ptex, bool write);
+/*
+ * The model's own decoding of an HPTE's page size (papr-spec §2.5): the
+ * actual page shift, and in *base the base page shift it needs of its
+ * segment; 0 (and *base 0) for an encoding the ISA does not define.
+ */
+unsigned lp_ref_page_shift(uint64_t dw0, uint64_t dw1, unsigned *base);
 
 /* The model's guest view of HPTE ptex of part (false: the model says it is not valid). */
 bool lp_ref_hpte_view(const struct lp_ref *r, unsigned part, uint64_t ptex, uint64_t *dw0, uint64_t *dw1);

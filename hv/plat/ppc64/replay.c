@@ -131,7 +131,9 @@ static uint64_t interp_slice(unsigned mi, uint32_t t, unsigned entry, const uint
 	r->r[HV_REG_MSR] = INTERP_MSR;
 	for (i = 0; i < LP_PROGRAM_ESIDS; i++) {
 		r->r[HV_REG_SLBE + i] = ((uint64_t)i << 28) | SLB_ESID_V;
-		r->r[HV_REG_SLBV + i] = LP_PROGRAM_VSID(i) << 12;
+		/* The program's segment: VSID, and L || LP for its base page (papr-spec §2.5: 64K 0x110, 16M 0x100). */
+		r->r[HV_REG_SLBV + i] = (uint64_t)prog.cfg.seg[i].vsid << 12 |
+					(prog.cfg.seg[i].shift == 16 ? 0x110 : prog.cfg.seg[i].shift == 24 ? 0x100 : 0);
 	}
 	for (i = 0; i < LP_INTERP_ALIASES; i++) {
 		r->r[HV_REG_SLBE + LP_PROGRAM_ESIDS + i] = LP_INTERP_EA(i) | SLB_ESID_V;
