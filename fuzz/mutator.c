@@ -140,7 +140,7 @@ static void mutate_config(struct rng *r, struct lp_config *c)
 	static const uint8_t seg_shifts[3] = { 12, 16, 24 };
 	unsigned e = below(r, LP_SEGMENTS);
 
-	switch (below(r, 9)) {
+	switch (below(r, 10)) {
 	case 0: c->nparts = (uint8_t)(1 + below(r, LP_MAX_PARTS)); break;
 	case 1: c->threads = (uint8_t)(1 + below(r, LP_MAX_THREADS)); break;
 	case 2: c->lmbs[i] = (uint8_t)(1 + below(r, 8)); break;
@@ -150,6 +150,11 @@ static void mutate_config(struct rng *r, struct lp_config *c)
 	/* Version 2's machine: a program that changes it becomes a version 2 program. */
 	case 6: c->version = 2; c->hpt_order[i] = (uint8_t)(LP_HPT_ORDER_MIN + below(r, LP_HPT_ORDER_MAX - LP_HPT_ORDER_MIN + 1)); break;
 	case 7: c->version = 2; c->seg[e].shift = seg_shifts[below(r, 3)]; break;
+	case 8:
+		c->version = 2;
+		c->win_entries[i][e & 1] = (uint16_t)(LP_WINDOW_ENTRIES << below(r, 3));
+		c->win_offset[i][e & 1] = (uint8_t)below(r, LP_WINDOW_OFFSETS);
+		break;
 	default:
 		/* Another VSID: often one another ESID has (two segments, one virtual space), else a nearby one. */
 		c->version = 2;

@@ -486,6 +486,70 @@ static int parse_segment(struct parser *ps, const struct tok *t, unsigned nt)
 	return 0;
 }
 
+/* "window pN.wK entries=E offset=O" (version 2): the geometry of partition N's window K. */
+static int parse_window(struct parser *ps, const struct tok *t, unsigned nt)
+{
+	struct lp_config *c = &ps->p->cfg;
+	bool seen[2] = { false, false };
+	unsigned i, part, w, k;
+	uint64_t v;
+
+	if (c->version < 2) {
+		return fail(ps, t[0].s, "'window' needs 'lparsec program v2'");
+	}
+	if (ps->seen_op) {
+		return fail(ps, t[0].s, "window after the first operation (configuration comes first)");
+	}
+	if (nt < 2 || t[1].n != 5 || t[1].s[2] != '.' || t[1].s[3] != 'w' || t[1].s[4] < '0' ||
+	    t[1].s[4] >= '0' + LP_MAX_WINDOWS) {
+		return fail(ps, nt < 2 ? t[0].s + t[0].n : t[1].s, "expected a window p0.w0 .. p%u.w%u", LP_MAX_PARTS - 1,
+			    LP_MAX_WINDOWS - 1);
+	}
+	{
+		struct tok pt = { t[1].s, 2 };
+
+		if (parse_part_name(ps, pt, &part)) {
+			return -1;
+		}
+	}
+	w = (unsigned)(t[1].s[4] - '0');
+	for (i = 2; i < nt; i++) {
+		struct tok name, val;
+
+		if (split_field(ps, t[i], &name, &val)) {
+			return -1;
+		}
+		k = tok_is(name, "entries") ? 0 : tok_is(name, "offset") ? 1 : 2;
+		if (k == 2) {
+			return fail(ps, name.s, "unknown window field '%.*s' (entries, offset)", Q(name));
+		}
+		if (seen[k]) {
+			return fail(ps, name.s, "field '%.*s' given twice", Q(name));
+		}
+		seen[k] = true;
+		if (parse_u64(val.s, val.n, &v) != NUM_OK) {
+			return fail(ps, val.s, "bad number '%.*s'", Q(val));
+		}
+		if (k == 0) {
+			if (v != 128 && v != 256 && v != 512) {
+				return fail(ps, val.s, "entries=%.*s: a window has 128, 256 or 512 TCEs", Q(val));
+			}
+			c->win_entries[part][w] = (uint16_t)v;
+			continue;
+		}
+		for (k = 0; k < LP_WINDOW_OFFSETS && lp_window_offsets[k] != v; k++) {
+		}
+		if (k == LP_WINDOW_OFFSETS) {
+			return fail(ps, val.s,
+				    "offset=%.*s is not a window bus offset (0, 0x10000000, 0x20000000, 0x30000000, "
+				    "0x80000000, 0x100000000, 0x10000000000, 0x800000000000000)",
+				    Q(val));
+		}
+		c->win_offset[part][w] = (uint8_t)k;
+	}
+	return 0;
+}
+
 /* "pN" or "pN.vM". */
 static int parse_actor(struct parser *ps, struct tok t, struct lp_op *o)
 {
@@ -763,6 +827,8 @@ static int parse_line(struct parser *ps, const char *s, const char *end)
 		rc = parse_part(ps, t, nt);
 	} else if (tok_is(t[0], "segment")) {
 		rc = parse_segment(ps, t, nt);
+	} else if (tok_is(t[0], "window")) {
+		rc = parse_window(ps, t, nt);
 	} else {
 		rc = parse_op(ps, t, nt);
 	}
@@ -793,6 +859,7 @@ int lp_text_parse(const char *text, size_t len, struct lp_prog *p, char *err, si
 		p->cfg.windows[j] = 0;
 		p->cfg.shared[j] = true;
 		p->cfg.hpt_order[j] = LP_HPT_ORDER_MIN;
+		p->cfg.win_entries[j][0] = p->cfg.win_entries[j][1] = LP_WINDOW_ENTRIES;
 	}
 	for (j = 0; j < LP_SEGMENTS; j++) {
 		p->cfg.seg[j] = lp_segment_default(j);

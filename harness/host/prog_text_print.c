@@ -201,6 +201,14 @@ int lp_text_print(FILE *f, const struct lp_prog *p, const struct lp_exec *x)
 		}
 		fprintf(f, "%s\n", unused ? "  # not used (beyond parts)" : "");
 	}
+	for (j = 0; c->version == 2 && j < LP_MAX_PARTS * LP_MAX_WINDOWS; j++) {
+		unsigned p = j / LP_MAX_WINDOWS, w = j % LP_MAX_WINDOWS;
+
+		if (lp_cfg_win_entries(c, p, w) != LP_WINDOW_ENTRIES || lp_cfg_win_offset(c, p, w) != 0) {
+			fprintf(f, "window p%u.w%u entries=%u offset=0x%" PRIx64 "\n", p, w,
+				(unsigned)lp_cfg_win_entries(c, p, w), lp_cfg_win_offset(c, p, w));
+		}
+	}
 	for (j = 0; c->version == 2 && j < LP_SEGMENTS; j++) {
 		if (c->seg[j].vsid != lp_segment_default(j).vsid || c->seg[j].shift != 12) {
 			fprintf(f, "segment esid=%u vsid=0x%" PRIx32 " page=%s\n", j, c->seg[j].vsid,

@@ -69,7 +69,8 @@ int lp_host_mgmt(struct lp_exec *x, const struct lp_op *op)
 	case LP_OP_CPU_REMOVE:
 		return hv_dlpar_cpu_remove(m, slot, op->vcpu);
 	case LP_OP_WIN_ASSIGN:
-		return hv_window_assign(m, slot, lp_liobn(op->part, op->a & 1), 0, LP_WINDOW_ENTRIES);
+		return hv_window_assign(m, slot, lp_liobn(op->part, op->a & 1), lp_cfg_win_offset(&x->prog->cfg, op->part, op->a),
+					(uint32_t)lp_cfg_win_entries(&x->prog->cfg, op->part, op->a));
 	case LP_OP_WIN_UNASSIGN:
 		return hv_window_unassign(m, slot, lp_liobn(op->part, op->a & 1));
 	case LP_OP_RELOCATE:

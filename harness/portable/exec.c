@@ -8,6 +8,8 @@
 
 void lp_machine_config(struct hv_config *cfg, const struct lp_config *prog)
 {
+	unsigned i;
+
 	hv_config_default(cfg);
 	cfg->lmb_size = LP_LMB_BYTES;
 	cfg->max_partitions = LP_MAX_PARTS;
@@ -17,6 +19,11 @@ void lp_machine_config(struct hv_config *cfg, const struct lp_config *prog)
 	cfg->logical_lmbs_max = LP_LOGICAL_LMBS;
 	cfg->max_windows = LP_MAX_PARTS * LP_MAX_WINDOWS;
 	cfg->window_entries_max = LP_WINDOW_ENTRIES;
+	for (i = 0; prog && i < LP_MAX_PARTS * LP_MAX_WINDOWS; i++) {
+		uint64_t e = lp_cfg_win_entries(prog, i / 2, i % 2);
+
+		cfg->window_entries_max = e > cfg->window_entries_max ? (uint32_t)e : cfg->window_entries_max;
+	}
 }
 
 int lp_part_of(const struct lp_exec *x, unsigned machine, unsigned slot)
@@ -105,7 +112,7 @@ static bool setup_partition(struct lp_exec *x, unsigned i, unsigned *dedicated_t
 		hv_dlpar_cpu_add(m, slot, k);
 	}
 	for (k = 0; k < c->windows[i]; k++) {
-		hv_window_assign(m, slot, lp_liobn(i, k), 0, LP_WINDOW_ENTRIES);
+		hv_window_assign(m, slot, lp_liobn(i, k), lp_cfg_win_offset(c, i, k), (uint32_t)lp_cfg_win_entries(c, i, k));
 	}
 	if (!shared) {
 		hv_thread_assign(m, t, (int)slot);

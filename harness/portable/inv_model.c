@@ -310,7 +310,7 @@ static uint32_t tce_mismatch(const struct lp_exec *x, const struct hv_machine *m
 			     unsigned part, unsigned w, uint32_t n)
 {
 	const uint8_t *shadow = m->mem + cw->shadow.v, *model = (const uint8_t *)x->ref.part[part].tce[w];
-	uint32_t lim = n < LP_WINDOW_ENTRIES ? n : LP_WINDOW_ENTRIES, k;
+	uint32_t lim = n < LP_WINDOW_ENTRIES_MAX ? n : LP_WINDOW_ENTRIES_MAX, k;
 
 	for (k = next_nonzero_word(shadow, model, 0, lim); k < lim; k = next_nonzero_word(shadow, model, k + 1, lim)) {
 		if (hv_ld_be64(shadow + 8ull * k) != lp_ref_tce_view(&x->ref, part, w, k)) {

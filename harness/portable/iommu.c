@@ -87,12 +87,17 @@ void lp_exec_on_iotlb_flush(struct lp_exec *x, struct hv_plat *plat, uint32_t lp
 static uint64_t granted(const struct lp_exec *x, unsigned part, uint32_t liobn, uint64_t page, uint64_t *real)
 {
 	unsigned w = liobn & 0xFF;
-	uint64_t logical;
+	uint64_t logical, first;
 
 	if (liobn != lp_liobn(part, w) || w >= LP_MAX_WINDOWS) {
 		return 0;
 	}
-	logical = lp_ref_tce_view(&x->ref, part, w, page); /* program windows sit at bus offset 0 */
+	/* The window's geometry as the program configured it (below its bus offset nothing is granted). */
+	first = lp_cfg_win_offset(&x->prog->cfg, part, w) >> 12;
+	if (page < first) {
+		return 0;
+	}
+	logical = lp_ref_tce_view(&x->ref, part, w, page - first);
 	if (!(logical & TCE_PERM_BITS) || !lp_memmap_real(x, part, logical & ~(TCE_PAGE - 1), TCE_PAGE, real)) {
 		return 0;
 	}

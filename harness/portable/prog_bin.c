@@ -134,6 +134,8 @@ static void config_defaults_v1(struct lp_config *c)
 
 	for (i = 0; i < LP_MAX_PARTS; i++) {
 		c->hpt_order[i] = LP_HPT_ORDER_MIN;
+		c->win_entries[i][0] = c->win_entries[i][1] = LP_WINDOW_ENTRIES;
+		c->win_offset[i][0] = c->win_offset[i][1] = 0;
 	}
 	for (i = 0; i < LP_SEGMENTS; i++) {
 		c->seg[i] = lp_segment_default(i);
@@ -147,6 +149,12 @@ static void config_decode_v2(struct reader *r, struct lp_config *c)
 
 	for (i = 0; i < LP_MAX_PARTS; i++) {
 		c->hpt_order[i] = (uint8_t)(LP_HPT_ORDER_MIN + (rd(r, 1) & 7) % (LP_HPT_ORDER_MAX - LP_HPT_ORDER_MIN + 1));
+	}
+	for (i = 0; i < LP_MAX_PARTS * LP_MAX_WINDOWS; i++) {
+		unsigned b = (unsigned)rd(r, 1);
+
+		c->win_entries[i / 2][i % 2] = (uint16_t)(LP_WINDOW_ENTRIES << ((b & 3) % 3));
+		c->win_offset[i / 2][i % 2] = (uint8_t)((b >> 2) & 7);
 	}
 	n = (unsigned)(rd(r, 1) % (LP_SEGMENTS + 1));
 	for (i = 0; i < n; i++) {
@@ -234,7 +242,7 @@ static void op_decode(struct reader *r, struct lp_op *o, unsigned version)
 
 void lp_config_normalize(struct lp_config *c)
 {
-	unsigned j;
+	unsigned j, k;
 
 	if (c->version != 2) {
 		c->version = 1;
@@ -250,10 +258,14 @@ void lp_config_normalize(struct lp_config *c)
 		c->hpt_order[j] = c->hpt_order[j] < LP_HPT_ORDER_MIN   ? LP_HPT_ORDER_MIN
 				  : c->hpt_order[j] > LP_HPT_ORDER_MAX ? LP_HPT_ORDER_MAX
 								       : c->hpt_order[j];
+		for (k = 0; k < LP_MAX_WINDOWS; k++) {
+			unsigned e = c->win_entries[j][k];
+
+			c->win_entries[j][k] = (uint16_t)(e >= 512 ? 512 : e >= 256 ? 256 : LP_WINDOW_ENTRIES);
+			c->win_offset[j][k] &= LP_WINDOW_OFFSETS - 1;
+		}
 	}
 	for (j = 0; j < LP_SEGMENTS; j++) {
-		unsigned k;
-
 		for (k = 0; k < 3 && c->seg[j].shift != seg_shifts[k]; k++) {
 		}
 		c->seg[j].shift = seg_shifts[k & 3];
@@ -393,6 +405,11 @@ size_t lp_prog_encode(const struct lp_prog *p, uint8_t *buf, size_t cap)
 
 		for (j = 0; j < LP_MAX_PARTS; j++) {
 			wr(&w, (uint64_t)(c->hpt_order[j] - LP_HPT_ORDER_MIN), 1);
+		}
+		for (j = 0; j < LP_MAX_PARTS * LP_MAX_WINDOWS; j++) {
+			unsigned e = c->win_entries[j / 2][j % 2];
+
+			wr(&w, (uint64_t)((e == 512 ? 2 : e == 256 ? 1 : 0) | (c->win_offset[j / 2][j % 2] << 2)), 1);
 		}
 		for (j = 0; j < LP_SEGMENTS; j++) {
 			n += !segment_is_default(c, j);

@@ -81,12 +81,13 @@ static int window_of(const struct lp_ref *r, unsigned part, uint64_t liobn)
 	return -1;
 }
 
-/* Entry index of ioba for a run of npages (window at bus offset 0); false when misaligned or outside. */
-static bool ioba_ok(uint64_t ioba, uint64_t npages, uint64_t *idx)
+/* Entry index of ioba in window w of the caller for a run of npages; false when misaligned or outside. */
+static bool ioba_ok(const struct ref_call *c, int w, uint64_t ioba, uint64_t npages, uint64_t *idx)
 {
-	uint64_t rel = ioba >> 12;
+	uint64_t off = lp_cfg_win_offset(&c->r->cfg, c->part, (unsigned)w), n = lp_cfg_win_entries(&c->r->cfg, c->part, (unsigned)w);
+	uint64_t rel = (ioba - off) >> 12;
 
-	if ((ioba & (PAGE_4K - 1)) || rel > LP_WINDOW_ENTRIES || npages > LP_WINDOW_ENTRIES - rel) {
+	if ((ioba & (PAGE_4K - 1)) || ioba < off || rel > n || npages > n - rel) {
 		return false;
 	}
 	*idx = rel;
@@ -107,7 +108,7 @@ static int64_t ref_put_tce(struct ref_call *c)
 	int w = window_of(c->r, c->part, c->arg[0]);
 	uint64_t idx;
 
-	if (w < 0 || !ioba_ok(c->arg[1], 1, &idx) || !tce_ok(c->r, c->part, c->arg[2])) {
+	if (w < 0 || !ioba_ok(c, w, c->arg[1], 1, &idx) || !tce_ok(c->r, c->part, c->arg[2])) {
 		return H_PARAMETER;
 	}
 	c->r->part[c->part].tce[w][idx] = c->arg[2];
@@ -119,7 +120,7 @@ static int64_t ref_get_tce(struct ref_call *c)
 	int w = window_of(c->r, c->part, c->arg[0]);
 	uint64_t idx;
 
-	if (w < 0 || !ioba_ok(c->arg[1], 1, &idx)) {
+	if (w < 0 || !ioba_ok(c, w, c->arg[1], 1, &idx)) {
 		return H_PARAMETER;
 	}
 	c->pred->out[0] = c->r->part[c->part].tce[w][idx];
@@ -132,10 +133,10 @@ static int64_t ref_stuff_tce(struct ref_call *c)
 	uint64_t value = c->arg[2], count = c->arg[3], idx, i;
 
 	/* §7.5 rule 6: stuffing only clears or poisons. */
-	if (w < 0 || !ioba_ok(c->arg[1], count, &idx) || (value & (TCE_RW | TCE_RESERVED))) {
+	if (w < 0 || !ioba_ok(c, w, c->arg[1], count, &idx) || (value & (TCE_RW | TCE_RESERVED))) {
 		return H_PARAMETER;
 	}
-	for (i = 0; i < count; i++) { /* count <= LP_WINDOW_ENTRIES here */
+	for (i = 0; i < count; i++) { /* count <= the window's entries here */
 		c->r->part[c->part].tce[w][idx + i] = value;
 	}
 	return H_SUCCESS;
@@ -145,14 +146,14 @@ static int64_t ref_put_tce_indirect(struct ref_call *c)
 {
 	int w = window_of(c->r, c->part, c->arg[0]);
 	uint64_t list_la = c->arg[2], count = c->arg[3], idx, i;
-	uint8_t raw[LP_WINDOW_ENTRIES * 8];
-	uint64_t list[LP_WINDOW_ENTRIES];
+	uint8_t raw[TCE_INDIRECT_MAX * 8];
+	uint64_t list[TCE_INDIRECT_MAX];
 
-	if (w < 0 || count > TCE_INDIRECT_MAX || (list_la & (PAGE_4K - 1)) || !ioba_ok(c->arg[1], count, &idx) ||
+	if (w < 0 || count > TCE_INDIRECT_MAX || (list_la & (PAGE_4K - 1)) || !ioba_ok(c, w, c->arg[1], count, &idx) ||
 	    !page_owned(c->r, c->part, list_la)) {
 		return H_PARAMETER;
 	}
-	/* count <= LP_WINDOW_ENTRIES now (the run fits the window). */
+	/* count <= TCE_INDIRECT_MAX now. */
 	if (count && (!c->env->read || !c->env->read(c->env->ctx, c->part, list_la, raw, (unsigned)count * 8))) {
 		c->pred->known = false; /* the executor could not show us the list */
 		return H_SUCCESS;
@@ -360,7 +361,7 @@ void lp_ref_init(struct lp_ref *r, const struct lp_config *cfg)
 			if (pp->win_on[w]) {
 				unsigned i;
 
-				for (i = 0; i < LP_WINDOW_ENTRIES; i++) {
+				for (i = 0; i < lp_cfg_win_entries(&r->cfg, p, w); i++) {
 					pp->tce[w][i] = 0;
 				}
 			}

@@ -81,7 +81,7 @@ static void mem_remove(struct lp_ref *r, unsigned part, uint64_t lmb)
 	pp->owned &= ~(1ull << lmb);
 	lp_ref_hpt_drop_lmb(r, part, lmb);
 	for (w = 0; w < LP_MAX_WINDOWS; w++) {
-		for (e = 0; pp->win_on[w] && e < LP_WINDOW_ENTRIES; e++) {
+		for (e = 0; pp->win_on[w] && e < lp_cfg_win_entries(&r->cfg, part, w); e++) {
 			uint64_t t = pp->tce[w][e];
 
 			if ((t & TCE_RW) && (t >> LMB_SHIFT) == lmb) {
@@ -105,12 +105,13 @@ static void mem_remove(struct lp_ref *r, unsigned part, uint64_t lmb)
 	}
 }
 
-static void window_set(struct lp_ref_part *pp, unsigned w, bool on)
+static void window_set(struct lp_ref *r, unsigned part, unsigned w, bool on)
 {
+	struct lp_ref_part *pp = &r->part[part];
 	unsigned i;
 
 	pp->win_on[w] = on;
-	for (i = 0; i < LP_WINDOW_ENTRIES; i++) {
+	for (i = 0; i < lp_cfg_win_entries(&r->cfg, part, w); i++) {
 		pp->tce[w][i] = 0;
 	}
 }
@@ -215,7 +216,7 @@ static int window_op(struct lp_ref *r, unsigned part, unsigned w, bool assign)
 	if (assign && !free_windows(r, pp->machine)) {
 		return HV_ENOMEM;
 	}
-	window_set(pp, w, assign);
+	window_set(r, part, w, assign);
 	return HV_OK;
 }
 

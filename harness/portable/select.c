@@ -85,9 +85,11 @@ static uint64_t edge_value(struct lp_exec *x, unsigned part, unsigned e)
 	case LP_EDGE_2_32: return 1ull << 32;
 	case LP_EDGE_LOGICAL_END: return logical_end(x, part);
 	case LP_EDGE_LOGICAL_END_M4K: return logical_end(x, part) - 4096;
-	case LP_EDGE_WIN_END: return (uint64_t)LP_WINDOW_ENTRIES * 4096;
-	case LP_EDGE_WIN_END_M4K: return (uint64_t)LP_WINDOW_ENTRIES * 4096 - 4096;
-	case LP_EDGE_WIN_START_M4K: return 0ull - 4096;
+	/* The edges of the actor's window 0 (its geometry from the program's configuration). */
+	case LP_EDGE_WIN_END: return lp_cfg_win_offset(&x->prog->cfg, part, 0) + lp_cfg_win_entries(&x->prog->cfg, part, 0) * 4096;
+	case LP_EDGE_WIN_END_M4K:
+		return lp_cfg_win_offset(&x->prog->cfg, part, 0) + lp_cfg_win_entries(&x->prog->cfg, part, 0) * 4096 - 4096;
+	case LP_EDGE_WIN_START_M4K: return lp_cfg_win_offset(&x->prog->cfg, part, 0) - 4096;
 	case LP_EDGE_512: return 512;
 	case LP_EDGE_513: return 513;
 	case LP_EDGE_INT64_MAX: return 0x7FFFFFFFFFFFFFFFull;
@@ -165,7 +167,7 @@ uint64_t lp_resolve(struct lp_exec *x, const struct lp_op *op, unsigned i)
 	case LP_SEL_TCE:
 		return own_address(x, part, v >> 24, (((v >> 8) & 0xFFFF) % PAGES_PER_LMB) * 4096) | (v & 3);
 	case LP_SEL_IOBA:
-		return (v & 0xFFF) * 4096;
+		return lp_cfg_win_offset(&x->prog->cfg, part, (unsigned)(v >> 12) & 1) + (v & 0xFFF) * 4096;
 	case LP_SEL_HASH: {
 		const struct lp_segment *seg = sel_segment(x, v);
 

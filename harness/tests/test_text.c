@@ -446,6 +446,7 @@ TEST(parse_v2_configuration)
 				   "config parts=2 threads=1\n"
 				   "part p0 lmbs=2 vcpus=1 windows=0 shared hpt=20\n"
 				   "part p1 lmbs=1 vcpus=1 windows=0 shared\n"
+				   "window p0.w1 entries=512 offset=0x800000000000000\n"
 				   "segment esid=1 vsid=0x2001 page=64k\n"
 				   "segment esid=3 page=16m\n"
 				   "p0.v0 load addr=ea(0x10001)\n";
@@ -463,16 +464,21 @@ TEST(parse_v2_configuration)
 	CHECK_EQ(prog_a.cfg.seg[3].shift, 24);
 	CHECK_EQ(prog_a.cfg.seg[2].vsid, 0x1002);
 	CHECK_EQ(prog_a.cfg.seg[2].shift, 12);
+	CHECK_EQ(lp_cfg_win_entries(&prog_a.cfg, 0, 1), 512);
+	CHECK_EQ(lp_cfg_win_offset(&prog_a.cfg, 0, 1), 1ull << 59);
+	CHECK_EQ(lp_cfg_win_entries(&prog_a.cfg, 0, 0), LP_WINDOW_ENTRIES);
+	CHECK_EQ(lp_cfg_win_offset(&prog_a.cfg, 0, 0), 0);
 	CHECK(round_trips(&prog_a));
-	/* Binary: "LP" 2, 6 bytes, 4 HPT orders, 2 segments of 5 bytes, then the load. */
+	/* Binary: "LP" 2, 6 bytes, 4 HPT orders, 8 windows, 2 segments of 5 bytes, then the load. */
 	len = lp_prog_encode(&prog_a, bin, sizeof(bin));
 	CHECK_EQ(bin[2], 2);
 	CHECK_EQ(bin[9], 2);  /* p0: order 20 */
-	CHECK_EQ(bin[13], 2); /* segments listed */
-	CHECK_EQ(bin[14], 1);
-	CHECK_EQ(bin[15], 1); /* 64k */
-	CHECK_EQ(bin[16] | bin[17] << 8 | bin[18] << 16, 0x2001);
-	CHECK_EQ(len, 3 + 6 + 4 + 1 + 10 + 2 + 5);
+	CHECK_EQ(bin[14], 2 | 7 << 2); /* p0.w1: 512 entries at offset 2^59 */
+	CHECK_EQ(bin[21], 2); /* segments listed */
+	CHECK_EQ(bin[22], 1);
+	CHECK_EQ(bin[23], 1); /* 64k */
+	CHECK_EQ(bin[24] | bin[25] << 8 | bin[26] << 16, 0x2001);
+	CHECK_EQ(len, 3 + 6 + 4 + 8 + 1 + 10 + 2 + 5);
 	/* A version 1 program keeps version 1's form byte for byte. */
 	CHECK(parse_ok("lparsec program v1\np0.v0 load addr=ea(0x10001)\n", &prog_b));
 	len = lp_prog_encode(&prog_b, bin, sizeof(bin));
@@ -498,6 +504,12 @@ TEST(parse_v2_configuration)
 	CHECK(parse_fails("lparsec program v2\nsegment page=64k\n", "line 2, column 8: missing esid="));
 	CHECK(parse_fails("lparsec program v2\nsegment esid=2\nsegment esid=2 page=64k\n",
 			  "line 3, column 1: segment esid=2 configured twice"));
+	CHECK(parse_fails("lparsec program v1\nwindow p0.w0 entries=512\n", "line 2, column 1: 'window' needs 'lparsec program v2'"));
+	CHECK(parse_fails("lparsec program v2\nwindow p0.w2 entries=512\n", "line 2, column 8: expected a window p0.w0 .. p3.w1"));
+	CHECK(parse_fails("lparsec program v2\nwindow p0.w0 entries=1024\n",
+			  "line 2, column 22: entries=1024: a window has 128, 256 or 512 TCEs"));
+	CHECK(parse_fails("lparsec program v2\nwindow p1.w0 offset=0x1000\n",
+			  "line 2, column 21: offset=0x1000 is not a window bus offset"));
 	CHECK(parse_fails("lparsec program v2\np0 cpu_add\nsegment esid=2\n",
 			  "line 3, column 1: segment after the first operation"));
 	/* Version 2's operations. */
@@ -517,8 +529,8 @@ TEST(parse_v2_configuration)
 	CHECK_EQ(prog_a.op[2].problem, true);
 	CHECK(round_trips(&prog_a));
 	len = lp_prog_encode(&prog_a, bin, sizeof(bin));
-	CHECK_EQ(bin[3 + 6 + 5 + 0], LP_OP_FILL);
-	CHECK_EQ(bin[3 + 6 + 5 + 1 + 1 + 1 + 5 + 8 + 1 + 2 + 2] & 0x10, 0x10); /* the third op's actor: problem state */
+	CHECK_EQ(bin[3 + 6 + 4 + 8 + 1 + 0], LP_OP_FILL);
+	CHECK_EQ(bin[3 + 6 + 4 + 8 + 1 + 16 + 4 + 1] & 0x10, 0x10); /* the third op's actor: problem state */
 }
 
 TEST(parse_errors_names)

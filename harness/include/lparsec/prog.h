@@ -19,6 +19,8 @@
  *                                 without it are decoded as a version-1 body)
  *   6 config bytes                see config_decode (prog_bin.c)
  *   version 2 only:               4 bytes, one per partition: HPT order - 18 (bits 0-2, mod 3);
+ *                                 8 bytes, one per window (partition-major): TCEs 128 << (bits 0-1
+ *                                 mod 3), bus offset lp_window_offsets[bits 2-4];
  *                                 a segment count n (mod 17), then n x (ESID & 15,
  *                                 base page 0/1/2 = 4K/64K/16M, 3-byte VSID; 0 = the default)
  *   operations until the input ends or LP_MAX_OPS were decoded:
@@ -43,9 +45,11 @@
 #define LP_MAX_VCPUS      4
 #define LP_MAX_THREADS    4
 #define LP_MAX_WINDOWS    2      /* per partition */
-#define LP_WINDOW_ENTRIES 128    /* TCEs per window (512 KiB of bus space) */
+#define LP_WINDOW_ENTRIES 128    /* TCEs per window in version 1 (512 KiB of bus space) at bus offset 0 */
+#define LP_WINDOW_ENTRIES_MAX 512 /* version 2: 128, 256 or 512 TCEs, at one of lp_window_offsets */
+#define LP_WINDOW_OFFSETS 8
 /* Magic, config (version 2 with every segment), then per operation at most: kind, actor, raw opcode, nargs, 9 literals. */
-#define LP_MAX_BIN        (3 + 6 + 4 + 1 + LP_SEGMENTS * 5 + LP_MAX_OPS * (4 + 8 + 9 * 9))
+#define LP_MAX_BIN        (3 + 6 + 4 + 8 + 1 + LP_SEGMENTS * 5 + LP_MAX_OPS * (4 + 8 + 9 * 9))
 #define LP_VERSION        2      /* the newest; version 1 programs still decode, print and run as before */
 #define LP_SEGMENTS       16     /* ESIDs a program can name */
 #define LP_HPT_ORDER_MIN  18     /* per-partition HPT of 2^order bytes (version 2) */
@@ -73,6 +77,8 @@ struct lp_config {
 	bool shared[LP_MAX_PARTS];      /* shared-processor (else dedicated, if a thread is free) */
 	/* Version 2 (a version 1 program has the defaults: 18, and lp_segment_default). */
 	uint8_t hpt_order[LP_MAX_PARTS]; /* LP_HPT_ORDER_MIN..MAX */
+	uint16_t win_entries[LP_MAX_PARTS][LP_MAX_WINDOWS]; /* 128, 256 or 512 */
+	uint8_t win_offset[LP_MAX_PARTS][LP_MAX_WINDOWS];   /* index into lp_window_offsets */
 	struct lp_segment seg[LP_SEGMENTS];
 };
 
@@ -82,6 +88,22 @@ static inline struct lp_segment lp_segment_default(unsigned e)
 	struct lp_segment s = { 0x1000u + (e & 15), 12 };
 
 	return s;
+}
+
+/* Bus offsets a window can have (version 2): 0, 256 MiB steps, 2 GiB, 4 GiB, 1 TiB, 2^59 (a 64-bit DDW's). */
+static const uint64_t lp_window_offsets[LP_WINDOW_OFFSETS] = {
+	0, 1ull << 28, 2ull << 28, 3ull << 28, 1ull << 31, 1ull << 32, 1ull << 40, 1ull << 59,
+};
+
+/* Geometry of window w of partition part: its TCE count and first bus address. */
+static inline uint64_t lp_cfg_win_entries(const struct lp_config *c, unsigned part, unsigned w)
+{
+	return c->win_entries[part & 3][w & 1];
+}
+
+static inline uint64_t lp_cfg_win_offset(const struct lp_config *c, unsigned part, unsigned w)
+{
+	return lp_window_offsets[c->win_offset[part & 3][w & 1] & (LP_WINDOW_OFFSETS - 1)];
 }
 
 /* HPTEs in partition part's HPT. */
@@ -142,7 +164,7 @@ enum lp_sel {
 	LP_SEL_PTEL,     /* valid dword 1 for the actor's page (k = v >> 24, page (v >> 8) & 0xFFFF), PP = v & 3, N = v & 4;
 			    version 2: page size (v >> 3) & 7 (lp_page_sizes), the LP bits encoded (4) */
 	LP_SEL_TCE,      /* TCE for the actor's page (k = v >> 24, page (v >> 8) & 0xFFFF) with perms v & 3 (4) */
-	LP_SEL_IOBA,     /* bus address of entry v & 0xFFF of the actor's window (v >> 12) & 1 (2) */
+	LP_SEL_IOBA,     /* bus address of entry v & 0xFFF of the actor's window (v >> 12) & 1 (its bus offset added) (2) */
 	LP_SEL_HASH,     /* primary-group PTEX of the PTEH/EA with the same v, slot (v >> 20) & 7 (4) */
 	LP_SEL_EA,       /* effective address: ESID (v >> 16) & 0xF, page v & 0xFFFF (in the segment's base pages),
 			    offset (v >> 20) & 0xFF8 (4) */

@@ -78,7 +78,7 @@ struct lp_ref_part {
 	int8_t dedicated;    /* dedicated partition: its thread on `machine`, or -1 (none: it cannot run) */
 	uint64_t owned;      /* bit i: logical LMB i owned */
 	bool win_on[LP_MAX_WINDOWS];
-	uint64_t tce[LP_MAX_WINDOWS][LP_WINDOW_ENTRIES]; /* logical values as stored */
+	uint64_t tce[LP_MAX_WINDOWS][LP_WINDOW_ENTRIES_MAX]; /* logical values as stored (the window's entries) */
 	struct lp_ref_vcpu vcpu[LP_MAX_VCPUS];
 };
 
@@ -210,7 +210,8 @@ bool lp_ref_hpte_view(const struct lp_ref *r, unsigned part, uint64_t ptex, uint
 /* The model's logical value of TCE idx of window w of part (0 when not set). */
 static inline uint64_t lp_ref_tce_view(const struct lp_ref *r, unsigned part, unsigned w, uint64_t idx)
 {
-	if (part >= LP_MAX_PARTS || w >= LP_MAX_WINDOWS || idx >= LP_WINDOW_ENTRIES || !r->part[part].win_on[w]) {
+	if (part >= LP_MAX_PARTS || w >= LP_MAX_WINDOWS || idx >= lp_cfg_win_entries(&r->cfg, part, w) ||
+	    !r->part[part].win_on[w]) {
 		return 0;
 	}
 	return r->part[part].tce[w][idx];
