@@ -5,7 +5,7 @@
 #include "fuzz_common.h"
 
 static const uint8_t kinds[] = { LP_OP_LOAD, LP_OP_STORE, LP_OP_MEM_ADD, LP_OP_MEM_REMOVE, LP_OP_RELOCATE,
-				 LP_OP_POKE, LP_OP_FILL };
+				 LP_OP_POKE };
 
 static void filter(struct lp_prog *p)
 {

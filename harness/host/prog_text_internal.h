@@ -45,7 +45,7 @@ struct op_fields {
 #define F_ADDR   { "addr", FLD_ADDR, 0 }
 #define F_VALUE  { "value", FLD_VALUE, 0 }
 #define F_REG    { "reg", FLD_REG, 0 }
-#define F_PAGES  { "pages", FLD_A, 255 }
+#define F_PAGES  { "pages", FLD_A, LP_FILL_PAGES_MAX }
 
 static const struct op_fields op_fields[LP_OP_COUNT] = {
 	[LP_OP_MEM_ADD] = { 1, { F_LMB } },

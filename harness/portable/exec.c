@@ -478,8 +478,8 @@ static void own_store(struct lp_exec *x, uint32_t opi, const struct lp_op *op, u
 				continue;
 			}
 			plat_mem_dirty(x->plat[x->loc[op->part].machine], hv_ra(ra), chunk);
-			for (i = 0; i < chunk; i++) {
-				m->mem[ra + i] = (uint8_t)(op->value >> (56 - 8 * ((la + done + i) & 7)));
+			for (i = 0; i < chunk; i += 8) { /* la and len are doubleword multiples: the value big-endian */
+				hv_st_be64(m->mem + ra + i, op->value);
 			}
 		}
 	}

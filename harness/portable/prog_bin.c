@@ -227,6 +227,9 @@ static void op_decode(struct reader *r, struct lp_op *o, unsigned version)
 	}
 	if (lp_kind_has_a(o->kind)) {
 		o->a = (uint8_t)rd(r, 1);
+		if (o->kind == LP_OP_FILL) {
+			o->a %= LP_FILL_PAGES_MAX + 1;
+		}
 	}
 	if (lp_kind_has_reg(o->kind)) {
 		o->reg = (uint16_t)(rd(r, 2) % HV_REG_COUNT);
@@ -282,6 +285,9 @@ void lp_op_normalize(struct lp_op *o)
 	o->vcpu &= 3;
 	if (!lp_kind_has_a(o->kind)) {
 		o->a = 0;
+	}
+	if (o->kind == LP_OP_FILL) {
+		o->a %= LP_FILL_PAGES_MAX + 1;
 	}
 	o->reg = lp_kind_has_reg(o->kind) ? (uint16_t)(o->reg % HV_REG_COUNT) : 0;
 	o->problem = o->kind == LP_OP_HCALL && o->problem;

@@ -143,11 +143,13 @@ enum lp_op_kind {
 	LP_OP_BACKDOOR,    /* tests only: corrupt machine state, kind a (exec.h); a no-op unless enabled */
 	/* Version 2 only (a version 1 kind byte is taken mod LP_OP_COUNT_V1): */
 	LP_OP_POKE,        /* p stores value (big-endian) at logical address b, as it could itself: its own memory only */
-	LP_OP_FILL,        /* p fills a 4 KiB pages from logical address b (aligned down) with value, repeated; own memory only */
+	LP_OP_FILL,        /* p fills a (<= LP_FILL_PAGES_MAX) 4 KiB pages from logical address b (aligned down) with
+			      value, repeated; own memory only */
 	LP_OP_REGS,        /* p.v: its registers reg .. reg + 8 as it would see them now (out[0..8]) */
 	LP_OP_COUNT
 };
 #define LP_OP_COUNT_V1 (LP_OP_BACKDOOR + 1)
+#define LP_FILL_PAGES_MAX 16   /* a 64 KiB page; a fill costs what it stores, per fuzz input */
 
 /* Argument selectors (resolved at run time; see lp_resolve in exec.c). */
 enum lp_sel {
