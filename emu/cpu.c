@@ -184,12 +184,15 @@ int emu_cpu_open(struct emu_engine *e, struct emu_cpu *c, unsigned machine, unsi
 	for (k = 1; !u && k < LP_INTERP_ALIASES; k++) {
 		u = emu_map_code_window(c->uc, LP_INTERP_EA(k), 0x1000);
 	}
-	/* The free-running guests' segment (runtime.h GUEST_BASE): code and data, backed by the arena, never read. */
+	/*
+	 * The free-running guests' segment (runtime.h GUEST_BASE): code and data, backed by the arena (its
+	 * first 256 MB), never read; the rest of the segment, for data (aliases a guest maps past its memory).
+	 */
 	if (!u) {
-		u = uc_mem_map_ptr(c->uc, EMU_GUEST_EA_BASE, mem, UC_PROT_ALL, plat_mem_base(plat));
+		u = uc_mem_map_ptr(c->uc, EMU_GUEST_EA_BASE, mem < (1ull << 28) ? mem : 1ull << 28, UC_PROT_ALL,
+				   plat_mem_base(plat));
 	}
-	/* The rest of that 256 MB segment, for data (aliases a guest maps past its memory). */
-	if (!u) {
+	if (!u && mem < (1ull << 28)) {
 		u = emu_map_data_window(c->uc, EMU_GUEST_EA_BASE + mem, (1ull << 28) - mem, &c->window_called);
 	}
 	if (!u) {

@@ -233,7 +233,7 @@ struct emu_engine *emu_engine_create(char *err, size_t errcap)
 		e->seg[m] = lp_segment_default(m);
 	}
 	for (m = 0; m < 2; m++) {
-		e->plat[m] = hv_host_plat_create(LP_MEM_BYTES);
+		e->plat[m] = hv_host_plat_create(LP_MEM_BYTES_MAX);
 		if (!e->plat[m]) {
 			snprintf(err, errcap, "out of memory for machine %u", m);
 			emu_engine_destroy(e);

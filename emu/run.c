@@ -64,6 +64,7 @@ static int setup(struct run *run)
 
 	hv_host_plat_reset(plat);
 	hv_config_default(&cfg);
+	cfg.mem_size = LP_MEM_BYTES; /* the firmware's machine: a scenario runs alike on both */
 	cfg.max_partitions = LP_SCN_MAX_PARTS;
 	cfg.threads = lp_scn_threads(run->scn.s, run->e->ncpus);
 	if (images_runnable(run)) {

@@ -67,7 +67,7 @@ void lp_fuzz_init(void)
 		abort();
 	}
 	for (i = 0; i < 2; i++) {
-		plat[i] = hv_host_plat_create(LP_MEM_BYTES);
+		plat[i] = hv_host_plat_create(LP_MEM_BYTES_MAX);
 		if (!plat[i]) {
 			fprintf(stderr, "lparsec-fuzz: cannot map a platform of %llu bytes\n",
 				(unsigned long long)LP_MEM_BYTES);

@@ -140,10 +140,10 @@ static void mutate_config(struct rng *r, struct lp_config *c)
 	static const uint8_t seg_shifts[3] = { 12, 16, 24 };
 	unsigned e = below(r, LP_SEGMENTS);
 
-	switch (below(r, 10)) {
+	switch (below(r, 11)) {
 	case 0: c->nparts = (uint8_t)(1 + below(r, LP_MAX_PARTS)); break;
 	case 1: c->threads = (uint8_t)(1 + below(r, LP_MAX_THREADS)); break;
-	case 2: c->lmbs[i] = (uint8_t)(1 + below(r, 8)); break;
+	case 2: c->lmbs[i] = (uint8_t)(1 + below(r, c->version == 2 && below(r, 2) ? LP_PART_LMBS_MAX : 8)); break;
 	case 3: c->vcpus[i] = (uint8_t)(1 + below(r, LP_MAX_VCPUS)); break;
 	case 4: c->windows[i] = (uint8_t)below(r, LP_MAX_WINDOWS + 1); break;
 	case 5: c->shared[i] = !c->shared[i]; break;
@@ -154,6 +154,12 @@ static void mutate_config(struct rng *r, struct lp_config *c)
 		c->version = 2;
 		c->win_entries[i][e & 1] = (uint16_t)(LP_WINDOW_ENTRIES << below(r, 3));
 		c->win_offset[i][e & 1] = (uint8_t)below(r, LP_WINDOW_OFFSETS);
+		break;
+	case 9:
+		/* A larger machine (emit fits the partitions into it). */
+		c->version = 2;
+		c->mem_shift = (uint8_t)(LP_MEM_SHIFT_MIN + 2 * below(r, (LP_MEM_SHIFT_MAX - LP_MEM_SHIFT_MIN) / 2 + 1));
+		c->lmb_shift = (uint8_t)(LP_LMB_SHIFT_MIN + 2 * below(r, (LP_LMB_SHIFT_MAX - LP_LMB_SHIFT_MIN) / 2 + 1));
 		break;
 	default:
 		/* Another VSID: often one another ESID has (two segments, one virtual space), else a nearby one. */

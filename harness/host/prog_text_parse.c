@@ -291,10 +291,26 @@ static int parse_header(struct parser *ps, const struct tok *t, unsigned nt)
 	return 0;
 }
 
+/* A version 2 size: "256k" .. "1g" for shifts lo..hi in steps of two; false when not one. */
+static bool parse_size_shift(struct tok val, unsigned lo, unsigned hi, uint8_t *shift)
+{
+	static const char *const names[] = { "256k", "512k", "1m", "2m", "4m", "8m", "16m", "32m", "64m", "128m",
+					     "256m", "512m", "1g" };
+	unsigned s;
+
+	for (s = lo; s <= hi; s += 2) {
+		if (tok_is(val, names[s - 18])) {
+			*shift = (uint8_t)s;
+			return true;
+		}
+	}
+	return false;
+}
+
 static int parse_config(struct parser *ps, const struct tok *t, unsigned nt)
 {
 	struct lp_config *c = &ps->p->cfg;
-	bool seen[2] = { false, false };
+	bool seen[4] = { false, false, false, false };
 	unsigned i, v;
 
 	if (ps->seen_op) {
@@ -315,13 +331,28 @@ static int parse_config(struct parser *ps, const struct tok *t, unsigned nt)
 			k = 0;
 		} else if (tok_is(name, "threads")) {
 			k = 1;
+		} else if (tok_is(name, "memory") || tok_is(name, "lmb")) {
+			k = tok_is(name, "memory") ? 2 : 3;
+			if (c->version < 2) {
+				return fail(ps, name.s, "'%.*s' needs 'lparsec program v2'", Q(name));
+			}
 		} else {
-			return fail(ps, name.s, "unknown config field '%.*s' (parts, threads)", Q(name));
+			return fail(ps, name.s, "unknown config field '%.*s' (parts, threads%s)", Q(name),
+				    c->version < 2 ? "" : ", memory, lmb");
 		}
 		if (seen[k]) {
 			return fail(ps, name.s, "field '%.*s' given twice", Q(name));
 		}
 		seen[k] = true;
+		if (k == 2 && !parse_size_shift(val, LP_MEM_SHIFT_MIN, LP_MEM_SHIFT_MAX, &c->mem_shift)) {
+			return fail(ps, val.s, "memory=%.*s: a machine has 64m, 256m or 1g", Q(val));
+		}
+		if (k == 3 && !parse_size_shift(val, LP_LMB_SHIFT_MIN, LP_LMB_SHIFT_MAX, &c->lmb_shift)) {
+			return fail(ps, val.s, "lmb=%.*s: LMBs are 256k, 1m, 4m or 16m", Q(val));
+		}
+		if (k >= 2) {
+			continue;
+		}
 		if (parse_range(ps, name, val.s, val.n, 1, k ? LP_MAX_THREADS : LP_MAX_PARTS, &v)) {
 			return -1;
 		}
@@ -403,7 +434,7 @@ static int parse_part(struct parser *ps, const struct tok *t, unsigned nt)
 		}
 		seen[k] = true;
 		if (k == 0) {
-			if (parse_range(ps, name, val.s, val.n, 1, 8, &v)) {
+			if (parse_range(ps, name, val.s, val.n, 1, c->version < 2 ? 8 : LP_PART_LMBS_MAX, &v)) {
 				return -1;
 			}
 			c->lmbs[j] = (uint8_t)v;
@@ -836,6 +867,44 @@ static int parse_line(struct parser *ps, const char *s, const char *end)
 	return rc;
 }
 
+/*
+ * A version 2 machine as written must be one the core can build (the
+ * binary form cuts what does not fit; a person is told): LMBs, LMB size and
+ * HPT sizes as normalizing leaves them.
+ */
+static int check_machine_fits(struct parser *ps)
+{
+	struct lp_config want = ps->p->cfg, fit;
+	unsigned i, sum = 0;
+
+	lp_prog_normalize(ps->p);
+	fit = ps->p->cfg;
+	ps->ls = "";
+	if (want.version != 2) {
+		return 0;
+	}
+	if (fit.lmb_shift != want.lmb_shift) {
+		return fail(ps, ps->ls,
+			    "lmb=%uk does not fit memory=%um (at most %u LMBs, one for each partition beside the "
+			    "hypervisor's): lmb=%uk does",
+			    (unsigned)(1u << (want.lmb_shift - 10)), (unsigned)(lp_cfg_mem_bytes(&want) >> 20),
+			    LP_MACHINE_LMBS_MAX, (unsigned)(1u << (fit.lmb_shift - 10)));
+	}
+	for (i = 0; i < want.nparts; i++) {
+		if (fit.hpt_order[i] != want.hpt_order[i]) {
+			return fail(ps, ps->ls, "p%u: hpt=%u needs memory=256m or more (64 MiB machines take at most %u)", i,
+				    want.hpt_order[i], LP_HPT_ORDER_MAX_SMALL);
+		}
+		sum += fit.lmbs[i];
+	}
+	for (i = 0; i < want.nparts; i++) {
+		if (fit.lmbs[i] != want.lmbs[i]) {
+			return fail(ps, ps->ls, "the partitions' LMBs do not fit: the machine leaves them %u", sum);
+		}
+	}
+	return 0;
+}
+
 int lp_text_parse(const char *text, size_t len, struct lp_prog *p, char *err, size_t errcap)
 {
 	struct parser ps;
@@ -851,6 +920,8 @@ int lp_text_parse(const char *text, size_t len, struct lp_prog *p, char *err, si
 	}
 	memset(p, 0, sizeof(*p));
 	p->cfg.version = 1;
+	p->cfg.mem_shift = LP_MEM_SHIFT_MIN;
+	p->cfg.lmb_shift = LP_LMB_SHIFT_MIN;
 	p->cfg.nparts = 1;
 	p->cfg.threads = 1;
 	for (j = 0; j < LP_MAX_PARTS; j++) {
@@ -875,6 +946,5 @@ int lp_text_parse(const char *text, size_t len, struct lp_prog *p, char *err, si
 		}
 		s = nl ? nl + 1 : end;
 	}
-	lp_prog_normalize(p);
-	return 0;
+	return check_machine_fits(&ps);
 }

@@ -178,6 +178,15 @@ static void print_violation(FILE *f, const struct lp_exec *x, uint32_t nops)
 	}
 }
 
+/* "256k", "16m", "1g": the sizes of a version 2 machine. */
+static const char *size_name(unsigned shift)
+{
+	static const char *const names[] = { "256k", "512k", "1m", "2m", "4m", "8m", "16m", "32m", "64m", "128m",
+					     "256m", "512m", "1g" };
+
+	return shift >= 18 && shift <= 30 ? names[shift - 18] : "?";
+}
+
 int lp_text_print(FILE *f, const struct lp_prog *p, const struct lp_exec *x)
 {
 	const struct lp_config *c = &p->cfg;
@@ -186,7 +195,11 @@ int lp_text_print(FILE *f, const struct lp_prog *p, const struct lp_exec *x)
 	unsigned j;
 
 	fprintf(f, "lparsec program v%u\n", c->version == 2 ? 2 : 1);
-	fprintf(f, "config parts=%u threads=%u\n", c->nparts, c->threads);
+	fprintf(f, "config parts=%u threads=%u", c->nparts, c->threads);
+	if (c->version == 2 && (c->mem_shift != LP_MEM_SHIFT_MIN || c->lmb_shift != LP_LMB_SHIFT_MIN)) {
+		fprintf(f, " memory=%s lmb=%s", size_name(c->mem_shift), size_name(c->lmb_shift));
+	}
+	fputc('\n', f);
 	for (j = 0; j < LP_MAX_PARTS; j++) {
 		bool unused = j >= c->nparts;
 

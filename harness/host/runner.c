@@ -249,7 +249,7 @@ struct lp_runner *lp_runner_create(void)
 		return NULL;
 	}
 	for (i = 0; i < 2; i++) {
-		r->plat[i] = hv_host_plat_create(LP_MEM_BYTES);
+		r->plat[i] = hv_host_plat_create(LP_MEM_BYTES_MAX);
 		if (!r->plat[i]) {
 			lp_runner_destroy(r);
 			return NULL;

@@ -11,7 +11,8 @@ void lp_machine_config(struct hv_config *cfg, const struct lp_config *prog)
 	unsigned i;
 
 	hv_config_default(cfg);
-	cfg->lmb_size = LP_LMB_BYTES;
+	cfg->lmb_size = prog ? lp_cfg_lmb_bytes(prog) : LP_LMB_BYTES;
+	cfg->mem_size = prog ? lp_cfg_mem_bytes(prog) : LP_MEM_BYTES;
 	cfg->max_partitions = LP_MAX_PARTS;
 	cfg->max_vcpus = LP_MAX_VCPUS;
 	cfg->threads = LP_MAX_THREADS;

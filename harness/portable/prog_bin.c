@@ -132,6 +132,8 @@ static void config_defaults_v1(struct lp_config *c)
 {
 	unsigned i;
 
+	c->mem_shift = LP_MEM_SHIFT_MIN;
+	c->lmb_shift = LP_LMB_SHIFT_MIN;
 	for (i = 0; i < LP_MAX_PARTS; i++) {
 		c->hpt_order[i] = LP_HPT_ORDER_MIN;
 		c->win_entries[i][0] = c->win_entries[i][1] = LP_WINDOW_ENTRIES;
@@ -142,13 +144,78 @@ static void config_defaults_v1(struct lp_config *c)
 	}
 }
 
+uint64_t lp_cfg_hv_bytes_bound(const struct lp_config *c)
+{
+	uint64_t hpt = 1ull << lp_cfg_hpt_order_max(c), entries = LP_WINDOW_ENTRIES, lmb = lp_cfg_lmb_bytes(c), b;
+	unsigned i;
+
+	for (i = 0; i < LP_MAX_PARTS * LP_MAX_WINDOWS; i++) {
+		entries = c->win_entries[i / 2][i % 2] > entries ? c->win_entries[i / 2][i % 2] : entries;
+	}
+	/*
+	 * The core's layout (hv/core/machine.c), bounded from above: 1 MiB for
+	 * what lies below the HPTs and the small tables (reserved low memory,
+	 * the partition table, an LMB table of at most 256 records, logical
+	 * maps, save areas); one more HPT for its alignment; 4 slots of HPT and
+	 * 32 bytes of record per entry; 8 windows' tables and shadows.
+	 */
+	b = (1ull << 20) + hpt + LP_MAX_PARTS * (hpt + hpt / 16 * 32) + LP_MAX_PARTS * LP_MAX_WINDOWS * entries * 16;
+	return (b + lmb - 1) & ~(lmb - 1);
+}
+
+/* LMBs c's machine leaves to partitions, by that bound. */
+static uint64_t partition_lmbs(const struct lp_config *c)
+{
+	uint64_t hv = lp_cfg_hv_bytes_bound(c);
+
+	return hv >= lp_cfg_mem_bytes(c) ? 0 : (lp_cfg_mem_bytes(c) - hv) >> c->lmb_shift;
+}
+
+/*
+ * What makes a version 2 machine one the core can build with every
+ * partition on it: at most LP_MACHINE_LMBS_MAX LMBs (larger LMBs in larger
+ * memory), HPTs of at most 2^20 in 64 MiB, an LMB for each partition
+ * beside the hypervisor's (smaller LMBs), and the partitions' LMBs within
+ * what the hypervisor region leaves (the last partitions give some back).
+ */
+static void config_fit(struct lp_config *c)
+{
+	uint64_t pool, sum = 0;
+	unsigned i, max_order = c->mem_shift > LP_MEM_SHIFT_MIN ? LP_HPT_ORDER_MAX : LP_HPT_ORDER_MAX_SMALL;
+
+	if (c->lmb_shift + 8 < c->mem_shift) {
+		c->lmb_shift = (uint8_t)(c->mem_shift - 8);
+	}
+	for (i = 0; i < LP_MAX_PARTS; i++) {
+		c->hpt_order[i] = c->hpt_order[i] > max_order ? (uint8_t)max_order : c->hpt_order[i];
+	}
+	pool = partition_lmbs(c);
+	while (pool < c->nparts && c->lmb_shift > LP_LMB_SHIFT_MIN && c->lmb_shift + 8 > c->mem_shift) {
+		c->lmb_shift = (uint8_t)(c->lmb_shift - 2);
+		pool = partition_lmbs(c);
+	}
+	for (i = 0; i < c->nparts && i < LP_MAX_PARTS; i++) {
+		sum += c->lmbs[i];
+	}
+	for (i = c->nparts; i-- > 0 && sum > pool;) {
+		uint64_t give = sum - pool < c->lmbs[i] - 1u ? sum - pool : c->lmbs[i] - 1u;
+
+		c->lmbs[i] = (uint8_t)(c->lmbs[i] - give);
+		sum -= give;
+	}
+}
+
 /* Version 2's configuration after the version 1 bytes (format in prog.h). */
 static void config_decode_v2(struct reader *r, struct lp_config *c)
 {
-	unsigned i, n;
+	unsigned i, n, b = (unsigned)rd(r, 1);
 
+	c->mem_shift = (uint8_t)(LP_MEM_SHIFT_MIN + 2 * ((b & 3) % 3));
+	c->lmb_shift = (uint8_t)(LP_LMB_SHIFT_MIN + 2 * ((b >> 2) & 3));
 	for (i = 0; i < LP_MAX_PARTS; i++) {
-		c->hpt_order[i] = (uint8_t)(LP_HPT_ORDER_MIN + (rd(r, 1) & 7) % (LP_HPT_ORDER_MAX - LP_HPT_ORDER_MIN + 1));
+		b = (unsigned)rd(r, 1);
+		c->hpt_order[i] = (uint8_t)(LP_HPT_ORDER_MIN + (b & 7) % (LP_HPT_ORDER_MAX - LP_HPT_ORDER_MIN + 1));
+		c->lmbs[i] = (uint8_t)(c->lmbs[i] + 8 * ((b >> 3) & 7));
 	}
 	for (i = 0; i < LP_MAX_PARTS * LP_MAX_WINDOWS; i++) {
 		unsigned b = (unsigned)rd(r, 1);
@@ -253,8 +320,16 @@ void lp_config_normalize(struct lp_config *c)
 	}
 	c->nparts = c->nparts < 1 ? 1 : c->nparts > LP_MAX_PARTS ? LP_MAX_PARTS : c->nparts;
 	c->threads = c->threads < 1 ? 1 : c->threads > LP_MAX_THREADS ? LP_MAX_THREADS : c->threads;
+	c->mem_shift = c->mem_shift <= LP_MEM_SHIFT_MIN ? LP_MEM_SHIFT_MIN
+		       : c->mem_shift >= LP_MEM_SHIFT_MAX ? LP_MEM_SHIFT_MAX
+							   : (uint8_t)(c->mem_shift & ~1u);
+	c->lmb_shift = c->lmb_shift <= LP_LMB_SHIFT_MIN ? LP_LMB_SHIFT_MIN
+		       : c->lmb_shift >= LP_LMB_SHIFT_MAX ? LP_LMB_SHIFT_MAX
+							   : (uint8_t)(c->lmb_shift & ~1u);
 	for (j = 0; j < LP_MAX_PARTS; j++) {
-		c->lmbs[j] = c->lmbs[j] < 1 ? 1 : c->lmbs[j] > 8 ? 8 : c->lmbs[j];
+		unsigned most = c->version == 2 ? LP_PART_LMBS_MAX : 8;
+
+		c->lmbs[j] = c->lmbs[j] < 1 ? 1 : c->lmbs[j] > most ? (uint8_t)most : c->lmbs[j];
 		c->vcpus[j] = c->vcpus[j] < 1 ? 1 : c->vcpus[j] > LP_MAX_VCPUS ? LP_MAX_VCPUS : c->vcpus[j];
 		c->windows[j] = c->windows[j] > LP_MAX_WINDOWS ? LP_MAX_WINDOWS : c->windows[j];
 		c->shared[j] = c->shared[j] != 0;
@@ -273,6 +348,9 @@ void lp_config_normalize(struct lp_config *c)
 		}
 		c->seg[j].shift = seg_shifts[k & 3];
 		c->seg[j].vsid = segment_vsid(j, c->seg[j].vsid);
+	}
+	if (c->version == 2) {
+		config_fit(c);
 	}
 }
 
@@ -348,6 +426,7 @@ void lp_prog_decode(const uint8_t *data, size_t len, struct lp_prog *p)
 	config_defaults_v1(&p->cfg);
 	if (p->cfg.version == 2) {
 		config_decode_v2(&r, &p->cfg);
+		config_fit(&p->cfg);
 	}
 	while (more(&r) && p->nops < LP_MAX_OPS) {
 		p->op[p->nops] = (struct lp_op){ 0 };
@@ -402,15 +481,17 @@ size_t lp_prog_encode(const struct lp_prog *p, uint8_t *buf, size_t cap)
 	wr(&w, c->version == 2 ? 2 : 1, 1);
 	wr(&w, (uint64_t)(c->nparts - 1), 1);
 	for (j = 0; j < LP_MAX_PARTS; j++) {
-		wr(&w, (uint64_t)((c->lmbs[j] - 1) | (c->shared[j] ? 0 : 8) | (c->windows[j] << 4) | ((c->vcpus[j] - 1) << 6)),
+		wr(&w, (uint64_t)(((c->lmbs[j] - 1) & 7) | (c->shared[j] ? 0 : 8) | (c->windows[j] << 4) |
+				  ((c->vcpus[j] - 1) << 6)),
 		   1);
 	}
 	wr(&w, (uint64_t)(c->threads - 1), 1);
 	if (c->version == 2) {
 		unsigned n = 0;
 
+		wr(&w, (uint64_t)((c->mem_shift - LP_MEM_SHIFT_MIN) / 2 | (c->lmb_shift - LP_LMB_SHIFT_MIN) / 2 << 2), 1);
 		for (j = 0; j < LP_MAX_PARTS; j++) {
-			wr(&w, (uint64_t)(c->hpt_order[j] - LP_HPT_ORDER_MIN), 1);
+			wr(&w, (uint64_t)((c->hpt_order[j] - LP_HPT_ORDER_MIN) | ((c->lmbs[j] - 1) >> 3) << 3), 1);
 		}
 		for (j = 0; j < LP_MAX_PARTS * LP_MAX_WINDOWS; j++) {
 			unsigned e = c->win_entries[j / 2][j % 2];

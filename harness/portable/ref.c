@@ -36,8 +36,8 @@ bool lp_ref_range_owned(const struct lp_ref *r, unsigned part, uint64_t la, uint
 	if (len == 0 || la + len < la) {
 		return false;
 	}
-	first = la >> LMB_SHIFT;
-	last = (la + len - 1) >> LMB_SHIFT;
+	first = la >> lmb_shift(r);
+	last = (la + len - 1) >> lmb_shift(r);
 	if (last >= LP_LOGICAL_LMBS) {
 		return false;
 	}

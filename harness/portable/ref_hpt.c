@@ -93,7 +93,7 @@ static bool enter_page_ok(const struct ref_call *c, uint64_t pteh, uint64_t ptel
 	if (!lp_ref_range_owned(c->r, c->part, la, size)) {
 		return false;
 	}
-	if ((la >> LMB_SHIFT) != ((la + size - 1) >> LMB_SHIFT)) {
+	if ((la >> lmb_shift(c->r)) != ((la + size - 1) >> lmb_shift(c->r))) {
 		/* Real placement of a multi-LMB page is the machine's business. */
 		if (!c->env->contiguous) {
 			*unknown = true;
@@ -330,7 +330,7 @@ bool lp_ref_hpt_call(struct ref_call *c, uint64_t opcode, int64_t *rc)
 
 void lp_ref_hpt_drop_lmb(struct lp_ref *r, unsigned part, uint64_t lmb)
 {
-	uint64_t start = lmb << LMB_SHIFT, end = start + LP_LMB_BYTES;
+	uint64_t start = lmb << lmb_shift(r), end = start + (1ull << lmb_shift(r));
 	uint32_t i = 0;
 
 	while (i < r->nhptes) { /* each round drops an entry or advances */
@@ -348,7 +348,7 @@ void lp_ref_hpt_drop_lmb(struct lp_ref *r, unsigned part, uint64_t lmb)
 
 bool lp_ref_hpt_spans(const struct lp_ref *r, unsigned part, int lmb)
 {
-	uint64_t start = (uint64_t)(lmb < 0 ? 0 : lmb) << LMB_SHIFT;
+	uint64_t start = (uint64_t)(lmb < 0 ? 0 : lmb) << lmb_shift(r);
 	uint32_t i;
 
 	for (i = 0; i < r->nhptes && i < LP_REF_HPTES; i++) {
@@ -356,10 +356,10 @@ bool lp_ref_hpt_spans(const struct lp_ref *r, unsigned part, int lmb)
 		unsigned shift = page_shift(h->dw0, h->dw1);
 		uint64_t base = page_base(h->dw1, shift);
 
-		if (h->part != part || shift <= LMB_SHIFT) {
+		if (h->part != part || shift <= lmb_shift(r)) {
 			continue;
 		}
-		if (lmb < 0 || (base < start + LP_LMB_BYTES && base + (1ull << shift) > start)) {
+		if (lmb < 0 || (base < start + (1ull << lmb_shift(r)) && base + (1ull << shift) > start)) {
 			return true;
 		}
 	}

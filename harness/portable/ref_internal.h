@@ -8,10 +8,13 @@
 #include "hv/papr.h"
 #include "lparsec/ref.h"
 
-#define LMB_SHIFT 18      /* LP_LMB_BYTES = 256 KiB */
 #define PAGE_4K   4096ull
 
-_Static_assert(LP_LMB_BYTES == (1ull << LMB_SHIFT), "LMB_SHIFT must match LP_LMB_BYTES");
+/* The program's LMB size (256 KiB in version 1). */
+static inline unsigned lmb_shift(const struct lp_ref *r)
+{
+	return r->cfg.lmb_shift;
+}
 _Static_assert(LP_LOGICAL_LMBS <= 64, "owned is a 64-bit mask");
 
 /* One call being predicted. */

@@ -84,7 +84,7 @@ static void mem_remove(struct lp_ref *r, unsigned part, uint64_t lmb)
 		for (e = 0; pp->win_on[w] && e < lp_cfg_win_entries(&r->cfg, part, w); e++) {
 			uint64_t t = pp->tce[w][e];
 
-			if ((t & TCE_RW) && (t >> LMB_SHIFT) == lmb) {
+			if ((t & TCE_RW) && (t >> lmb_shift(r)) == lmb) {
 				pp->tce[w][e] = 0;
 			}
 		}
@@ -94,7 +94,7 @@ static void mem_remove(struct lp_ref *r, unsigned part, uint64_t lmb)
 		struct lp_ref_area *areas[3] = { &vc->vpa, &vc->dtl, &vc->slb };
 
 		for (e = 0; e < 3; e++) {
-			if (areas[e]->on && (areas[e]->la >> LMB_SHIFT) == lmb) {
+			if (areas[e]->on && (areas[e]->la >> lmb_shift(r)) == lmb) {
 				lp_ref_area_off(areas[e]); /* areas never cross a 4 KiB page: one LMB each */
 			}
 		}

@@ -6,7 +6,16 @@
  */
 #include "exec_internal.h"
 
-#define PAGES_PER_LMB (LP_LMB_BYTES / 4096)
+/* The program's LMB size (256 KiB in version 1), and its 4 KiB pages. */
+static uint64_t lmb_bytes(const struct lp_exec *x)
+{
+	return lp_cfg_lmb_bytes(&x->prog->cfg);
+}
+
+static uint64_t pages_per_lmb(const struct lp_exec *x)
+{
+	return lmb_bytes(x) / 4096;
+}
 
 /* Logical index of the k-th (mod count) owned LMB of part, or -1 when it owns none. */
 static unsigned bit_count(uint64_t v)
@@ -45,15 +54,15 @@ static uint64_t own_address(const struct lp_exec *x, unsigned part, uint64_t k, 
 {
 	int lmb = nth_owned_lmb(x, part, k);
 
-	off &= LP_LMB_BYTES - 1;
-	return lmb < 0 ? off : (uint64_t)lmb * LP_LMB_BYTES + off;
+	off &= lmb_bytes(x) - 1;
+	return lmb < 0 ? off : (uint64_t)lmb * lmb_bytes(x) + off;
 }
 
 static uint64_t logical_end(const struct lp_exec *x, unsigned part)
 {
 	uint64_t owned = x->ref.part[part].owned;
 
-	return owned ? (uint64_t)(64 - __builtin_clzll(owned)) * LP_LMB_BYTES : 0;
+	return owned ? (uint64_t)(64 - __builtin_clzll(owned)) * lmb_bytes(x) : 0;
 }
 
 /* A real address inside partition q's first owned LMB (what a leaked address would be). */
@@ -67,7 +76,7 @@ static uint64_t other_real(struct lp_exec *x, unsigned q, uint64_t off)
 	}
 	for (i = 0; i < lp_mach(x, q)->cfg.logical_lmbs_max; i++) {
 		if (p->lmap[i]) {
-			return ((uint64_t)(p->lmap[i] - 1) << lp_mach(x, q)->lmb_shift) + (off & (LP_LMB_BYTES - 1));
+			return ((uint64_t)(p->lmap[i] - 1) << lp_mach(x, q)->lmb_shift) + (off & (lmb_bytes(x) - 1));
 		}
 	}
 	return off;
@@ -94,8 +103,8 @@ static uint64_t edge_value(struct lp_exec *x, unsigned part, unsigned e)
 	case LP_EDGE_513: return 513;
 	case LP_EDGE_INT64_MAX: return 0x7FFFFFFFFFFFFFFFull;
 	case LP_EDGE_2_60: return 1ull << 60;
-	case LP_EDGE_LMB_END_M640: return LP_LMB_BYTES - 640;
-	case LP_EDGE_LMB_END_M48: return LP_LMB_BYTES - 48;
+	case LP_EDGE_LMB_END_M640: return lmb_bytes(x) - 640;
+	case LP_EDGE_LMB_END_M48: return lmb_bytes(x) - 48;
 	case LP_EDGE_LOGICAL_END_M640: return logical_end(x, part) - 640;
 	}
 	return 0;
@@ -127,7 +136,7 @@ static uint64_t sel_pteh(const struct lp_exec *x, uint64_t v)
 /* Dword 1 for the actor's page: version 2 picks a page size and encodes it in the LP bits. */
 static uint64_t sel_ptel(struct lp_exec *x, unsigned part, uint64_t v)
 {
-	uint64_t la = own_address(x, part, v >> 24, (((v >> 8) & 0xFFFF) % PAGES_PER_LMB) * 4096);
+	uint64_t la = own_address(x, part, v >> 24, (((v >> 8) & 0xFFFF) % pages_per_lmb(x)) * 4096);
 	uint64_t bits = 0x10 | (v & 3) | ((v & 4) ? 0x4 : 0);
 
 	if (x->prog->cfg.version >= 2) {
@@ -165,7 +174,7 @@ uint64_t lp_resolve(struct lp_exec *x, const struct lp_op *op, unsigned i)
 	case LP_SEL_PTEL:
 		return sel_ptel(x, part, v);
 	case LP_SEL_TCE:
-		return own_address(x, part, v >> 24, (((v >> 8) & 0xFFFF) % PAGES_PER_LMB) * 4096) | (v & 3);
+		return own_address(x, part, v >> 24, (((v >> 8) & 0xFFFF) % pages_per_lmb(x)) * 4096) | (v & 3);
 	case LP_SEL_IOBA:
 		return lp_cfg_win_offset(&x->prog->cfg, part, (unsigned)(v >> 12) & 1) + (v & 0xFFF) * 4096;
 	case LP_SEL_HASH: {

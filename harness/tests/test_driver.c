@@ -84,7 +84,7 @@ static enum lp_inv run_with(enum lie lie, unsigned *op, uint64_t *loaded)
 	CHECK(x != 0);
 	CHECK_EQ(lp_text_parse(PROGRAM, sizeof(PROGRAM) - 1, &prog, err, sizeof(err)), 0);
 	for (i = 0; i < 2; i++) {
-		plat[i] = hv_host_plat_create(LP_MEM_BYTES);
+		plat[i] = hv_host_plat_create(LP_MEM_BYTES_MAX);
 		hv_host_plat_set_hooks(plat[i], &lp_exec_host_hooks, x);
 	}
 	x->inv.thorough = true;
@@ -163,7 +163,7 @@ static enum lp_inv run_driver(const struct lp_driver *d, struct lp_exec *x, cons
 	unsigned i;
 
 	for (i = 0; i < 2; i++) {
-		plat[i] = hv_host_plat_create(LP_MEM_BYTES);
+		plat[i] = hv_host_plat_create(LP_MEM_BYTES_MAX);
 		hv_host_plat_set_hooks(plat[i], &lp_exec_host_hooks, x);
 	}
 	x->inv.thorough = true;

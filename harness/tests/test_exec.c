@@ -34,7 +34,7 @@ static enum lp_inv run(const struct lp_prog *p, bool backdoor)
 	if (!X) {
 		X = calloc(1, sizeof(*X));
 		for (i = 0; i < 2; i++) {
-			plats[i] = hv_host_plat_create(LP_MEM_BYTES);
+			plats[i] = hv_host_plat_create(LP_MEM_BYTES_MAX);
 			hv_host_plat_set_hooks(plats[i], &lp_exec_host_hooks, X);
 		}
 		X->touched = touched;
@@ -645,4 +645,55 @@ TEST(regs_reads_back_and_problem_state_hcalls)
 		 LP_INV_NONE);
 	CHECK_EQ(X->res[1].rc, H_PRIVILEGE);
 	CHECK_EQ(X->res[2].out[0] & MSR_PR, MSR_PR);
+}
+
+/*
+ * Every version 2 machine the decoder lets through is one the core builds
+ * with all its partitions, and the decoder's bound of the hypervisor region
+ * (lp_cfg_hv_bytes_bound) is never below the core's own layout, nor far above.
+ */
+TEST(v2_machines_fit_what_the_core_builds)
+{
+	static struct lp_prog p;
+	unsigned mem, lmb, order, big, nparts, runs = 0;
+
+	for (mem = LP_MEM_SHIFT_MIN; mem <= LP_MEM_SHIFT_MAX; mem += 2) {
+		for (lmb = LP_LMB_SHIFT_MIN; lmb <= LP_LMB_SHIFT_MAX; lmb += 2) {
+			for (order = LP_HPT_ORDER_MIN; order <= LP_HPT_ORDER_MAX; order += 2) {
+				for (big = 0; big < 2; big++) {
+					for (nparts = 1; nparts <= LP_MAX_PARTS; nparts += 3) {
+						struct hv_config hc;
+						uint64_t core, bound;
+						unsigned i;
+
+						memset(&p, 0, sizeof(p));
+						p.cfg.version = 2;
+						p.cfg.nparts = (uint8_t)nparts;
+						p.cfg.mem_shift = (uint8_t)mem;
+						p.cfg.lmb_shift = (uint8_t)lmb;
+						for (i = 0; i < LP_MAX_PARTS; i++) {
+							p.cfg.lmbs[i] = LP_PART_LMBS_MAX;
+							p.cfg.hpt_order[i] = (uint8_t)order;
+							p.cfg.win_entries[i][0] = big ? 512 : 128;
+							p.cfg.windows[i] = 2;
+						}
+						lp_prog_normalize(&p);
+						lp_machine_config(&hc, &p.cfg);
+						core = hv_config_hv_bytes(&hc, lp_cfg_mem_bytes(&p.cfg));
+						bound = lp_cfg_hv_bytes_bound(&p.cfg);
+						CHECK(core != 0 && bound >= core);
+						CHECK(bound - core <= (2ull << 20) + 2 * lp_cfg_lmb_bytes(&p.cfg) +
+										 (1ull << lp_cfg_hpt_order_max(&p.cfg)));
+						if (run(&p, false) != LP_INV_NONE) {
+							fprintf(stderr, "mem 2^%u, LMB 2^%u, HPT 2^%u, %u TCEs, %u partitions: %s\n",
+								mem, lmb, order, big ? 512 : 128, nparts, X->viol.msg);
+							CHECK(0);
+						}
+						runs++;
+					}
+				}
+			}
+		}
+	}
+	CHECK_EQ(runs, 3 * 4 * 3 * 2 * 2);
 }

@@ -135,7 +135,7 @@ static enum lp_inv run_text(const char *text, bool backdoor)
 	if (!X) {
 		X = calloc(1, sizeof(*X));
 		for (i = 0; i < 2; i++) {
-			plats[i] = hv_host_plat_create(LP_MEM_BYTES);
+			plats[i] = hv_host_plat_create(LP_MEM_BYTES_MAX);
 			hv_host_plat_set_hooks(plats[i], &lp_exec_host_hooks, X);
 		}
 	}

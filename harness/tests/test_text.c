@@ -439,6 +439,53 @@ TEST(parse_header_rules)
 	CHECK(parse_fails("lparsec program v1 extra\n", "line 1, column 20: unexpected 'extra'"));
 }
 
+/* Version 2's machines of the size users run: memory, LMB size, partitions of many LMBs, HPTs of 2^22. */
+TEST(parse_v2_large_machine)
+{
+	uint8_t bin[LP_MAX_BIN];
+
+	CHECK(parse_ok("lparsec program v2\nconfig parts=2 memory=1g lmb=16m\n"
+		       "part p0 lmbs=32 vcpus=2 hpt=22\npart p1 lmbs=20\n",
+		       &prog_a));
+	CHECK_EQ(lp_cfg_mem_bytes(&prog_a.cfg), 1ull << 30);
+	CHECK_EQ(lp_cfg_lmb_bytes(&prog_a.cfg), 16ull << 20);
+	CHECK_EQ(prog_a.cfg.lmbs[0], 32);         /* 512 MiB */
+	CHECK_EQ(prog_a.cfg.hpt_order[0], 22);
+	/* 64 LMBs, 4 of them the hypervisor's (4 HPT slots of 4 MiB + 8 MiB of records): 60 for partitions. */
+	CHECK_EQ(prog_a.cfg.lmbs[1], 20);
+	CHECK(round_trips(&prog_a));
+	CHECK_EQ(lp_prog_encode(&prog_a, bin, sizeof(bin)) > 9, true);
+	CHECK_EQ(bin[9], 2 | 3 << 2);
+	CHECK_EQ(bin[10], 4 | 3 << 3);            /* order 22, 24 more LMBs than the version 1 byte's 8 */
+	/* In binary, what does not fit is cut down to what does: the last partition gives LMBs back. */
+	prog_a.cfg.lmbs[0] = prog_a.cfg.lmbs[1] = 64;
+	prog_a.cfg.hpt_order[0] = LP_HPT_ORDER_MIN;
+	lp_prog_decode(bin, lp_prog_encode(&prog_a, bin, sizeof(bin)), &prog_b);
+	CHECK_EQ(prog_b.cfg.lmbs[0], 62); /* 64 LMBs, 1 the hypervisor's with HPTs of 2^18 */
+	CHECK_EQ(prog_b.cfg.lmbs[1], 1);
+	/* In text, a machine that cannot be built is an error. */
+	CHECK(parse_fails("lparsec program v2\nconfig parts=2 memory=1g lmb=16m\npart p0 lmbs=64\npart p1 lmbs=64\n",
+			  "line 4, column 1: the partitions' LMBs do not fit: the machine leaves them 63"));
+	CHECK(parse_fails("lparsec program v2\nconfig memory=1g lmb=256k\n",
+			  "line 2, column 1: lmb=256k does not fit memory=1024m (at most 256 LMBs, one for each partition beside "
+			  "the hypervisor's): lmb=4096k does"));
+	CHECK(parse_fails("lparsec program v2\nconfig parts=4 memory=64m lmb=16m\n",
+			  "line 2, column 1: lmb=16384k does not fit memory=64m"));
+	/* The binary form of that: 4 MiB LMBs, one each and 12 to spare. */
+	prog_a.cfg.nparts = 4;
+	prog_a.cfg.mem_shift = 26;
+	prog_a.cfg.lmb_shift = 24;
+	prog_a.cfg.lmbs[0] = prog_a.cfg.lmbs[1] = prog_a.cfg.lmbs[2] = prog_a.cfg.lmbs[3] = 1;
+	lp_prog_decode(bin, lp_prog_encode(&prog_a, bin, sizeof(bin)), &prog_b);
+	CHECK_EQ(lp_cfg_lmb_bytes(&prog_b.cfg), 4ull << 20);
+	CHECK(parse_fails("lparsec program v2\npart p0 hpt=22\n",
+			  "line 2, column 1: p0: hpt=22 needs memory=256m or more (64 MiB machines take at most 20)"));
+	CHECK(parse_fails("lparsec program v1\nconfig memory=1g\n", "line 2, column 8: 'memory' needs 'lparsec program v2'"));
+	CHECK(parse_fails("lparsec program v2\nconfig memory=2g\n", "line 2, column 15: memory=2g: a machine has 64m, 256m or 1g"));
+	CHECK(parse_fails("lparsec program v2\nconfig lmb=8m\n", "line 2, column 12: lmb=8m: LMBs are 256k, 1m, 4m or 16m"));
+	CHECK(parse_fails("lparsec program v1\npart p0 lmbs=9\n", "line 2, column 14: lmbs=9 out of range 1..8"));
+}
+
 /* Version 2's configuration: per-partition HPT orders and segments, in text and binary, and its errors. */
 TEST(parse_v2_configuration)
 {
@@ -469,16 +516,17 @@ TEST(parse_v2_configuration)
 	CHECK_EQ(lp_cfg_win_entries(&prog_a.cfg, 0, 0), LP_WINDOW_ENTRIES);
 	CHECK_EQ(lp_cfg_win_offset(&prog_a.cfg, 0, 0), 0);
 	CHECK(round_trips(&prog_a));
-	/* Binary: "LP" 2, 6 bytes, 4 HPT orders, 8 windows, 2 segments of 5 bytes, then the load. */
+	/* Binary: "LP" 2, 6 bytes, the machine, 4 HPT orders, 8 windows, 2 segments of 5 bytes, then the load. */
 	len = lp_prog_encode(&prog_a, bin, sizeof(bin));
 	CHECK_EQ(bin[2], 2);
-	CHECK_EQ(bin[9], 2);  /* p0: order 20 */
-	CHECK_EQ(bin[14], 2 | 7 << 2); /* p0.w1: 512 entries at offset 2^59 */
-	CHECK_EQ(bin[21], 2); /* segments listed */
-	CHECK_EQ(bin[22], 1);
-	CHECK_EQ(bin[23], 1); /* 64k */
-	CHECK_EQ(bin[24] | bin[25] << 8 | bin[26] << 16, 0x2001);
-	CHECK_EQ(len, 3 + 6 + 4 + 8 + 1 + 10 + 2 + 5);
+	CHECK_EQ(bin[9], 0);  /* 64 MiB of 256 KiB LMBs */
+	CHECK_EQ(bin[10], 2); /* p0: order 20 */
+	CHECK_EQ(bin[15], 2 | 7 << 2); /* p0.w1: 512 entries at offset 2^59 */
+	CHECK_EQ(bin[22], 2); /* segments listed */
+	CHECK_EQ(bin[23], 1);
+	CHECK_EQ(bin[24], 1); /* 64k */
+	CHECK_EQ(bin[25] | bin[26] << 8 | bin[27] << 16, 0x2001);
+	CHECK_EQ(len, 3 + 6 + 1 + 4 + 8 + 1 + 10 + 2 + 5);
 	/* A version 1 program keeps version 1's form byte for byte. */
 	CHECK(parse_ok("lparsec program v1\np0.v0 load addr=ea(0x10001)\n", &prog_b));
 	len = lp_prog_encode(&prog_b, bin, sizeof(bin));
@@ -495,7 +543,7 @@ TEST(parse_v2_configuration)
 	CHECK(parse_fails("lparsec program v1\nsegment esid=1 page=64k\n",
 			  "line 2, column 1: 'segment' needs 'lparsec program v2'"));
 	CHECK(parse_fails("lparsec program v1\npart p0 hpt=20\n", "line 2, column 9: 'hpt' needs 'lparsec program v2'"));
-	CHECK(parse_fails("lparsec program v2\npart p0 hpt=21\n", "line 2, column 13: hpt=21 out of range 18..20"));
+	CHECK(parse_fails("lparsec program v2\npart p0 hpt=23\n", "line 2, column 13: hpt=23 out of range 18..22"));
 	CHECK(parse_fails("lparsec program v2\nsegment esid=1 page=1m\n",
 			  "line 2, column 21: page size '1m' is not a segment base page size (4k, 64k, 16m)"));
 	CHECK(parse_fails("lparsec program v2\nsegment esid=1 vsid=0x7f101\n",
@@ -529,8 +577,8 @@ TEST(parse_v2_configuration)
 	CHECK_EQ(prog_a.op[2].problem, true);
 	CHECK(round_trips(&prog_a));
 	len = lp_prog_encode(&prog_a, bin, sizeof(bin));
-	CHECK_EQ(bin[3 + 6 + 4 + 8 + 1 + 0], LP_OP_FILL);
-	CHECK_EQ(bin[3 + 6 + 4 + 8 + 1 + 16 + 4 + 1] & 0x10, 0x10); /* the third op's actor: problem state */
+	CHECK_EQ(bin[3 + 6 + 1 + 4 + 8 + 1 + 0], LP_OP_FILL);
+	CHECK_EQ(bin[3 + 6 + 1 + 4 + 8 + 1 + 16 + 4 + 1] & 0x10, 0x10); /* the third op's actor: problem state */
 }
 
 TEST(parse_errors_names)

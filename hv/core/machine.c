@@ -18,6 +18,7 @@ void hv_config_default(struct hv_config *cfg)
 	cfg->logical_lmbs_max = 64;
 	cfg->max_windows = 8;
 	cfg->window_entries_max = 512;
+	cfg->mem_size = 0;
 }
 
 /* The layout of the hypervisor region; computed the same way by sizing and init. */
@@ -100,6 +101,11 @@ int hv_machine_init(struct hv_machine *m, const struct hv_config *cfg, struct hv
 	struct hv_layout l;
 	uint32_t i, j;
 
+	if (cfg->mem_size > mem_size) {
+		hv_memset(m, 0, sizeof(*m));
+		return HV_ENOMEM; /* more than the platform has */
+	}
+	mem_size = cfg->mem_size ? cfg->mem_size : mem_size;
 	if (!config_valid(cfg, mem_size)) {
 		hv_memset(m, 0, sizeof(*m));
 		return HV_EINVAL;

@@ -39,7 +39,7 @@ REPLAY_TIMEOUT = 30        # seconds; libFuzzer's own -timeout is 10
 SWEEP_BATCH = 2000         # inputs per replay process in the sanitizer sweep
 SETTLE_S = 2.0             # an engine may still be writing a crash file younger than this
 LIBFUZZER_PREFIXES = ("crash-", "timeout-", "oom-", "leak-")
-HEADER_WORDS = ("lparsec", "config", "part")
+HEADER_WORDS = ("lparsec", "config", "part", "window", "segment")  # the configuration lines (v2: windows, segments)
 
 
 def utc_now():

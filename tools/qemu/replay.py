@@ -62,6 +62,8 @@ def parse_args(argv):
     shown.add_argument("--quiet", action="store_true", help="only one line per program and the summary")
     shown.add_argument("--console", action="store_true", help="the firmware's console as it comes")
     p.add_argument("--json", metavar="FILE", help="write every program's result to FILE")
+    p.add_argument("--skip-unsupported", action="store_true",
+                   help="a program whose machines the firmware cannot hold is listed as not run, not an error (exit 2)")
     p.add_argument("files", nargs="+", metavar="FILE")
     return p.parse_args(argv)
 
@@ -117,7 +119,7 @@ def firmware_runs(lines):
         body = m.group(1)
         start = FW_PROGRAM.match(body)
         if start:
-            runs.append({"ops": [], "verdict": None, "message": "", "us": None})
+            runs.append({"ops": [], "verdict": None, "message": "", "us": None, "unsupported": None})
         elif not runs:
             continue
         elif body.startswith("op "):
@@ -128,6 +130,8 @@ def firmware_runs(lines):
             runs[-1]["message"] = body[len("message: "):]
         elif body.startswith("time: "):
             runs[-1]["us"] = int(body.split()[1])
+        elif body.startswith("unsupported: "):
+            runs[-1]["unsupported"] = body[len("unsupported: "):]
     return runs
 
 
@@ -233,11 +237,20 @@ def main(argv):
     except ValueError as e:
         print(f"lparsec replay: the host-direct runs: {e}", file=sys.stderr)
         return 2
-    results, agree, bad = [], 0, 0
+    results, agree, bad, not_run = [], 0, 0, 0
     for i, p in enumerate(programs):
+        unsupported = fw[i]["unsupported"] if i < len(fw) else None
         run = fw[i] if i < len(fw) and fw[i]["verdict"] else None
         r = {"path": p["path"], "operations": len(host[i]["ops"]), "host_verdict": verdict_id(host[i]["verdict"]),
              "firmware_us": run["us"] if run else None}
+        if unsupported:
+            r["verdict"], r["finding"], r["agree"] = "not run", unsupported, False
+            not_run += 1
+            results.append(r)
+            print(f"{p['path']}: NOT RUN: {unsupported}")
+            if not opts.skip_unsupported:
+                status = 2
+            continue
         if run is None:
             r["finding"] = "the firmware did not finish this program" + (f" ({failure})" if failure else "")
             r["verdict"] = "error"
@@ -266,7 +279,8 @@ def main(argv):
         mark = "" if ok or not opts.expect else f"MISMATCH (expected {p['expect']}): "
         print(f"{p['path']}: {mark}{words}")
     summary = (f"replay: {len(programs)} program(s) on {opts.machine}: {agree} agree with host-direct, "
-               f"{len(programs) - agree} do not; QEMU {seconds:.2f} s in all")
+               f"{len(programs) - agree - not_run} do not" + (f", {not_run} not run" if not_run else "") +
+               f"; QEMU {seconds:.2f} s in all")
     if failure:
         summary += f"; the firmware's run failed: {failure}"
     print(summary)

@@ -125,7 +125,7 @@ enum lp_backdoor {
  * the machine's layout, changed only by management operations that
  * succeeded, compared with the core's logical maps and LMB tables.
  */
-#define LP_MEMMAP_LMBS  256   /* real LMBs per machine: LP_MEM_BYTES / LP_LMB_BYTES */
+#define LP_MEMMAP_LMBS  LP_MACHINE_LMBS_MAX /* real LMBs per machine */
 #define LP_OWNER_FREE   0
 #define LP_OWNER_HYP    0xFF  /* the hypervisor region */
 #define LP_OWNER_NONE   0xFE  /* outside memory */
@@ -278,11 +278,15 @@ static inline bool lp_touched(const struct lp_exec *x, unsigned machine, uint64_
 }
 
 /*
- * Machine configuration every program runs on: 64 MiB, 256 KiB LMBs,
- * 4 partitions x 4 vCPUs, 4 threads, 8 windows, HPT slots of the
- * program's largest HPT (256 KiB without a program).
+ * Machine configuration a program runs on: 4 partitions x 4 vCPUs, 4
+ * threads, 8 windows, HPT slots of the program's largest HPT; the
+ * program's memory and LMB size (version 1, and without a program: 64 MiB
+ * of 256 KiB LMBs, HPTs of 256 KiB). Platforms hold LP_MEM_BYTES_MAX (the
+ * host's arenas are sparse: a machine touches what its program touches);
+ * the firmware's hold LP_MEM_BYTES.
  */
 #define LP_MEM_BYTES (64ull << 20)
+#define LP_MEM_BYTES_MAX (1ull << LP_MEM_SHIFT_MAX)
 void lp_machine_config(struct hv_config *cfg, const struct lp_config *prog);
 
 /*

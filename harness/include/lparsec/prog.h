@@ -18,7 +18,10 @@
  *   "LP" 0x01 or "LP" 0x02        magic and version (optional on input: bytes
  *                                 without it are decoded as a version-1 body)
  *   6 config bytes                see config_decode (prog_bin.c)
- *   version 2 only:               4 bytes, one per partition: HPT order - 18 (bits 0-2, mod 3);
+ *   version 2 only:               machine: memory 64 MiB << 2 * (bits 0-1 mod 3), LMBs 256 KiB <<
+ *                                 2 * (bits 2-3) (raised to keep at most 256 LMBs);
+ *                                 4 bytes, one per partition: HPT order - 18 (bits 0-2, mod 5; at most
+ *                                 20 in 64 MiB), 8 more LMBs per unit of bits 3-5;
  *                                 8 bytes, one per window (partition-major): TCEs 128 << (bits 0-1
  *                                 mod 3), bus offset lp_window_offsets[bits 2-4];
  *                                 a segment count n (mod 17), then n x (ESID & 15,
@@ -49,16 +52,24 @@
 #define LP_WINDOW_ENTRIES_MAX 512 /* version 2: 128, 256 or 512 TCEs, at one of lp_window_offsets */
 #define LP_WINDOW_OFFSETS 8
 /* Magic, config (version 2 with every segment), then per operation at most: kind, actor, raw opcode, nargs, 9 literals. */
-#define LP_MAX_BIN        (3 + 6 + 4 + 8 + 1 + LP_SEGMENTS * 5 + LP_MAX_OPS * (4 + 8 + 9 * 9))
+#define LP_MAX_BIN        (3 + 6 + 1 + 4 + 8 + 1 + LP_SEGMENTS * 5 + LP_MAX_OPS * (4 + 8 + 9 * 9))
 #define LP_VERSION        2      /* the newest; version 1 programs still decode, print and run as before */
 #define LP_SEGMENTS       16     /* ESIDs a program can name */
 #define LP_HPT_ORDER_MIN  18     /* per-partition HPT of 2^order bytes (version 2) */
 /*
- * 2^20: a machine carves the largest order for each of its 4 partition slots,
- * with 32 bytes of private record per HPTE (3 MiB a slot at 20); 2^22 (QEMU's
- * pseries default for 512 MiB) needs machines larger than LP_MEM_BYTES.
+ * A machine carves the largest order for each of its 4 partition slots, with
+ * 32 bytes of private record per HPTE (12 MiB a slot at 2^22, QEMU's pseries
+ * default for 512 MiB): machines of 64 MiB take at most 2^20.
  */
-#define LP_HPT_ORDER_MAX  20
+#define LP_HPT_ORDER_MAX  22
+#define LP_HPT_ORDER_MAX_SMALL 20
+/* Version 2's machines: 64 MiB, 256 MiB or 1 GiB of real memory, in LMBs of 256 KiB to 16 MiB. */
+#define LP_MEM_SHIFT_MIN  26
+#define LP_MEM_SHIFT_MAX  30
+#define LP_LMB_SHIFT_MIN  18
+#define LP_LMB_SHIFT_MAX  24
+#define LP_MACHINE_LMBS_MAX 256  /* real LMBs a machine may have (the harness's memory map) */
+#define LP_PART_LMBS_MAX  64     /* LMBs a partition may start with (version 1: 8) */
 
 /* Segment ESID e of every partition (version 2): a VSID and a base page size. */
 struct lp_segment {
@@ -69,9 +80,11 @@ struct lp_segment {
 /* Machine configuration of a program (the machine itself: see exec.h). */
 struct lp_config {
 	uint8_t version;                /* 1 or 2: what the program was written as (encode keeps it) */
+	uint8_t mem_shift;              /* machine memory 2^mem_shift (version 1: 26) */
+	uint8_t lmb_shift;              /* LMB size 2^lmb_shift (version 1: 18) */
 	uint8_t nparts;                 /* 1..4 */
 	uint8_t threads;                /* 1..4 */
-	uint8_t lmbs[LP_MAX_PARTS];     /* 1..8 LMBs at logical LMB 0..n-1 */
+	uint8_t lmbs[LP_MAX_PARTS];     /* 1..8 (version 2: ..64, as many as the machine holds) LMBs at logical 0..n-1 */
 	uint8_t vcpus[LP_MAX_PARTS];    /* 1..4 */
 	uint8_t windows[LP_MAX_PARTS];  /* 0..2 DMA windows */
 	bool shared[LP_MAX_PARTS];      /* shared-processor (else dedicated, if a thread is free) */
@@ -104,6 +117,16 @@ static inline uint64_t lp_cfg_win_entries(const struct lp_config *c, unsigned pa
 static inline uint64_t lp_cfg_win_offset(const struct lp_config *c, unsigned part, unsigned w)
 {
 	return lp_window_offsets[c->win_offset[part & 3][w & 1] & (LP_WINDOW_OFFSETS - 1)];
+}
+
+static inline uint64_t lp_cfg_mem_bytes(const struct lp_config *c)
+{
+	return 1ull << c->mem_shift;
+}
+
+static inline uint64_t lp_cfg_lmb_bytes(const struct lp_config *c)
+{
+	return 1ull << c->lmb_shift;
 }
 
 /* HPTEs in partition part's HPT. */
@@ -228,6 +251,12 @@ bool lp_kind_has_a(unsigned kind);
 bool lp_kind_has_addr(unsigned kind);
 bool lp_kind_has_value(unsigned kind);
 bool lp_kind_has_reg(unsigned kind);
+/*
+ * An upper bound of the hypervisor region of c's machine, in whole LMBs (the
+ * decoder's: it keeps a version 2 machine one the core can build; checked
+ * against the core's own hv_config_hv_bytes by test_text.c).
+ */
+uint64_t lp_cfg_hv_bytes_bound(const struct lp_config *c);
 /* Whether op needs version 2 (a kind or flag version 1 cannot say). */
 bool lp_op_needs_v2(const struct lp_op *op);
 

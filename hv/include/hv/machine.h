@@ -44,6 +44,7 @@ struct hv_config {
 	uint32_t logical_lmbs_max;   /* logical address space of a partition, in LMBs */
 	uint32_t max_windows;        /* DMA windows, <= HV_MAX_WINDOWS */
 	uint32_t window_entries_max; /* TCEs per window table (4 KiB pages) */
+	uint64_t mem_size;           /* real memory the machine uses from address 0: 0 = all the platform has */
 };
 
 /* Small, fuzzing-sized defaults: 256 KiB LMBs, 256 KiB HPTs. */

@@ -246,6 +246,12 @@ static void replay_one(const uint8_t *name, uint32_t name_len, const uint8_t *bi
 	__builtin_memset(&prog, 0, sizeof(prog));
 	lp_prog_decode(bin, len, &prog);
 	fw_printf(" (%u operation%s)\n", prog.nops, prog.nops == 1 ? "" : "s");
+	if (lp_cfg_mem_bytes(&prog.cfg) > FW_MACHINE_BYTES) {
+		/* Version 2 machines larger than the firmware's: said, not run (replay.py reports it). */
+		fw_printf("[replay] unsupported: the program's machines have %llu MiB of memory, the firmware's %llu MiB\n",
+			  (unsigned long long)(lp_cfg_mem_bytes(&prog.cfg) >> 20), (unsigned long long)(FW_MACHINE_BYTES >> 20));
+		return;
+	}
 	fw_plat_reset(fw_plat(0));
 	fw_plat_reset(fw_plat(1));
 	rp.ptcr = 0;
