@@ -406,8 +406,8 @@ static enum lp_inv clean_page_zero(struct lp_exec *x, unsigned mach, const uint6
 	const uint8_t *mem = x->m[mach].mem + pg * PAGE_4K;
 	uint64_t i, any = 0;
 
-	if (map[pg >> 6] >> (pg & 63) & 1) {
-		return LP_INV_NONE;
+	if ((map[pg >> 6] >> (pg & 63) & 1) || pg * PAGE_4K < x->m[mach].part_table.v) {
+		return LP_INV_NONE; /* below the core's first table: the platform's own (the firmware's vectors) */
 	}
 	/* One OR over the page (vectorised), then find the word only when something is there. */
 	for (i = 0; i < PAGE_4K; i += 8) {

@@ -37,7 +37,7 @@ import boot  # noqa: E402  (the QEMU runner and the judge of the firmware's own 
 BATCH_MAGIC = b"LPSMBAT1"
 BATCH_BACKDOOR = 0x1
 FIRMWARE_CAPS = "stores-unseen"  # hv/plat/ppc64/replay.c: rp.drv.caps
-PLANTS = ("stale-load", "no-swap")  # hv/plat/ppc64/fw.h enum fw_replay_plant
+PLANTS = ("stale-load", "no-swap", "lost-dirty")  # hv/plat/ppc64/fw.h enum fw_replay_plant
 FW_LINE = re.compile(r"^\[replay\] (.*)$")
 FW_PROGRAM = re.compile(r"^program (.*) \((\d+) operations?\)$")
 HOST_PROGRAM = re.compile(r"^# == (.*) \((text|binary), (\d+) operations?\)$")

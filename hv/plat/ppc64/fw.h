@@ -101,8 +101,11 @@ void fw_plat_reset(struct hv_plat *plat);
 enum fw_replay_plant {
 	FW_PLANT_STALE_LOAD = 1u << 0, /* lparsec.plant=stale-load: a load returns what r4 held before it */
 	FW_PLANT_NO_SWAP = 1u << 1,    /* lparsec.plant=no-swap: machine 1's partitions run on machine 0's memory */
+	FW_PLANT_LOST_DIRTY = 1u << 2, /* lparsec.plant=lost-dirty: the dirty map misses stores into partition memory */
 };
 bool fw_replay(const uint8_t *start, const uint8_t *end, unsigned plants);
+/* FW_PLANT_LOST_DIRTY on or off (plat.c). */
+void fw_plat_plant_lost_dirty(bool on);
 
 #endif /* __ASSEMBLER__ */
 #endif /* FW_H */

@@ -10,7 +10,7 @@
  *   lparsec.guests=GUEST,GUEST...        these guests together instead
  *   lparsec.slice=TICKS                  timebase ticks per slice (HDEC)
  *   lparsec.hang                         never power off (tests the runner's timeout)
- *   lparsec.plant=stale-load,no-swap     deliberate bugs of the replay driver (tests)
+ *   lparsec.plant=stale-load,no-swap,lost-dirty   deliberate bugs of the replay driver and platform (tests)
  *
  * With an initrd (QEMU's -initrd: /chosen/linux,initrd-start and -end) the
  * firmware replays the batch of harness programs it holds instead
@@ -330,6 +330,7 @@ _Noreturn void fw_main(const void *fdt)
 		if (arg("lparsec.plant", list, sizeof(list))) {
 			plants |= list_has(list, "stale-load") ? FW_PLANT_STALE_LOAD : 0;
 			plants |= list_has(list, "no-swap") ? FW_PLANT_NO_SWAP : 0;
+			plants |= list_has(list, "lost-dirty") ? FW_PLANT_LOST_DIRTY : 0;
 		}
 		if (initrd_start < FW_MACHINE1_RA + FW_MACHINE_BYTES) {
 			fw_printf("lparsec-fw: VERDICT FAIL (the initrd at 0x%llx overlaps the machines' memory)\n",

@@ -28,6 +28,12 @@ struct hv_plat {
 };
 
 static struct hv_plat plats[2] = { { .ra = 0 }, { .ra = FW_MACHINE1_RA } };
+static bool plant_lost_dirty; /* FW_PLANT_LOST_DIRTY */
+
+void fw_plat_plant_lost_dirty(bool on)
+{
+	plant_lost_dirty = on;
+}
 static struct lp_scn *console_scn;
 
 struct hv_plat *fw_plat(unsigned machine)
@@ -105,6 +111,9 @@ void plat_mem_dirty(struct hv_plat *plat, hv_raddr_t ra, uint64_t len)
 {
 	if (plat->x) {
 		lp_exec_on_mem_write(plat->x, plat, ra.v, len);
+		if (plant_lost_dirty && ra.v >= plat->x->memmap.hyp_end[plat == &plats[1]]) {
+			return; /* the planted bug: the dirty map misses the core's stores into partition memory */
+		}
 	}
 	fw_plat_mark(plat, ra.v, len);
 }
