@@ -14,36 +14,9 @@
 #include "lparsec/exec.h"
 #include "lparsec/host_hooks.h"
 #include "lparsec/inv.h"
-#include "lparsec/text.h"
+#include "exec_helpers.h"
 #include "testlib.h"
 
-static struct hv_plat *plats[2];
-static struct lp_exec *X;
-
-/* The fuzz targets' fast mode: sweeps skip memory the platforms saw nobody write. */
-static bool touched(void *ctx, unsigned machine, uint64_t ra, uint64_t len)
-{
-	(void)ctx;
-	return hv_host_plat_range_dirty(plats[machine & 1], ra, len);
-}
-
-static enum lp_inv run(const struct lp_prog *p, bool backdoor)
-{
-	unsigned i;
-
-	if (!X) {
-		X = calloc(1, sizeof(*X));
-		for (i = 0; i < 2; i++) {
-			plats[i] = hv_host_plat_create(LP_MEM_BYTES_MAX);
-			hv_host_plat_set_hooks(plats[i], &lp_exec_host_hooks, X);
-		}
-		X->touched = touched;
-	}
-	for (i = 0; i < 2; i++) {
-		hv_host_plat_reset(plats[i]);
-	}
-	return lp_exec_run(X, p, plats[0], plats[1], backdoor);
-}
 
 static void prog_init(struct lp_prog *p, unsigned nparts)
 {
@@ -577,19 +550,6 @@ TEST(backdoor_is_a_no_op_unless_enabled)
 
 /* ---- version 2's operations for test writers (text form: corpora/hcall_seq/08_poke_fill_regs_problem.txt) ---- */
 
-static struct lp_prog text_prog;
-
-static enum lp_inv run_text(const char *text)
-{
-	char err[200];
-
-	if (lp_text_parse(text, strlen(text), &text_prog, err, sizeof(err))) {
-		fprintf(stderr, "parse: %s\n", err);
-		return (enum lp_inv)99;
-	}
-	return run(&text_prog, false);
-}
-
 static uint64_t real_be64(unsigned part, uint64_t la)
 {
 	const struct hv_partition *p = &X->m[0].part[X->loc[part].slot];
@@ -609,7 +569,7 @@ TEST(poke_and_fill_store_own_memory_only)
 			  "p0 poke addr=own(0x1000009) value=0xdeadbeef\n"               /* aligned down to 8 */
 			  "p0 poke addr=0x80000 value=0x1\n"                             /* past its memory */
 			  "p0 fill pages=2 addr=own(0x103f000) value=0x5\n"              /* its last page, and past it */
-			  "p1 poke addr=0x40000 value=0x2\n"),                            /* p0's logical LMB 1: not p1's */
+			  "p1 poke addr=0x40000 value=0x2\n", false),                     /* p0's logical LMB 1: not p1's */
 		 LP_INV_NONE);
 	CHECK_EQ(X->res[0].status, LP_RAN);
 	CHECK_EQ(X->res[0].arg[0], 0x3f000);
@@ -630,7 +590,7 @@ TEST(regs_reads_back_and_problem_state_hcalls)
 			  "p0.v0 regs reg=r13\n"
 			  "p0.v0 problem H_RANDOM\n"
 			  "p0.v0 regs reg=msr\n"
-			  "p0.v0 H_RANDOM\n"),
+			  "p0.v0 H_RANDOM\n", false),
 		 LP_INV_NONE);
 	CHECK_EQ(X->res[1].out[0], 0);     /* r13 */
 	CHECK_EQ(X->res[1].out[1], 0x77);  /* r14 */
@@ -641,7 +601,7 @@ TEST(regs_reads_back_and_problem_state_hcalls)
 	CHECK_EQ(run_text("lparsec program v2\n"
 			  "p0.v0 plant reg=msr value=0x8000000000005000\n"
 			  "p0.v0 problem H_RANDOM\n"
-			  "p0.v0 regs reg=msr\n"),
+			  "p0.v0 regs reg=msr\n", false),
 		 LP_INV_NONE);
 	CHECK_EQ(X->res[1].rc, H_PRIVILEGE);
 	CHECK_EQ(X->res[2].out[0] & MSR_PR, MSR_PR);

@@ -17,7 +17,7 @@
 #include "lparsec/host_hooks.h"
 #include "lparsec/inv.h"
 #include "lparsec/ref.h"
-#include "lparsec/text.h"
+#include "exec_helpers.h"
 #include "testlib.h"
 
 #define L_BIT 0x4ull
@@ -121,32 +121,6 @@ TEST(selector_page_sizes_are_isa_encodings)
 		CHECK_EQ(isa_page(large, (uint64_t)ps->enc << 12, &base), ps->actual);
 		CHECK_EQ(base, ps->base);
 	}
-}
-
-static struct hv_plat *plats[2];
-static struct lp_exec *X;
-static struct lp_prog P;
-
-static enum lp_inv run_text(const char *text, bool backdoor)
-{
-	char err[200];
-	unsigned i;
-
-	if (!X) {
-		X = calloc(1, sizeof(*X));
-		for (i = 0; i < 2; i++) {
-			plats[i] = hv_host_plat_create(LP_MEM_BYTES_MAX);
-			hv_host_plat_set_hooks(plats[i], &lp_exec_host_hooks, X);
-		}
-	}
-	for (i = 0; i < 2; i++) {
-		hv_host_plat_reset(plats[i]);
-	}
-	if (lp_text_parse(text, strlen(text), &P, err, sizeof(err))) {
-		fprintf(stderr, "parse: %s\n", err);
-		return (enum lp_inv)99;
-	}
-	return lp_exec_run(X, &P, plats[0], plats[1], backdoor);
 }
 
 #define V2_64K "lparsec program v2\npart p0 lmbs=2\nsegment esid=1 page=64k\n"
