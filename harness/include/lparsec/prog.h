@@ -25,11 +25,14 @@
  *                                 8 bytes, one per window (partition-major): TCEs 128 << (bits 0-1
  *                                 mod 3), bus offset lp_window_offsets[bits 2-4];
  *                                 a segment count n (mod 17), then n x (ESID & 15,
- *                                 base page 0/1/2 = 4K/64K/16M, 3-byte VSID; 0 = the default)
+ *                                 base page 0/1/2/3 = 4K/64K/16M/4K, 3-byte VSID; 0 = the default);
+ *                                 then the machine is fitted (config_fit): smaller LMBs until each
+ *                                 partition has one, the last partitions' LMBs cut to what the
+ *                                 hypervisor region leaves (lp_cfg_hv_bytes_bound)
  *   operations until the input ends or LP_MAX_OPS were decoded:
  *     kind, actor                 kind % LP_OP_COUNT (version 1: % LP_OP_COUNT_V1);
  *                                 actor = part | vcpu << 2 | problem << 4 (version 2 hcalls)
- *     per kind (lp_op_layout):    hcall: opcode index, nargs, nargs x (selector, value)
+ *     per kind (lp_kind_has_*):   hcall: opcode index, nargs, nargs x (selector, value)
  *                                 others: fixed little-endian parameters
  * Missing bytes read as zero, so ANY byte string decodes to a valid program.
  * lp_prog_encode writes the canonical form; decode(encode(p)) == p.
