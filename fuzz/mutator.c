@@ -116,8 +116,8 @@ static void random_op(struct rng *r, const struct lp_prog *p, struct lp_op *o)
 
 static void insert_op(struct lp_prog *p, uint32_t at, const struct lp_op *o)
 {
-	if (p->nops >= LP_MAX_OPS) {
-		p->nops = LP_MAX_OPS - 1; /* full: the last operation makes room */
+	if (p->nops >= LP_FUZZ_OPS) {
+		p->nops = LP_FUZZ_OPS - 1; /* full: the last operation makes room */
 	}
 	if (at > p->nops) {
 		at = p->nops;
@@ -216,7 +216,7 @@ static void tweak_field(struct rng *r, struct lp_op *o)
 
 /*
  * Whether a mutation may add operations to p: less likely the longer it is
- * (never at LP_MAX_OPS). Inserts and duplicates (2 in 9) against deletes
+ * (never at LP_FUZZ_OPS). Inserts and duplicates (2 in 9) against deletes
  * (1 in 9) alone made programs drift to the cap: the first 400 000 runs of
  * an hcall_seq libFuzzer run from the seeds averaged 54 of at most 64
  * operations, while a 60 s run's kept corpus averaged 31 (after REDUCE), and
@@ -226,7 +226,7 @@ static void tweak_field(struct rng *r, struct lp_op *o)
  */
 static bool may_grow(struct rng *r, const struct lp_prog *p)
 {
-	return below(r, LP_MAX_OPS) >= p->nops;
+	return below(r, LP_FUZZ_OPS) >= p->nops;
 }
 
 static void mutate_once(struct rng *r, struct lp_prog *p)
@@ -389,7 +389,7 @@ size_t lp_mutate_cross(const uint8_t *a, size_t asize, const uint8_t *b, size_t 
 			insert_op(&scratch, at + k, &other.op[start + k]);
 		}
 	} else {
-		for (k = 0; k < len && at + k < LP_MAX_OPS; k++) { /* the run replaces as many of a's */
+		for (k = 0; k < len && at + k < LP_FUZZ_OPS; k++) { /* the run replaces as many of a's */
 			scratch.op[at + k] = other.op[start + k];
 		}
 		if (at + k > scratch.nops) {

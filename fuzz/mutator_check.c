@@ -5,7 +5,7 @@
  * it back byte for byte), decodes to the program the mutator says it
  * emitted, and the same seed gives the same output. And
  * the length of a long chain of mutations stays balanced: programs grow, but
- * do not drift to LP_MAX_OPS (longer programs cost more to run).
+ * do not drift to LP_FUZZ_OPS (longer programs cost more to run).
  * Exit 0 when all hold, 1 with the first failure otherwise.
  */
 #include <stdbool.h>
@@ -90,7 +90,7 @@ static const char *check_last_program(const uint8_t *o, size_t n, size_t max)
 
 /*
  * A chain of 20 000 mutations from the empty program: the mean length over
- * its second half must stay at most 3/4 of LP_MAX_OPS (the balance point is
+ * its second half must stay at most 3/4 of LP_FUZZ_OPS (the balance point is
  * about half; with inserts outnumbering deletes the old mutator gave 63.0), and some
  * program must still reach half of it.
  */
@@ -111,11 +111,11 @@ static int check_length_balance(uint64_t *s)
 	}
 	printf("mutator-check: %u chained mutations: mean %.1f operations over the second half, longest %u\n", steps,
 	       (double)sum / (steps / 2), longest);
-	if (sum > (uint64_t)(steps / 2) * LP_MAX_OPS * 3 / 4) {
-		return fail(0, steps, "programs drift towards LP_MAX_OPS (mean length over 3/4 of it)");
+	if (sum > (uint64_t)(steps / 2) * LP_FUZZ_OPS * 3 / 4) {
+		return fail(0, steps, "programs drift towards LP_FUZZ_OPS (mean length over 3/4 of it)");
 	}
-	if (longest < LP_MAX_OPS / 2) {
-		return fail(0, steps, "programs never grow to half of LP_MAX_OPS");
+	if (longest < LP_FUZZ_OPS / 2) {
+		return fail(0, steps, "programs never grow to half of LP_FUZZ_OPS");
 	}
 	return 0;
 }

@@ -775,8 +775,12 @@ static int parse_op(struct parser *ps, const struct tok *t, unsigned nt)
 	unsigned i = 0, k;
 	bool is_hcall;
 
-	if (p->nops == LP_MAX_OPS) {
-		return fail(ps, t[0].s, "too many operations (at most %d)", LP_MAX_OPS);
+	if (p->nops == lp_cfg_max_ops(&p->cfg)) {
+		if (p->cfg.version == 2) {
+			return fail(ps, t[0].s, "too many operations (at most %u)", LP_MAX_OPS);
+		}
+		return fail(ps, t[0].s, "too many operations (at most %u in version 1, %u in version 2)", LP_MAX_OPS_V1,
+			    LP_MAX_OPS);
 	}
 	o = &p->op[p->nops];
 	memset(o, 0, sizeof(*o));

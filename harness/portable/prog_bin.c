@@ -401,6 +401,10 @@ void lp_prog_normalize(struct lp_prog *p)
 	if (p->nops > LP_MAX_OPS) {
 		p->nops = LP_MAX_OPS;
 	}
+	if (p->nops > LP_MAX_OPS_V1 && p->cfg.version != 2) {
+		p->cfg.version = 2; /* what version 1 cannot say: more operations */
+		lp_config_normalize(&p->cfg);
+	}
 	for (i = 0; i < p->nops; i++) {
 		lp_op_normalize(&p->op[i]);
 		if (lp_op_needs_v2(&p->op[i]) && p->cfg.version != 2) {
@@ -428,7 +432,7 @@ void lp_prog_decode(const uint8_t *data, size_t len, struct lp_prog *p)
 		config_decode_v2(&r, &p->cfg);
 		config_fit(&p->cfg);
 	}
-	while (more(&r) && p->nops < LP_MAX_OPS) {
+	while (more(&r) && p->nops < lp_cfg_max_ops(&p->cfg)) {
 		p->op[p->nops] = (struct lp_op){ 0 };
 		op_decode(&r, &p->op[p->nops++], p->cfg.version);
 	}

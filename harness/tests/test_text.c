@@ -439,6 +439,35 @@ TEST(parse_header_rules)
 	CHECK(parse_fails("lparsec program v1 extra\n", "line 1, column 20: unexpected 'extra'"));
 }
 
+/* Version 2 programs have up to 128 operations; version 1 keeps its 64, in text and binary. */
+TEST(operation_caps_by_version)
+{
+	static char text[20 + 16 * (LP_MAX_OPS + 1)];
+	static uint8_t bin[3 + 6 + 1 + 4 + 8 + 1 + 2 * 200];
+	size_t n = (size_t)sprintf(text, "lparsec program v2\n");
+	unsigned i;
+
+	for (i = 0; i < LP_MAX_OPS + 1; i++) {
+		n += (size_t)sprintf(text + n, "p0 migrate\n");
+	}
+	CHECK(parse_fails(text, "line 130, column 1: too many operations (at most 128)"));
+	text[n - 11] = 0;
+	CHECK(parse_ok(text, &prog_a));
+	CHECK_EQ(prog_a.nops, LP_MAX_OPS);
+	CHECK(round_trips(&prog_a));
+	/* Binary: 200 operations of two bytes each (kind migrate, actor 0) after each version's header. */
+	memcpy(bin, "LP\x02", 3);
+	memset(bin + 3, 0, sizeof(bin) - 3);
+	for (i = 0; i < 200; i++) {
+		bin[3 + 6 + 1 + 4 + 8 + 1 + 2 * i] = LP_OP_MIGRATE;
+	}
+	lp_prog_decode(bin, sizeof(bin), &prog_a);
+	CHECK_EQ(prog_a.nops, LP_MAX_OPS);
+	bin[2] = 1; /* version 1: its configuration is 14 bytes shorter, its cap 64 */
+	lp_prog_decode(bin, sizeof(bin), &prog_a);
+	CHECK_EQ(prog_a.nops, LP_MAX_OPS_V1);
+}
+
 /* Version 2's machines of the size users run: memory, LMB size, partitions of many LMBs, HPTs of 2^22. */
 TEST(parse_v2_large_machine)
 {
@@ -639,16 +668,16 @@ TEST(parse_errors_ranges)
 		unsigned i;
 
 		CHECK(text != NULL);
-		for (i = 0; i < LP_MAX_OPS + 1; i++) {
+		for (i = 0; i < LP_MAX_OPS_V1 + 1; i++) {
 			n += (size_t)sprintf(text + n, "  p0 migrate\n");
 		}
-		if (!parse_fails(text, "line 65, column 3: too many operations (at most 64)")) {
+		if (!parse_fails(text, "line 65, column 3: too many operations (at most 64 in version 1, 128 in version 2)")) {
 			free(text);
 			CHECK(0);
 		}
 		text[n - 13] = 0; /* exactly 64 parse */
 		CHECK(parse_ok(text, &prog_a));
-		CHECK_EQ(prog_a.nops, LP_MAX_OPS);
+		CHECK_EQ(prog_a.nops, LP_MAX_OPS_V1);
 		free(text);
 	}
 	CHECK(parse_fails("p0.v0 H_CEDE a0=0 a1=0 a2=0 a3=0 a4=0 a5=0 a6=0 a7=0 a8=0 a9=0\n",

@@ -12,8 +12,10 @@
  * the partition's HPT: the driver borrows a free slot for the duration of
  * the slice and puts the slot's bytes back before anything else looks
  * (before hv_enter, at the end of the slice), so the core, the model and
- * the oracles never see it. Eight aliases in eight PTEGs guarantee a free
- * slot: a program of LP_MAX_OPS operations cannot fill 128 entries.
+ * the oracles never see it. Eight aliases, each with a primary and a
+ * secondary PTEG of their own, guarantee a free slot: a program fills at
+ * most one entry an operation, so the 128 slots fill up only after its
+ * LP_MAX_OPS-th, when nothing is left to run.
  *
  * Portable like the executor.
  */

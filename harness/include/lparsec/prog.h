@@ -9,7 +9,8 @@
  *
  * Programs: what fuzzers mutate and people read (DESIGN.md §5).
  *
- * A program is a machine configuration plus up to LP_MAX_OPS operations.
+ * A program is a machine configuration plus up to LP_MAX_OPS operations
+ * (version 1: LP_MAX_OPS_V1).
  * Arguments are selectors, resolved against the machine when the operation
  * runs, so random bytes still name owned pages, live PTEXs, window edges
  * and the like.
@@ -29,7 +30,7 @@
  *                                 then the machine is fitted (config_fit): smaller LMBs until each
  *                                 partition has one, the last partitions' LMBs cut to what the
  *                                 hypervisor region leaves (lp_cfg_hv_bytes_bound)
- *   operations until the input ends or LP_MAX_OPS were decoded:
+ *   operations until the input ends or LP_MAX_OPS (version 1: LP_MAX_OPS_V1) were decoded:
  *     kind, actor                 kind % LP_OP_COUNT (version 1: % LP_OP_COUNT_V1);
  *                                 actor = part | vcpu << 2 | problem << 4 (version 2 hcalls)
  *     per kind (lp_kind_has_*):   hcall: opcode index, nargs, nargs x (selector, value)
@@ -46,7 +47,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define LP_MAX_OPS        64
+#define LP_MAX_OPS        128    /* version 2; the fuzzers' mutator keeps to LP_FUZZ_OPS (a program's cost is its length) */
+#define LP_MAX_OPS_V1     64
+#define LP_FUZZ_OPS       64
 #define LP_MAX_PARTS      4
 #define LP_MAX_VCPUS      4
 #define LP_MAX_THREADS    4
@@ -260,6 +263,11 @@ bool lp_kind_has_reg(unsigned kind);
  * against the core's own hv_config_hv_bytes by test_text.c).
  */
 uint64_t lp_cfg_hv_bytes_bound(const struct lp_config *c);
+/* Operations a program of this version may have. */
+static inline uint32_t lp_cfg_max_ops(const struct lp_config *c)
+{
+	return c->version == 2 ? LP_MAX_OPS : LP_MAX_OPS_V1;
+}
 /* Whether op needs version 2 (a kind or flag version 1 cannot say). */
 bool lp_op_needs_v2(const struct lp_op *op);
 
