@@ -152,7 +152,7 @@ static void mutate_config(struct rng *r, struct lp_config *c)
 	case 7: c->version = 2; c->seg[e].shift = seg_shifts[below(r, 3)]; break;
 	case 8:
 		c->version = 2;
-		c->win_entries[i][e & 1] = (uint16_t)(LP_WINDOW_ENTRIES << below(r, 3));
+		c->win_entries[i][e & 1] = lp_window_sizes[below(r, LP_WINDOW_SIZES)];
 		c->win_offset[i][e & 1] = (uint8_t)below(r, LP_WINDOW_OFFSETS);
 		break;
 	case 9:

@@ -562,10 +562,10 @@ static int parse_window(struct parser *ps, const struct tok *t, unsigned nt)
 			return fail(ps, val.s, "bad number '%.*s'", Q(val));
 		}
 		if (k == 0) {
-			if (v != 128 && v != 256 && v != 512) {
-				return fail(ps, val.s, "entries=%.*s: a window has 128, 256 or 512 TCEs", Q(val));
+			if (v != 128 && v != 512 && v != 16384 && v != 262144) {
+				return fail(ps, val.s, "entries=%.*s: a window has 128, 512, 16384 or 262144 TCEs", Q(val));
 			}
-			c->win_entries[part][w] = (uint16_t)v;
+			c->win_entries[part][w] = (uint32_t)v;
 			continue;
 		}
 		for (k = 0; k < LP_WINDOW_OFFSETS && lp_window_offsets[k] != v; k++) {
@@ -900,6 +900,13 @@ static int check_machine_fits(struct parser *ps)
 				    want.hpt_order[i], LP_HPT_ORDER_MAX_SMALL);
 		}
 		sum += fit.lmbs[i];
+	}
+	for (i = 0; i < LP_MAX_PARTS * LP_MAX_WINDOWS; i++) {
+		if (fit.win_entries[i / 2][i % 2] != want.win_entries[i / 2][i % 2]) {
+			return fail(ps, ps->ls,
+				    "p%u.w%u: entries=%u needs memory=256m or more (64 MiB machines take windows of at most %u TCEs)",
+				    i / 2, i % 2, want.win_entries[i / 2][i % 2], LP_WINDOW_ENTRIES_SMALL);
+		}
 	}
 	for (i = 0; i < want.nparts; i++) {
 		if (fit.lmbs[i] != want.lmbs[i]) {

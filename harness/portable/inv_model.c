@@ -303,18 +303,31 @@ enum lp_inv lp_inv_after_hcall(struct lp_exec *x, uint32_t opi, const struct lp_
 
 /*
  * First of the n logical TCEs of window cw (program partition part's
- * window w) where the core and the model differ, or n. Only entries set on
- * either side are compared, found 8 at a time: most are zero on both.
+ * window w) where the core and the model differ, or n. Chunk by chunk
+ * (LP_TCE_CHUNK entries, a 4 KiB page of the shadow table): only those the
+ * model wrote or the platform saw written can differ from zeros on both;
+ * inside, only entries set on either side are compared, 8 at a time.
  */
 static uint32_t tce_mismatch(const struct lp_exec *x, const struct hv_machine *m, const struct hv_window *cw,
 			     unsigned part, unsigned w, uint32_t n)
 {
-	const uint8_t *shadow = m->mem + cw->shadow.v, *model = (const uint8_t *)x->ref.part[part].tce[w];
-	uint32_t lim = n < LP_WINDOW_ENTRIES_MAX ? n : LP_WINDOW_ENTRIES_MAX, k;
+	const struct lp_ref_part *pp = &x->ref.part[part];
+	const uint8_t *shadow = m->mem + cw->shadow.v, *model = (const uint8_t *)pp->tce[w];
+	uint32_t lim = n < LP_WINDOW_ENTRIES_MAX ? n : LP_WINDOW_ENTRIES_MAX, k, c, end;
+	unsigned mach = (unsigned)(m == &x->m[1]);
 
-	for (k = next_nonzero_word(shadow, model, 0, lim); k < lim; k = next_nonzero_word(shadow, model, k + 1, lim)) {
-		if (hv_ld_be64(shadow + 8ull * k) != lp_ref_tce_view(&x->ref, part, w, k)) {
-			return k;
+	for (c = 0; c * LP_TCE_CHUNK < lim; c++) {
+		uint32_t first = c * LP_TCE_CHUNK;
+
+		if (!((pp->tce_used[w][c / 64] >> (c % 64)) & 1) &&
+		    !lp_touched(x, mach, cw->shadow.v + 8ull * first, 8ull * LP_TCE_CHUNK)) {
+			continue;
+		}
+		end = first + LP_TCE_CHUNK < lim ? first + LP_TCE_CHUNK : lim;
+		for (k = next_nonzero_word(shadow, model, first, end); k < end; k = next_nonzero_word(shadow, model, k + 1, end)) {
+			if (hv_ld_be64(shadow + 8ull * k) != lp_ref_tce_view(&x->ref, part, w, k)) {
+				return k;
+			}
 		}
 	}
 	/* Past the model's entries (a window bigger than the model's): the model has zeros there. */

@@ -181,13 +181,18 @@ static uint64_t partition_lmbs(const struct lp_config *c)
 static void config_fit(struct lp_config *c)
 {
 	uint64_t pool, sum = 0;
-	unsigned i, max_order = c->mem_shift > LP_MEM_SHIFT_MIN ? LP_HPT_ORDER_MAX : LP_HPT_ORDER_MAX_SMALL;
+	unsigned i, k, max_order = c->mem_shift > LP_MEM_SHIFT_MIN ? LP_HPT_ORDER_MAX : LP_HPT_ORDER_MAX_SMALL;
 
 	if (c->lmb_shift + 8 < c->mem_shift) {
 		c->lmb_shift = (uint8_t)(c->mem_shift - 8);
 	}
 	for (i = 0; i < LP_MAX_PARTS; i++) {
 		c->hpt_order[i] = c->hpt_order[i] > max_order ? (uint8_t)max_order : c->hpt_order[i];
+		for (k = 0; k < LP_MAX_WINDOWS; k++) {
+			if (c->mem_shift == LP_MEM_SHIFT_MIN && c->win_entries[i][k] > LP_WINDOW_ENTRIES_SMALL) {
+				c->win_entries[i][k] = LP_WINDOW_ENTRIES_SMALL;
+			}
+		}
 	}
 	pool = partition_lmbs(c);
 	while (pool < c->nparts && c->lmb_shift > LP_LMB_SHIFT_MIN && c->lmb_shift + 8 > c->mem_shift) {
@@ -220,7 +225,7 @@ static void config_decode_v2(struct reader *r, struct lp_config *c)
 	for (i = 0; i < LP_MAX_PARTS * LP_MAX_WINDOWS; i++) {
 		unsigned b = (unsigned)rd(r, 1);
 
-		c->win_entries[i / 2][i % 2] = (uint16_t)(LP_WINDOW_ENTRIES << ((b & 3) % 3));
+		c->win_entries[i / 2][i % 2] = lp_window_sizes[b & 3];
 		c->win_offset[i / 2][i % 2] = (uint8_t)((b >> 2) & 7);
 	}
 	n = (unsigned)(rd(r, 1) % (LP_SEGMENTS + 1));
@@ -337,9 +342,11 @@ void lp_config_normalize(struct lp_config *c)
 				  : c->hpt_order[j] > LP_HPT_ORDER_MAX ? LP_HPT_ORDER_MAX
 								       : c->hpt_order[j];
 		for (k = 0; k < LP_MAX_WINDOWS; k++) {
-			unsigned e = c->win_entries[j][k];
+			unsigned s;
 
-			c->win_entries[j][k] = (uint16_t)(e >= 512 ? 512 : e >= 256 ? 256 : LP_WINDOW_ENTRIES);
+			for (s = LP_WINDOW_SIZES - 1; s > 0 && c->win_entries[j][k] < lp_window_sizes[s]; s--) {
+			}
+			c->win_entries[j][k] = lp_window_sizes[s]; /* the largest size not above it */
 			c->win_offset[j][k] &= LP_WINDOW_OFFSETS - 1;
 		}
 	}
@@ -498,9 +505,11 @@ size_t lp_prog_encode(const struct lp_prog *p, uint8_t *buf, size_t cap)
 			wr(&w, (uint64_t)((c->hpt_order[j] - LP_HPT_ORDER_MIN) | ((c->lmbs[j] - 1) >> 3) << 3), 1);
 		}
 		for (j = 0; j < LP_MAX_PARTS * LP_MAX_WINDOWS; j++) {
-			unsigned e = c->win_entries[j / 2][j % 2];
+			unsigned s;
 
-			wr(&w, (uint64_t)((e == 512 ? 2 : e == 256 ? 1 : 0) | (c->win_offset[j / 2][j % 2] << 2)), 1);
+			for (s = 0; s < LP_WINDOW_SIZES - 1 && lp_window_sizes[s] != c->win_entries[j / 2][j % 2]; s++) {
+			}
+			wr(&w, (uint64_t)(s | (c->win_offset[j / 2][j % 2] << 2)), 1);
 		}
 		for (j = 0; j < LP_SEGMENTS; j++) {
 			n += !segment_is_default(c, j);

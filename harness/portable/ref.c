@@ -111,7 +111,7 @@ static int64_t ref_put_tce(struct ref_call *c)
 	if (w < 0 || !ioba_ok(c, w, c->arg[1], 1, &idx) || !tce_ok(c->r, c->part, c->arg[2])) {
 		return H_PARAMETER;
 	}
-	c->r->part[c->part].tce[w][idx] = c->arg[2];
+	lp_ref_tce_set(&c->r->part[c->part], (unsigned)w, idx, c->arg[2]);
 	return H_SUCCESS;
 }
 
@@ -137,7 +137,7 @@ static int64_t ref_stuff_tce(struct ref_call *c)
 		return H_PARAMETER;
 	}
 	for (i = 0; i < count; i++) { /* count <= the window's entries here */
-		c->r->part[c->part].tce[w][idx + i] = value;
+		lp_ref_tce_set(&c->r->part[c->part], (unsigned)w, idx + i, value);
 	}
 	return H_SUCCESS;
 }
@@ -165,7 +165,7 @@ static int64_t ref_put_tce_indirect(struct ref_call *c)
 		}
 	}
 	for (i = 0; i < count; i++) {
-		c->r->part[c->part].tce[w][idx + i] = list[i];
+		lp_ref_tce_set(&c->r->part[c->part], (unsigned)w, idx + i, list[i]);
 	}
 	return H_SUCCESS;
 }
@@ -325,6 +325,23 @@ static int64_t ref_page_init(struct ref_call *c)
 
 _Static_assert(LP_REF_HPTES >= LP_MAX_OPS, "a program (one H_ENTER per operation) never overflows the model");
 
+void lp_ref_tce_clear(struct lp_ref_part *pp, unsigned w)
+{
+	uint64_t c;
+
+	for (c = lp_ref_tce_next_chunk(pp, w, 0); c < LP_WINDOW_ENTRIES_MAX / LP_TCE_CHUNK;
+	     c = lp_ref_tce_next_chunk(pp, w, c + 1)) {
+		unsigned i;
+
+		for (i = 0; i < LP_TCE_CHUNK; i++) {
+			pp->tce[w][c * LP_TCE_CHUNK + i] = 0;
+		}
+	}
+	for (c = 0; c < LP_WINDOW_ENTRIES_MAX / LP_TCE_CHUNK / 64; c++) {
+		pp->tce_used[w][c] = 0;
+	}
+}
+
 void lp_ref_init(struct lp_ref *r, const struct lp_config *cfg)
 {
 	unsigned p, v, w, m, t;
@@ -358,13 +375,7 @@ void lp_ref_init(struct lp_ref *r, const struct lp_config *cfg)
 		pp->owned = pp->alive ? (lmbs >= 64 ? ~0ull : (1ull << lmbs) - 1) : 0;
 		for (w = 0; w < LP_MAX_WINDOWS; w++) {
 			pp->win_on[w] = pp->alive && w < cfg->windows[p];
-			if (pp->win_on[w]) {
-				unsigned i;
-
-				for (i = 0; i < lp_cfg_win_entries(&r->cfg, p, w); i++) {
-					pp->tce[w][i] = 0;
-				}
-			}
+			lp_ref_tce_clear(pp, w); /* what the previous run wrote */
 		}
 		for (v = 0; v < LP_MAX_VCPUS; v++) {
 			lp_ref_vcpu_reset(&pp->vcpu[v], pp->alive && v < cfg->vcpus[p], true);

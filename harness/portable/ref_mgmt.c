@@ -81,11 +81,16 @@ static void mem_remove(struct lp_ref *r, unsigned part, uint64_t lmb)
 	pp->owned &= ~(1ull << lmb);
 	lp_ref_hpt_drop_lmb(r, part, lmb);
 	for (w = 0; w < LP_MAX_WINDOWS; w++) {
-		for (e = 0; pp->win_on[w] && e < lp_cfg_win_entries(&r->cfg, part, w); e++) {
-			uint64_t t = pp->tce[w][e];
+		uint64_t c;
 
-			if ((t & TCE_RW) && (t >> lmb_shift(r)) == lmb) {
-				pp->tce[w][e] = 0;
+		for (c = lp_ref_tce_next_chunk(pp, w, 0); pp->win_on[w] && c < LP_WINDOW_ENTRIES_MAX / LP_TCE_CHUNK;
+		     c = lp_ref_tce_next_chunk(pp, w, c + 1)) {
+			for (e = 0; e < LP_TCE_CHUNK; e++) {
+				uint64_t t = pp->tce[w][c * LP_TCE_CHUNK + e];
+
+				if ((t & TCE_RW) && (t >> lmb_shift(r)) == lmb) {
+					pp->tce[w][c * LP_TCE_CHUNK + e] = 0;
+				}
 			}
 		}
 	}
@@ -108,12 +113,9 @@ static void mem_remove(struct lp_ref *r, unsigned part, uint64_t lmb)
 static void window_set(struct lp_ref *r, unsigned part, unsigned w, bool on)
 {
 	struct lp_ref_part *pp = &r->part[part];
-	unsigned i;
 
 	pp->win_on[w] = on;
-	for (i = 0; i < lp_cfg_win_entries(&r->cfg, part, w); i++) {
-		pp->tce[w][i] = 0;
-	}
+	lp_ref_tce_clear(pp, w);
 }
 
 static int mem_add(struct lp_ref *r, unsigned part, unsigned lmb)

@@ -634,7 +634,7 @@ TEST(v2_machines_fit_what_the_core_builds)
 						for (i = 0; i < LP_MAX_PARTS; i++) {
 							p.cfg.lmbs[i] = LP_PART_LMBS_MAX;
 							p.cfg.hpt_order[i] = (uint8_t)order;
-							p.cfg.win_entries[i][0] = big ? 512 : 128;
+							p.cfg.win_entries[i][0] = big ? LP_WINDOW_ENTRIES_MAX : LP_WINDOW_ENTRIES;
 							p.cfg.windows[i] = 2;
 						}
 						lp_prog_normalize(&p);
@@ -646,7 +646,7 @@ TEST(v2_machines_fit_what_the_core_builds)
 										 (1ull << lp_cfg_hpt_order_max(&p.cfg)));
 						if (run(&p, false) != LP_INV_NONE) {
 							fprintf(stderr, "mem 2^%u, LMB 2^%u, HPT 2^%u, %u TCEs, %u partitions: %s\n",
-								mem, lmb, order, big ? 512 : 128, nparts, X->viol.msg);
+								mem, lmb, order, (unsigned)p.cfg.win_entries[0][0], nparts, X->viol.msg);
 							CHECK(0);
 						}
 						runs++;

@@ -127,10 +127,10 @@ TEST(i7_touched_state_differs_from_the_model)
 	i = hcall_op(0, H_PUT_TCE, H_SUCCESS, (const uint64_t[9]){ w->liobn, 0x3000, 0x1003 });
 	sync();
 	CHECK_EQ(lp_inv_hcall(E.x, i, &pred), LP_INV_I7);
-	E.x->ref.part[0].tce[0][3] = 0x1003;
+	lp_ref_tce_set(&E.x->ref.part[0], 0, 3, 0x1003);
 	CHECK_EQ(lp_inv_hcall(E.x, i, &pred), LP_INV_NONE);
 	/* The model is off (overflow): nothing is compared. */
-	E.x->ref.part[0].tce[0][3] = 0;
+	lp_ref_tce_set(&E.x->ref.part[0], 0, 3, 0);
 	E.x->ref.overflow = true;
 	CHECK_EQ(lp_inv_hcall(E.x, i, &pred), LP_INV_NONE);
 	teardown();
@@ -165,7 +165,7 @@ TEST(full_sweep_compares_the_model_view)
 	E.x->ref.part[0].win_on[0] = true;
 	CHECK_EQ(full(), LP_INV_NONE);
 	/* Logical TCEs: one only the model has, then both agree, then one only the core has. */
-	E.x->ref.part[0].tce[0][77] = 0x9001;
+	lp_ref_tce_set(&E.x->ref.part[0], 0, 77, 0x9001);
 	CHECK_EQ(full(), LP_INV_I7);
 	CHECK(strstr(E.x->viol.msg, "differs from the model") != NULL);
 	hv_st_be64(E.f.m.mem + w->shadow.v + 8 * 77, 0x9001);

@@ -550,7 +550,7 @@ TEST(parse_v2_configuration)
 	CHECK_EQ(bin[2], 2);
 	CHECK_EQ(bin[9], 0);  /* 64 MiB of 256 KiB LMBs */
 	CHECK_EQ(bin[10], 2); /* p0: order 20 */
-	CHECK_EQ(bin[15], 2 | 7 << 2); /* p0.w1: 512 entries at offset 2^59 */
+	CHECK_EQ(bin[15], 1 | 7 << 2); /* p0.w1: 512 entries (lp_window_sizes[1]) at offset 2^59 */
 	CHECK_EQ(bin[22], 2); /* segments listed */
 	CHECK_EQ(bin[23], 1);
 	CHECK_EQ(bin[24], 1); /* 64k */
@@ -584,7 +584,12 @@ TEST(parse_v2_configuration)
 	CHECK(parse_fails("lparsec program v1\nwindow p0.w0 entries=512\n", "line 2, column 1: 'window' needs 'lparsec program v2'"));
 	CHECK(parse_fails("lparsec program v2\nwindow p0.w2 entries=512\n", "line 2, column 8: expected a window p0.w0 .. p3.w1"));
 	CHECK(parse_fails("lparsec program v2\nwindow p0.w0 entries=1024\n",
-			  "line 2, column 22: entries=1024: a window has 128, 256 or 512 TCEs"));
+			  "line 2, column 22: entries=1024: a window has 128, 512, 16384 or 262144 TCEs"));
+	CHECK(parse_fails("lparsec program v2\nwindow p1.w1 entries=262144\n",
+			  "line 2, column 1: p1.w1: entries=262144 needs memory=256m or more (64 MiB machines take windows of "
+			  "at most 16384 TCEs)"));
+	CHECK(parse_ok("lparsec program v2\nconfig memory=256m lmb=1m\nwindow p1.w1 entries=262144\n", &prog_b));
+	CHECK_EQ(lp_cfg_win_entries(&prog_b.cfg, 1, 1), 262144);
 	CHECK(parse_fails("lparsec program v2\nwindow p1.w0 offset=0x1000\n",
 			  "line 2, column 21: offset=0x1000 is not a window bus offset"));
 	CHECK(parse_fails("lparsec program v2\np0 cpu_add\nsegment esid=2\n",

@@ -23,11 +23,12 @@
  *                                 2 * (bits 2-3) (raised to keep at most 256 LMBs);
  *                                 4 bytes, one per partition: HPT order - 18 (bits 0-2, mod 5; at most
  *                                 20 in 64 MiB), 8 more LMBs per unit of bits 3-5;
- *                                 8 bytes, one per window (partition-major): TCEs 128 << (bits 0-1
- *                                 mod 3), bus offset lp_window_offsets[bits 2-4];
+ *                                 8 bytes, one per window (partition-major): TCEs
+ *                                 lp_window_sizes[bits 0-1], bus offset lp_window_offsets[bits 2-4];
  *                                 a segment count n (mod 17), then n x (ESID & 15,
  *                                 base page 0/1/2/3 = 4K/64K/16M/4K, 3-byte VSID; 0 = the default);
- *                                 then the machine is fitted (config_fit): smaller LMBs until each
+ *                                 then the machine is fitted (config_fit): windows of at most
+ *                                 LP_WINDOW_ENTRIES_SMALL in 64 MiB, smaller LMBs until each
  *                                 partition has one, the last partitions' LMBs cut to what the
  *                                 hypervisor region leaves (lp_cfg_hv_bytes_bound)
  *   operations until the input ends or LP_MAX_OPS (version 1: LP_MAX_OPS_V1) were decoded:
@@ -55,7 +56,9 @@
 #define LP_MAX_THREADS    4
 #define LP_MAX_WINDOWS    2      /* per partition */
 #define LP_WINDOW_ENTRIES 128    /* TCEs per window in version 1 (512 KiB of bus space) at bus offset 0 */
-#define LP_WINDOW_ENTRIES_MAX 512 /* version 2: 128, 256 or 512 TCEs, at one of lp_window_offsets */
+#define LP_WINDOW_ENTRIES_MAX 262144 /* version 2: lp_window_sizes TCEs (up to 1 GiB), at one of lp_window_offsets */
+#define LP_WINDOW_SIZES   4
+#define LP_WINDOW_ENTRIES_SMALL 16384 /* the largest window a 64 MiB machine holds (8 tables of 256 KiB + shadows) */
 #define LP_WINDOW_OFFSETS 8
 /* Magic, config (version 2 with every segment), then per operation at most: kind, actor, raw opcode, nargs, 9 literals. */
 #define LP_MAX_BIN        (3 + 6 + 1 + 4 + 8 + 1 + LP_SEGMENTS * 5 + LP_MAX_OPS * (4 + 8 + 9 * 9))
@@ -96,7 +99,7 @@ struct lp_config {
 	bool shared[LP_MAX_PARTS];      /* shared-processor (else dedicated, if a thread is free) */
 	/* Version 2 (a version 1 program has the defaults: 18, and lp_segment_default). */
 	uint8_t hpt_order[LP_MAX_PARTS]; /* LP_HPT_ORDER_MIN..MAX */
-	uint16_t win_entries[LP_MAX_PARTS][LP_MAX_WINDOWS]; /* 128, 256 or 512 */
+	uint32_t win_entries[LP_MAX_PARTS][LP_MAX_WINDOWS]; /* one of lp_window_sizes */
 	uint8_t win_offset[LP_MAX_PARTS][LP_MAX_WINDOWS];   /* index into lp_window_offsets */
 	struct lp_segment seg[LP_SEGMENTS];
 };
@@ -108,6 +111,9 @@ static inline struct lp_segment lp_segment_default(unsigned e)
 
 	return s;
 }
+
+/* TCEs a window can have (version 2): 512 KiB, 2 MiB, 64 MiB and 1 GiB of bus space (QEMU's default DDW). */
+static const uint32_t lp_window_sizes[LP_WINDOW_SIZES] = { 128, 512, 16384, 262144 };
 
 /* Bus offsets a window can have (version 2): 0, 256 MiB steps, 2 GiB, 4 GiB, 1 TiB, 2^59 (a 64-bit DDW's). */
 static const uint64_t lp_window_offsets[LP_WINDOW_OFFSETS] = {

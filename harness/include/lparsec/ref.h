@@ -23,6 +23,7 @@
 #define LP_REF_HPTES   256  /* valid entries tracked per program (H_ENTER at most once per op) */
 #define LP_LMB_BYTES   (256ull * 1024)
 #define LP_LOGICAL_LMBS 64  /* logical LMB indices a partition can use */
+#define LP_TCE_CHUNK   512      /* TCEs a chunk of the model's windows: a 4 KiB page of the core's table */
 #define LP_NHPTE       16384ull /* HPT of 256 KiB: every partition's in version 1, the default in version 2 */
 
 /* LIOBN of window w of program partition p (a per-partition name, unique machine-wide here). */
@@ -79,8 +80,40 @@ struct lp_ref_part {
 	uint64_t owned;      /* bit i: logical LMB i owned */
 	bool win_on[LP_MAX_WINDOWS];
 	uint64_t tce[LP_MAX_WINDOWS][LP_WINDOW_ENTRIES_MAX]; /* logical values as stored (the window's entries) */
+	/* Bit c: chunk c of tce[w] (LP_TCE_CHUNK entries, one 4 KiB page of a table) may hold non-zero values. */
+	uint64_t tce_used[LP_MAX_WINDOWS][LP_WINDOW_ENTRIES_MAX / LP_TCE_CHUNK / 64];
 	struct lp_ref_vcpu vcpu[LP_MAX_VCPUS];
 };
+
+/*
+ * The model's TCEs of a window are written through lp_ref_tce_set, which
+ * notes the chunk: clearing, scanning and comparing a window of 262 144
+ * entries then costs what was written, not its size.
+ */
+static inline void lp_ref_tce_set(struct lp_ref_part *pp, unsigned w, uint64_t idx, uint64_t value)
+{
+	pp->tce[w][idx] = value;
+	pp->tce_used[w][idx / LP_TCE_CHUNK / 64] |= 1ull << (idx / LP_TCE_CHUNK % 64);
+}
+
+/* The next chunk of window w at or after chunk c that may hold values, or LP_WINDOW_ENTRIES_MAX / LP_TCE_CHUNK. */
+static inline uint64_t lp_ref_tce_next_chunk(const struct lp_ref_part *pp, unsigned w, uint64_t c)
+{
+	const uint64_t end = LP_WINDOW_ENTRIES_MAX / LP_TCE_CHUNK;
+
+	while (c < end) {
+		uint64_t word = pp->tce_used[w][c / 64] >> (c % 64);
+
+		if (word) {
+			return c + (uint64_t)__builtin_ctzll(word);
+		}
+		c += 64 - c % 64;
+	}
+	return end;
+}
+
+/* Zeroes every entry of window w that may hold a value. */
+void lp_ref_tce_clear(struct lp_ref_part *pp, unsigned w);
 
 /* What the model knows of each machine, to predict management operations. */
 struct lp_ref_machine {
