@@ -137,7 +137,6 @@ static void mutate_config(struct rng *r, struct lp_config *c)
 {
 	unsigned i = below(r, LP_MAX_PARTS);
 
-	static const uint8_t seg_shifts[3] = { 12, 16, 24 };
 	unsigned e = below(r, LP_SEGMENTS);
 
 	switch (below(r, 11)) {
@@ -149,7 +148,7 @@ static void mutate_config(struct rng *r, struct lp_config *c)
 	case 5: c->shared[i] = !c->shared[i]; break;
 	/* Version 2's machine: a program that changes it becomes a version 2 program. */
 	case 6: c->version = 2; c->hpt_order[i] = (uint8_t)(LP_HPT_ORDER_MIN + below(r, LP_HPT_ORDER_MAX - LP_HPT_ORDER_MIN + 1)); break;
-	case 7: c->version = 2; c->seg[e].shift = seg_shifts[below(r, 3)]; break;
+	case 7: c->version = 2; c->seg[e].shift = lp_segment_shifts[below(r, LP_SEGMENT_SIZES)]; break;
 	case 8:
 		c->version = 2;
 		c->win_entries[i][e & 1] = lp_window_sizes[below(r, LP_WINDOW_SIZES)];

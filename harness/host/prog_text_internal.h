@@ -24,6 +24,12 @@ static inline const char *hcall_arg_name(uint64_t opcode, unsigned i)
 	return d && i < 9 ? d->args[i] : 0;
 }
 
+/* Version 2's sizes as written: a machine's memory and LMBs ("256k" .. "1g", by shift from 18), a segment's base page. */
+static const char *const size_names[] = { "256k", "512k", "1m", "2m", "4m", "8m", "16m", "32m", "64m", "128m",
+					  "256m", "512m", "1g" };
+#define SIZE_NAME_SHIFT0 18
+static const char *const segment_page_names[LP_SEGMENT_SIZES] = { "4k", "64k", "16m" };
+
 /* Fields of the operations other than hcalls. */
 enum fld { FLD_A, FLD_ADDR, FLD_VALUE, FLD_REG };
 

@@ -294,12 +294,10 @@ static int parse_header(struct parser *ps, const struct tok *t, unsigned nt)
 /* A version 2 size: "256k" .. "1g" for shifts lo..hi in steps of two; false when not one. */
 static bool parse_size_shift(struct tok val, unsigned lo, unsigned hi, uint8_t *shift)
 {
-	static const char *const names[] = { "256k", "512k", "1m", "2m", "4m", "8m", "16m", "32m", "64m", "128m",
-					     "256m", "512m", "1g" };
 	unsigned s;
 
 	for (s = lo; s <= hi; s += 2) {
-		if (tok_is(val, names[s - 18])) {
+		if (tok_is(val, size_names[s - SIZE_NAME_SHIFT0])) {
 			*shift = (uint8_t)s;
 			return true;
 		}
@@ -499,10 +497,14 @@ static int parse_segment(struct parser *ps, const struct tok *t, unsigned nt)
 			seg.vsid = v;
 		}
 		if (k == 2) {
-			seg.shift = tok_is(val, "4k") ? 12 : tok_is(val, "64k") ? 16 : tok_is(val, "16m") ? 24 : 0;
-			if (!seg.shift) {
+			unsigned s;
+
+			for (s = 0; s < LP_SEGMENT_SIZES && !tok_is(val, segment_page_names[s]); s++) {
+			}
+			if (s == LP_SEGMENT_SIZES) {
 				return fail(ps, val.s, "page size '%.*s' is not a segment base page size (4k, 64k, 16m)", Q(val));
 			}
+			seg.shift = lp_segment_shifts[s];
 		}
 	}
 	if (!seen[0]) {
@@ -562,7 +564,9 @@ static int parse_window(struct parser *ps, const struct tok *t, unsigned nt)
 			return fail(ps, val.s, "bad number '%.*s'", Q(val));
 		}
 		if (k == 0) {
-			if (v != 128 && v != 512 && v != 16384 && v != 262144) {
+			for (k = 0; k < LP_WINDOW_SIZES && lp_window_sizes[k] != v; k++) {
+			}
+			if (k == LP_WINDOW_SIZES) {
 				return fail(ps, val.s, "entries=%.*s: a window has 128, 512, 16384 or 262144 TCEs", Q(val));
 			}
 			c->win_entries[part][w] = (uint32_t)v;
@@ -931,8 +935,6 @@ int lp_text_parse(const char *text, size_t len, struct lp_prog *p, char *err, si
 	}
 	memset(p, 0, sizeof(*p));
 	p->cfg.version = 1;
-	p->cfg.mem_shift = LP_MEM_SHIFT_MIN;
-	p->cfg.lmb_shift = LP_LMB_SHIFT_MIN;
 	p->cfg.nparts = 1;
 	p->cfg.threads = 1;
 	for (j = 0; j < LP_MAX_PARTS; j++) {
@@ -940,12 +942,8 @@ int lp_text_parse(const char *text, size_t len, struct lp_prog *p, char *err, si
 		p->cfg.vcpus[j] = 1;
 		p->cfg.windows[j] = 0;
 		p->cfg.shared[j] = true;
-		p->cfg.hpt_order[j] = LP_HPT_ORDER_MIN;
-		p->cfg.win_entries[j][0] = p->cfg.win_entries[j][1] = LP_WINDOW_ENTRIES;
 	}
-	for (j = 0; j < LP_SEGMENTS; j++) {
-		p->cfg.seg[j] = lp_segment_default(j);
-	}
+	lp_config_defaults(&p->cfg);
 	while (s < end) {
 		const char *nl = memchr(s, '\n', (size_t)(end - s));
 		const char *le = nl ? nl : end;

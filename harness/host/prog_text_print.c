@@ -181,10 +181,9 @@ static void print_violation(FILE *f, const struct lp_exec *x, uint32_t nops)
 /* "256k", "16m", "1g": the sizes of a version 2 machine. */
 static const char *size_name(unsigned shift)
 {
-	static const char *const names[] = { "256k", "512k", "1m", "2m", "4m", "8m", "16m", "32m", "64m", "128m",
-					     "256m", "512m", "1g" };
+	unsigned i = shift - SIZE_NAME_SHIFT0;
 
-	return shift >= 18 && shift <= 30 ? names[shift - 18] : "?";
+	return shift >= SIZE_NAME_SHIFT0 && i < sizeof(size_names) / sizeof(size_names[0]) ? size_names[i] : "?";
 }
 
 int lp_text_print(FILE *f, const struct lp_prog *p, const struct lp_exec *x)
@@ -223,9 +222,9 @@ int lp_text_print(FILE *f, const struct lp_prog *p, const struct lp_exec *x)
 		}
 	}
 	for (j = 0; c->version == 2 && j < LP_SEGMENTS; j++) {
-		if (c->seg[j].vsid != lp_segment_default(j).vsid || c->seg[j].shift != 12) {
+		if (!lp_segment_is_default(c, j)) {
 			fprintf(f, "segment esid=%u vsid=0x%" PRIx32 " page=%s\n", j, c->seg[j].vsid,
-				c->seg[j].shift == 24 ? "16m" : c->seg[j].shift == 16 ? "64k" : "4k");
+				segment_page_names[lp_segment_size_index(c->seg[j].shift)]);
 		}
 	}
 	for (i = 0; i < nops; i++) {

@@ -53,16 +53,11 @@ static unsigned pp_access(uint64_t dw1)
 }
 
 /*
- * The encodings a segment of each base page size accepts (papr-spec §2.5,
- * the ISA's table, as QEMU's and Unicorn's MMUs search it: only the base
- * page size of the segment): the actual page shift, the LP bits at bit 12.
+ * An entry's page size as an MMU finds it in a segment (papr-spec §2.5):
+ * only the encodings of the segment's base page size are tried, as QEMU's
+ * and Unicorn's MMUs search them -- the large ones of the harness's table
+ * of the ISA's sizes (lp_page_sizes: base, actual, LP bits at bit 12).
  */
-static const struct {
-	uint8_t base, actual, enc;
-} seg_encodings[] = {
-	{ 12, 16, 0x7 }, { 12, 24, 0x38 }, { 16, 16, 0x1 }, { 16, 24, 0x8 }, { 24, 24, 0x0 },
-};
-
 unsigned lp_mmu_page_shift(uint64_t dw0, uint64_t dw1, unsigned seg_shift)
 {
 	unsigned i;
@@ -70,11 +65,12 @@ unsigned lp_mmu_page_shift(uint64_t dw0, uint64_t dw1, unsigned seg_shift)
 	if (!(dw0 & HW_L)) {
 		return seg_shift == 12 ? 12 : 0; /* L = 0 is a 4 KiB page: only a 4 KiB segment has it */
 	}
-	for (i = 0; i < sizeof(seg_encodings) / sizeof(seg_encodings[0]); i++) {
-		uint64_t mask = ((1ull << seg_encodings[i].actual) - 1) & ~0xFFFull;
+	for (i = 0; i < LP_PAGE_SIZES; i++) {
+		const struct lp_page_size *ps = &lp_page_sizes[i];
+		uint64_t mask = ((1ull << ps->actual) - 1) & ~0xFFFull;
 
-		if (seg_encodings[i].base == seg_shift && (dw1 & mask) == ((uint64_t)seg_encodings[i].enc << 12)) {
-			return seg_encodings[i].actual;
+		if (ps->actual > 12 && ps->base == seg_shift && (dw1 & mask) == ((uint64_t)ps->enc << 12)) {
+			return ps->actual;
 		}
 	}
 	return 0;

@@ -115,8 +115,6 @@ static void config_decode(struct reader *r, struct lp_config *c)
 	c->threads = (uint8_t)(1 + (rd(r, 1) & 3));
 }
 
-static const uint8_t seg_shifts[4] = { 12, 16, 24, 12 };
-
 /* The interpreter's alias segments use VSIDs 0x7F000.. (interp.h): a program's segment never aliases them. */
 static uint32_t segment_vsid(unsigned e, uint32_t vsid)
 {
@@ -127,8 +125,7 @@ static uint32_t segment_vsid(unsigned e, uint32_t vsid)
 	return (vsid >> 12) == 0x7F ? vsid ^ 0x100000 : vsid;
 }
 
-/* Everything version 1 does not say: its defaults. */
-static void config_defaults_v1(struct lp_config *c)
+void lp_config_defaults(struct lp_config *c)
 {
 	unsigned i;
 
@@ -232,14 +229,9 @@ static void config_decode_v2(struct reader *r, struct lp_config *c)
 	for (i = 0; i < n; i++) {
 		unsigned e = (unsigned)(rd(r, 1) & 15);
 
-		c->seg[e].shift = seg_shifts[rd(r, 1) & 3];
+		c->seg[e].shift = lp_segment_shifts[(rd(r, 1) & 3) % LP_SEGMENT_SIZES];
 		c->seg[e].vsid = segment_vsid(e, (uint32_t)rd(r, 3));
 	}
-}
-
-static bool segment_is_default(const struct lp_config *c, unsigned e)
-{
-	return c->seg[e].vsid == lp_segment_default(e).vsid && c->seg[e].shift == 12;
 }
 
 /* Fixed parameters per kind after the actor byte. */
@@ -321,7 +313,7 @@ void lp_config_normalize(struct lp_config *c)
 
 	if (c->version != 2) {
 		c->version = 1;
-		config_defaults_v1(c);
+		lp_config_defaults(c);
 	}
 	c->nparts = c->nparts < 1 ? 1 : c->nparts > LP_MAX_PARTS ? LP_MAX_PARTS : c->nparts;
 	c->threads = c->threads < 1 ? 1 : c->threads > LP_MAX_THREADS ? LP_MAX_THREADS : c->threads;
@@ -351,9 +343,7 @@ void lp_config_normalize(struct lp_config *c)
 		}
 	}
 	for (j = 0; j < LP_SEGMENTS; j++) {
-		for (k = 0; k < 3 && c->seg[j].shift != seg_shifts[k]; k++) {
-		}
-		c->seg[j].shift = seg_shifts[k & 3];
+		c->seg[j].shift = lp_segment_shifts[lp_segment_size_index(c->seg[j].shift)];
 		c->seg[j].vsid = segment_vsid(j, c->seg[j].vsid);
 	}
 	if (c->version == 2) {
@@ -434,7 +424,7 @@ void lp_prog_decode(const uint8_t *data, size_t len, struct lp_prog *p)
 		r.pos = 3;
 	}
 	config_decode(&r, &p->cfg);
-	config_defaults_v1(&p->cfg);
+	lp_config_defaults(&p->cfg);
 	if (p->cfg.version == 2) {
 		config_decode_v2(&r, &p->cfg);
 		config_fit(&p->cfg);
@@ -512,13 +502,13 @@ size_t lp_prog_encode(const struct lp_prog *p, uint8_t *buf, size_t cap)
 			wr(&w, (uint64_t)(s | (c->win_offset[j / 2][j % 2] << 2)), 1);
 		}
 		for (j = 0; j < LP_SEGMENTS; j++) {
-			n += !segment_is_default(c, j);
+			n += !lp_segment_is_default(c, j);
 		}
 		wr(&w, n, 1);
 		for (j = 0; j < LP_SEGMENTS; j++) {
-			if (!segment_is_default(c, j)) {
+			if (!lp_segment_is_default(c, j)) {
 				wr(&w, j, 1);
-				wr(&w, c->seg[j].shift == 16 ? 1 : c->seg[j].shift == 24 ? 2 : 0, 1);
+				wr(&w, lp_segment_size_index(c->seg[j].shift), 1);
 				wr(&w, c->seg[j].vsid, 3);
 			}
 		}

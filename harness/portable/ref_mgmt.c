@@ -83,7 +83,10 @@ static void mem_remove(struct lp_ref *r, unsigned part, uint64_t lmb)
 	for (w = 0; w < LP_MAX_WINDOWS; w++) {
 		uint64_t c;
 
-		for (c = lp_ref_tce_next_chunk(pp, w, 0); pp->win_on[w] && c < LP_WINDOW_ENTRIES_MAX / LP_TCE_CHUNK;
+		if (!pp->win_on[w]) {
+			continue;
+		}
+		for (c = lp_ref_tce_next_chunk(pp, w, 0); c < LP_WINDOW_ENTRIES_MAX / LP_TCE_CHUNK;
 		     c = lp_ref_tce_next_chunk(pp, w, c + 1)) {
 			for (e = 0; e < LP_TCE_CHUNK; e++) {
 				uint64_t t = pp->tce[w][c * LP_TCE_CHUNK + e];

@@ -82,6 +82,12 @@ static uint64_t other_real(struct lp_exec *x, unsigned q, uint64_t off)
 	return off;
 }
 
+/* The bus address past the actor's window 0 (its geometry from the program's configuration). */
+static uint64_t window0_end(const struct lp_exec *x, unsigned part)
+{
+	return lp_cfg_win_offset(&x->prog->cfg, part, 0) + lp_cfg_win_entries(&x->prog->cfg, part, 0) * 4096;
+}
+
 static uint64_t edge_value(struct lp_exec *x, unsigned part, unsigned e)
 {
 	switch (e % LP_EDGE_COUNT) {
@@ -94,10 +100,8 @@ static uint64_t edge_value(struct lp_exec *x, unsigned part, unsigned e)
 	case LP_EDGE_2_32: return 1ull << 32;
 	case LP_EDGE_LOGICAL_END: return logical_end(x, part);
 	case LP_EDGE_LOGICAL_END_M4K: return logical_end(x, part) - 4096;
-	/* The edges of the actor's window 0 (its geometry from the program's configuration). */
-	case LP_EDGE_WIN_END: return lp_cfg_win_offset(&x->prog->cfg, part, 0) + lp_cfg_win_entries(&x->prog->cfg, part, 0) * 4096;
-	case LP_EDGE_WIN_END_M4K:
-		return lp_cfg_win_offset(&x->prog->cfg, part, 0) + lp_cfg_win_entries(&x->prog->cfg, part, 0) * 4096 - 4096;
+	case LP_EDGE_WIN_END: return window0_end(x, part);
+	case LP_EDGE_WIN_END_M4K: return window0_end(x, part) - 4096;
 	case LP_EDGE_WIN_START_M4K: return lp_cfg_win_offset(&x->prog->cfg, part, 0) - 4096;
 	case LP_EDGE_512: return 512;
 	case LP_EDGE_513: return 513;

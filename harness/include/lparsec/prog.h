@@ -112,6 +112,25 @@ static inline struct lp_segment lp_segment_default(unsigned e)
 	return s;
 }
 
+static inline bool lp_segment_is_default(const struct lp_config *c, unsigned e)
+{
+	return c->seg[e].vsid == lp_segment_default(e).vsid && c->seg[e].shift == 12;
+}
+
+/* The base page shifts a segment can have, in the order of the binary form's field (4K, 64K, 16M). */
+#define LP_SEGMENT_SIZES 3
+static const uint8_t lp_segment_shifts[LP_SEGMENT_SIZES] = { 12, 16, 24 };
+
+/* Index of shift in lp_segment_shifts; 0 (4 KiB) for any other. */
+static inline unsigned lp_segment_size_index(unsigned shift)
+{
+	unsigned k;
+
+	for (k = 0; k < LP_SEGMENT_SIZES && lp_segment_shifts[k] != shift; k++) {
+	}
+	return k < LP_SEGMENT_SIZES ? k : 0;
+}
+
 /* TCEs a window can have (version 2): 512 KiB, 2 MiB, 64 MiB and 1 GiB of bus space (QEMU's default DDW). */
 static const uint32_t lp_window_sizes[LP_WINDOW_SIZES] = { 128, 512, 16384, 262144 };
 
@@ -284,6 +303,8 @@ unsigned lp_sel_width(unsigned sel);
 void lp_prog_decode(const uint8_t *data, size_t len, struct lp_prog *p);
 /* Canonical binary form into buf (cap >= LP_MAX_BIN is always enough); returns its length. */
 size_t lp_prog_encode(const struct lp_prog *p, uint8_t *buf, size_t cap);
+/* What version 1 does not say, as version 1 has it (HPTs, windows, segments, the machine's sizes). */
+void lp_config_defaults(struct lp_config *c);
 /* Brings every field into range (what decode would produce); used by the text parser and mutator. */
 void lp_prog_normalize(struct lp_prog *p);
 /* The same for the configuration alone and for one operation (the mutator: what it changed). */
