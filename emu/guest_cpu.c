@@ -208,12 +208,17 @@ void emu_guest_store(struct emu_cpu *c, struct hv_regs *r)
 	}
 }
 
-/* Delivers one of the partition's own interrupts to its vector, as hardware (not Unicorn) does. */
+/*
+ * Delivers one of the partition's own interrupts to its vector, as hardware
+ * (not Unicorn) does with the partition's LPCR (hv_partition_vector).
+ */
 static void deliver(struct emu_cpu *c, uint64_t srr0, uint64_t srr1_bits, unsigned vector)
 {
-	uint64_t msr, pc = HV_PART_VECTOR_BASE + vector, new_msr = 0x8000000000001030ull; /* SF ME IR DR */
+	const struct hv_machine *m = c->e->m[c->machine];
+	uint64_t msr, pc, new_msr;
 
 	uc_reg_read(c->uc, UC_PPC_REG_MSR, &msr);
+	hv_partition_vector(&m->part[m->thread[c->thread].part], msr, vector, &pc, &new_msr);
 	uc_context_save(c->uc, c->scratch);
 	*emu_ctx_spr(c->scratch, PPC_SPR_SRR0) = srr0;
 	*emu_ctx_spr(c->scratch, PPC_SPR_SRR1) = (msr & ~MSR_HV_BIT) | srr1_bits;

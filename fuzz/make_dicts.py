@@ -39,7 +39,9 @@ LITS = {"2_63": 1 << 63, "ones": (1 << 64) - 1, "16383": 16383, "16384": 16384, 
         # H_PAGE_INIT flags (zero, copy, both: the order the core validates them in matters) and the
         # H_REGISTER_VPA functions (register VPA / DTL / SLB shadow, deregister VPA).
         "page_zero": 1 << 15, "page_copy": 1 << 14, "page_zero_copy": 3 << 14,
-        "vpa_reg": 1 << 45, "vpa_reg_dtl": 2 << 45, "vpa_reg_slb": 3 << 45, "vpa_dereg": 5 << 45}
+        "vpa_reg": 1 << 45, "vpa_reg_dtl": 2 << 45, "vpa_reg_slb": 3 << 45, "vpa_dereg": 5 << 45,
+        # H_EOI's XIRR: CPPR 0xFF or 5 with the IPI's source (2); a DAWRX with the hypervisor bit (H_SET_MODE).
+        "xirr_ipi": 0xFF000002, "xirr_ipi_5": 0x05000002, "dawrx_hyp": 0x4}
 
 # Per target: the hcalls it keeps (None: every one) and the other operation kinds (None: every one).
 def calls_of(target):

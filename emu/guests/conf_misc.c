@@ -1,8 +1,10 @@
 /*
  * Conformance of the processor and miscellaneous hcalls (papr-spec §1.1,
  * §6): H_REGISTER_VPA, H_SET_SPRG0, H_PROD / H_CEDE / H_CONFER, H_RANDOM,
- * H_PAGE_INIT, the virtual terminal and the dispatch of unknown opcodes,
- * with the exact rules of hv/core/vpa.c, vcpu_hcall.c, misc.c and hcall.c.
+ * H_PAGE_INIT, H_SET_MODE, H_GET_CPU_CHARACTERISTICS, the XICS calls on its
+ * own interrupt presentation, the virtual terminal, RTAS and the dispatch of
+ * unknown opcodes, with the exact rules of hv/core/vpa.c, vcpu_hcall.c,
+ * xics.c, misc.c, rtas.c and hcall.c.
  */
 #include "runtime.h"
 
@@ -131,6 +133,81 @@ static void test_processor(void)
 	check("prod: vCPU -1 -> H_PARAMETER", HC(H_PROD, 0, ~0ul, 0, 0, 0, 0, 0, 0, 0), H_PARAMETER);
 }
 
+static s64 set_mode(u64 mflags, u64 resource, u64 value1, u64 value2)
+{
+	return HC(H_SET_MODE, 0, mflags, resource, value1, value2, 0, 0, 0, 0);
+}
+
+/*
+ * Only refusals and calls that leave the mode as it is: the guest's
+ * vectors are at GUEST_BASE + 0x4000, big-endian (AIL 3, ILE 0), and its
+ * debug registers stay off.
+ */
+static void test_set_mode(void)
+{
+	u64 out[9];
+
+	check("cpu_char: -> H_SUCCESS", HC(H_GET_CPU_CHARACTERISTICS, out, 7, 7, 7, 0, 0, 0, 0, 0), H_SUCCESS);
+	check("cpu_char: no hardware assist claimed (r4 0)", out[0], 0);
+	check("cpu_char: favour security, L1D flush, bounds-check barrier", out[1], 0xE000000000000000ul);
+	check("set_mode: resource 0 -> H_P2", set_mode(0, 0, 0, 0), H_P2);
+	check("set_mode: resource 5, bad mflags too -> H_P2", set_mode(1, 5, 1, 1), H_P2);
+	check("set_mode: AIL 1 (reserved) -> H_UNSUPPORTED_FLAG", set_mode(1, H_SET_MODE_RESOURCE_ADDR_TRANS_MODE, 0, 0),
+	      H_UNSUPPORTED_FLAG);
+	check("set_mode: AIL 1 and value1 -> mflags first", set_mode(1, H_SET_MODE_RESOURCE_ADDR_TRANS_MODE, 1, 1),
+	      H_UNSUPPORTED_FLAG);
+	check("set_mode: AIL value1 != 0 -> H_P3", set_mode(3, H_SET_MODE_RESOURCE_ADDR_TRANS_MODE, 1, 1), H_P3);
+	check("set_mode: AIL value2 != 0 -> H_P4", set_mode(3, H_SET_MODE_RESOURCE_ADDR_TRANS_MODE, 0, 1), H_P4);
+	check("set_mode: AIL 3 (as it is) -> H_SUCCESS", set_mode(3, H_SET_MODE_RESOURCE_ADDR_TRANS_MODE, 0, 0),
+	      H_SUCCESS);
+	check("set_mode: LE mflags 2 -> H_UNSUPPORTED_FLAG", set_mode(2, H_SET_MODE_RESOURCE_LE, 0, 0),
+	      H_UNSUPPORTED_FLAG);
+	check("set_mode: LE value1 != 0 -> H_P3", set_mode(1, H_SET_MODE_RESOURCE_LE, 1, 0), H_P3);
+	check("set_mode: big-endian (as it is) -> H_SUCCESS", set_mode(0, H_SET_MODE_RESOURCE_LE, 0, 0), H_SUCCESS);
+	check("set_mode: CIABR on the hypervisor -> H_P3", set_mode(0, H_SET_MODE_RESOURCE_SET_CIABR, 0x10003ul, 0),
+	      H_P3);
+	check("set_mode: CIABR mflags -> H_UNSUPPORTED_FLAG", set_mode(1, H_SET_MODE_RESOURCE_SET_CIABR, 0, 0),
+	      H_UNSUPPORTED_FLAG);
+	check("set_mode: CIABR value2 -> H_P4", set_mode(0, H_SET_MODE_RESOURCE_SET_CIABR, 0, 1), H_P4);
+	check("set_mode: CIABR off -> H_SUCCESS", set_mode(0, H_SET_MODE_RESOURCE_SET_CIABR, 0, 0), H_SUCCESS);
+	check("set_mode: DAWRX watching the hypervisor -> H_P4",
+	      set_mode(0, H_SET_MODE_RESOURCE_SET_DAWR0, 0x10000ul, DAWRX_HYP | 3), H_P4);
+	check("set_mode: DAWR0 off -> H_SUCCESS", set_mode(0, H_SET_MODE_RESOURCE_SET_DAWR0, 0, 0), H_SUCCESS);
+}
+
+/*
+ * Its own interrupt presentation (server 0, its only vCPU), with MSR[EE]
+ * off throughout: an IPI to itself is requested, presented once the CPPR
+ * allows, accepted and ended; the CPPR is back at 0 (nothing gets
+ * through) at the end, as it was.
+ */
+static void test_xics(void)
+{
+	u64 out[9];
+
+	check("xics: IPI to itself at 5 -> H_SUCCESS", HC(H_IPI, 0, 0, 5, 0, 0, 0, 0, 0, 0), H_SUCCESS);
+	check("xics: IPOLL -> H_SUCCESS", HC(H_IPOLL, out, 0, 0, 0, 0, 0, 0, 0, 0), H_SUCCESS);
+	check("xics: ... CPPR 0 keeps it out (XIRR 0)", out[0], 0);
+	check("xics: ... MFRR 5", out[1], 5);
+	check("xics: CPPR 0xFF -> H_SUCCESS", HC(H_CPPR, 0, 0xFF, 0, 0, 0, 0, 0, 0, 0), H_SUCCESS);
+	HC(H_IPOLL, out, 0, 0, 0, 0, 0, 0, 0, 0);
+	check("xics: ... now presented (XIRR 0xFF000002)", out[0], 0xFF000002ul);
+	check("xics: XIRR accepts -> H_SUCCESS", HC(H_XIRR, out, 0, 0, 0, 0, 0, 0, 0, 0), H_SUCCESS);
+	check("xics: ... the IPI, under the old CPPR", out[0], 0xFF000002ul);
+	HC(H_XIRR, out, 0, 0, 0, 0, 0, 0, 0, 0);
+	check("xics: XIRR again: nothing, CPPR 5", out[0], 0x05000000ul);
+	check("xics: EOI of source 3 -> H_PARAMETER", HC(H_EOI, 0, 0xFF000003ul, 0, 0, 0, 0, 0, 0, 0), H_PARAMETER);
+	check("xics: clear MFRR -> H_SUCCESS", HC(H_IPI, 0, 0, 0xFF, 0, 0, 0, 0, 0, 0), H_SUCCESS);
+	check("xics: EOI of the IPI -> H_SUCCESS", HC(H_EOI, 0, 0xFF000002ul, 0, 0, 0, 0, 0, 0, 0), H_SUCCESS);
+	HC(H_IPOLL, out, 0, 0, 0, 0, 0, 0, 0, 0);
+	check("xics: ... quiet: nothing presented, CPPR 0xFF", out[0], 0xFF000000ul);
+	check("xics: ... and no IPI requested (MFRR 0xFF)", out[1], 0xFF);
+	check("xics: server it does not have -> H_PARAMETER", HC(H_IPI, 0, ABSENT_VCPU, 5, 0, 0, 0, 0, 0, 0),
+	      H_PARAMETER);
+	check("xics: IPOLL of server -1 -> H_PARAMETER", HC(H_IPOLL, 0, ~0ul, 0, 0, 0, 0, 0, 0, 0), H_PARAMETER);
+	check("xics: CPPR back to 0 -> H_SUCCESS", HC(H_CPPR, 0, 0, 0, 0, 0, 0, 0, 0, 0), H_SUCCESS);
+}
+
 static void test_random(void)
 {
 	u64 a[9], b[9];
@@ -208,7 +285,7 @@ static void test_terminal_and_dispatch(void)
 	check("put_term_char: unknown terminal -> H_PARAMETER",
 	      HC(H_PUT_TERM_CHAR, 0, UNKNOWN_VTY, 1, 0x2100000000000000ul, 0, 0, 0, 0, 0), H_PARAMETER);
 
-	check("dispatch: opcode 0x2FC (not implemented) -> H_FUNCTION",
+	check("dispatch: opcode 0x2FC (H_XIRR_X, not implemented) -> H_FUNCTION",
 	      HC(0x2FC, out, 11, 12, 13, 14, 15, 16, 17, 18), H_FUNCTION);
 	/* r4..r12 after a refused call: the caller's value or zero, never hypervisor data (§1.1). */
 	for (i = 0; i < 8; i++) {
@@ -218,7 +295,61 @@ static void test_terminal_and_dispatch(void)
 	check("dispatch: opcode 0x09 (not a multiple of 4) -> H_FUNCTION", HC0(0x09), H_FUNCTION);
 	check("dispatch: opcode 0 -> H_FUNCTION", HC0(0), H_FUNCTION);
 	check("dispatch: opcode 0x460 (past H_WATCHDOG) -> H_FUNCTION", HC0(0x460), H_FUNCTION);
-	check("dispatch: opcode 0xF000 (H_RTAS, KVM-private) -> H_FUNCTION", HC0(0xF000), H_FUNCTION);
+	check("dispatch: opcode 0xF004 (past H_RTAS) -> H_FUNCTION", HC0(0xF004), H_FUNCTION);
+}
+
+/* ---- RTAS through H_RTAS (hv/core/rtas.c): the argument block in a page of its own ---- */
+
+#define H_RTAS_OP          0xF000
+#define RTAS_GET_TOD       1 /* the tokens of hv/include/hv/papr.h HV_RTAS_* */
+#define RTAS_SET_TOD       2
+#define RTAS_EVENT_SCAN    3
+
+static volatile u8 rtas_page[4096] __attribute__((aligned(4096)));
+
+/* Calls RTAS with token, nargs arguments and nret return words; r3 of the hcall. */
+static s64 rtas(u32 token, u32 nargs, u32 nret, const u32 *args)
+{
+	u32 i;
+
+	put_be32(rtas_page, token);
+	put_be32(rtas_page + 4, nargs);
+	put_be32(rtas_page + 8, nret);
+	for (i = 0; i < 16; i++) {
+		put_be32(rtas_page + 12 + 4 * i, args && i < nargs ? args[i] : 0xEEEEEEEEu);
+	}
+	return HC(H_RTAS_OP, 0, la_of(rtas_page), 0, 0, 0, 0, 0, 0, 0);
+}
+
+static s64 rtas_ret(u32 nargs, u32 i)
+{
+	return (s64)(int)get_be32(rtas_page + 12 + 4 * (nargs + i));
+}
+
+static void test_rtas(void)
+{
+	static const u32 when[7] = { 2030, 6, 15, 12, 30, 45, 500 };
+	static const u32 bad_month[7] = { 2030, 13, 15, 12, 30, 45, 500 };
+	unsigned i, same = 0;
+
+	check("rtas: argument block outside the partition -> H_PARAMETER",
+	      HC(H_RTAS_OP, 0, 1ul << 40, 0, 0, 0, 0, 0, 0, 0), H_PARAMETER);
+	check("rtas: nargs + nret = 17 -> H_PARAMETER", rtas(RTAS_GET_TOD, 9, 8, 0), H_PARAMETER);
+	check("rtas: ... and nothing written", get_be32(rtas_page + 12 + 4 * 9), 0xEEEEEEEEu);
+	check("rtas: get-time-of-day -> H_SUCCESS", rtas(RTAS_GET_TOD, 0, 8, 0), H_SUCCESS);
+	check("rtas: ... status 0", rtas_ret(0, 0), 0);
+	check("rtas: ... the partition's clock starts in 2026", rtas_ret(0, 1), 2026);
+	check("rtas: set-time-of-day -> status 0", (rtas(RTAS_SET_TOD, 7, 1, when), rtas_ret(7, 0)), 0);
+	rtas(RTAS_GET_TOD, 0, 8, 0);
+	for (i = 0; i < 7; i++) {
+		same += rtas_ret(0, i + 1) == (s64)when[i];
+	}
+	check("rtas: ... get-time-of-day reads back all seven fields", same, 7);
+	check("rtas: set-time-of-day with month 13 -> status -3", (rtas(RTAS_SET_TOD, 7, 1, bad_month), rtas_ret(7, 0)), -3);
+	check("rtas: get-time-of-day with nret 1 (wrong arity) -> status -3", (rtas(RTAS_GET_TOD, 0, 1, 0), rtas_ret(0, 0)), -3);
+	check("rtas: unknown token 0x77 -> status -3", (rtas(0x77, 0, 1, 0), rtas_ret(0, 0)), -3);
+	check("rtas: event-scan -> status 1 (no event)",
+	      (rtas(RTAS_EVENT_SCAN, 4, 1, (const u32[]){ 0, 0, 0, 0 }), rtas_ret(4, 0)), 1);
 }
 
 int main(void)
@@ -231,7 +362,10 @@ int main(void)
 	test_vpa();
 	test_processor();
 	test_random();
+	test_set_mode();
+	test_xics();
 	test_page_init(first_free, first_free + 0x1000);
 	test_terminal_and_dispatch();
+	test_rtas();
 	return 0;
 }

@@ -632,10 +632,12 @@ static int parse_hcall_name(struct parser *ps, struct tok t, struct lp_op *o, bo
 		*is_hcall = true;
 		return 0;
 	}
-	for (op = 0; op <= H_MAX_OPCODE; op += 4) {
-		const char *n = hv_hcall_name(op);
+	for (op = 0; op <= H_MAX_OPCODE + 4; op += 4) {
+		uint64_t code = op <= H_MAX_OPCODE ? op : H_RTAS; /* the one call past the architected range */
+		const char *n = hv_hcall_name(code);
 
 		if (n && tok_is(t, n)) {
+			op = code;
 			o->opcode = op;
 			*is_hcall = true;
 			return 0;

@@ -67,9 +67,10 @@ enum lp_inv lp_violate(struct lp_exec *x, enum lp_inv inv, uint32_t opi, const c
 /* ================================================================== */
 
 /*
- * Could op have changed where vCPUs are (or their dispatch counts)? Then
- * their states are compared with the model now; otherwise at the end of
- * the run (every operation, when thorough).
+ * Could op have changed where vCPUs are (or their dispatch counts, their
+ * interrupt presentation, the partition's interrupt mode)? Then their
+ * states are compared with the model now; otherwise at the end of the run
+ * (every operation, when thorough).
  */
 static bool moves_vcpus(const struct lp_exec *x, const struct lp_op *op)
 {
@@ -81,7 +82,16 @@ static bool moves_vcpus(const struct lp_exec *x, const struct lp_op *op)
 	case LP_OP_MIGRATE:
 		return true;
 	case LP_OP_HCALL:
-		if (op->opcode == H_CEDE || op->opcode == H_CONFER || op->opcode == H_PROD) {
+		switch (op->opcode) {
+		case H_CEDE:
+		case H_CONFER:
+		case H_PROD:
+		case H_SET_MODE: /* the partition's interrupt mode */
+		case H_CPPR:     /* interrupt presentation; an IPI wakes a ceded vCPU */
+		case H_IPI:
+		case H_XIRR:
+		case H_EOI:
+		case H_IPOLL:
 			return true;
 		}
 		break;

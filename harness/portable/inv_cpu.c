@@ -179,11 +179,14 @@ enum lp_inv lp_inv_check_save_areas(struct lp_exec *x, uint32_t opi)
 /* hcalls: the register file a call leaves (I6, I12, I5)                 */
 /* ================================================================== */
 
-/* The registers an hcall may change (papr-spec §1.2, §6): r3..r12, SRR0/SRR1 (sc 1), MSR (H_CEDE), SPRG0. */
+/*
+ * The registers an hcall may change (papr-spec §1.2, §6): r3..r12,
+ * SRR0/SRR1 (sc 1), MSR (H_CEDE), SPRG0, CIABR, DAWR0 and DAWRX0 (H_SET_MODE).
+ */
 static const uint16_t call_defined[] = {
 	HV_REG_GPR + 3, HV_REG_GPR + 4, HV_REG_GPR + 5, HV_REG_GPR + 6,  HV_REG_GPR + 7, HV_REG_GPR + 8,
 	HV_REG_GPR + 9, HV_REG_GPR + 10, HV_REG_GPR + 11, HV_REG_GPR + 12, HV_REG_SRR0, HV_REG_SRR1,
-	HV_REG_MSR, HV_REG_SPRG,
+	HV_REG_MSR, HV_REG_SPRG, HV_REG_CIABR, HV_REG_DAWR, HV_REG_DAWRX,
 };
 #define NDEFINED (sizeof(call_defined) / sizeof(call_defined[0]))
 
@@ -216,6 +219,11 @@ static const struct hv_regs *hcall_expected(struct lp_exec *x, uint32_t opi, con
 	if (pred->sprg0_set) {
 		want->r[HV_REG_SPRG] = pred->sprg0;
 	}
+	for (i = 0; i < pred->nregs && i < LP_REF_PRED_REGS; i++) {
+		if (pred->reg[i] < HV_REG_COUNT) {
+			want->r[pred->reg[i]] = pred->reg_val[i];
+		}
+	}
 	return want;
 }
 
@@ -234,6 +242,10 @@ static bool changed_names(uint32_t changed, unsigned i)
 		return changed & HV_CHANGED_NIA_MSR;
 	case HV_REG_SPRG:
 		return changed & HV_CHANGED_SPRG0;
+	case HV_REG_CIABR:
+	case HV_REG_DAWR:
+	case HV_REG_DAWRX:
+		return changed & HV_CHANGED_DEBUG;
 	}
 	return changed == HV_CHANGED_ALL;
 }
@@ -303,14 +315,105 @@ enum lp_inv lp_inv_hcall_regs(struct lp_exec *x, uint32_t opi, const struct lp_r
 }
 
 /* ================================================================== */
-/* vCPU states against the model (I7)                                   */
+/* vCPU states, interrupt presentation and mode against the model (I7, I8) */
 /* ================================================================== */
 
 static uint8_t core_state_of(uint8_t model_state)
 {
-	static const uint8_t map[] = { HV_VCPU_ABSENT, HV_VCPU_STOPPED, HV_VCPU_RUNNING, HV_VCPU_CEDED };
+	static const uint8_t map[] = { HV_VCPU_ABSENT, HV_VCPU_STOPPED, HV_VCPU_RUNNING, HV_VCPU_CEDED, HV_VCPU_HALTED };
 
 	return model_state < sizeof(map) ? map[model_state] : 0xFF;
+}
+
+/* Does op drive interrupt presentation or a partition's interrupt mode (papr-spec §6.6, §6.10)? */
+static bool drives_interrupts(const struct lp_op *op)
+{
+	if (!op || op->kind != LP_OP_HCALL) {
+		return false;
+	}
+	switch (op->opcode) {
+	case H_CPPR:
+	case H_IPI:
+	case H_XIRR:
+	case H_EOI:
+	case H_IPOLL:
+	case H_SET_MODE:
+		return true;
+	}
+	return false;
+}
+
+/* A difference in part's interrupt state: I8 when another partition's hcall made it, else I7. */
+static enum lp_inv interrupt_state_wrong(struct lp_exec *x, uint32_t opi, const struct lp_op *op, unsigned part,
+					 int v, const char *what, uint64_t have, uint64_t want)
+{
+	char buf[140];
+	struct text t = { buf, 0, sizeof(buf) };
+	bool foreign = op && op->kind == LP_OP_HCALL && op->part != part;
+
+	t_str(&t, foreign ? "another partition's " : "");
+	t_str(&t, v < 0 ? "partition p" : "vCPU p");
+	t_dec(&t, part);
+	if (v >= 0) {
+		t_str(&t, ".v");
+		t_dec(&t, (unsigned)v);
+	}
+	t_str(&t, ": ");
+	t_str(&t, what);
+	t_str(&t, " differs from the model");
+	return lp_violate(x, foreign ? LP_INV_I8 : LP_INV_I7, opi, buf, have, want);
+}
+
+/*
+ * Each vCPU's XICS presentation and each partition's interrupt mode
+ * against the model. The values reported: CPPR << 56 | MFRR << 48 |
+ * pending priority << 40 | XISR, and AIL << 8 | ILE.
+ * After a call that drives them every vCPU is compared, the other
+ * partitions first: a call that reached another partition's vCPU is I8
+ * rather than its own partition's missing change (I7).
+ */
+static enum lp_inv check_interrupt_state(struct lp_exec *x, uint32_t opi, bool all)
+{
+	const struct lp_op *op = opi < x->prog->nops ? &x->prog->op[opi] : 0;
+	bool every = all || drives_interrupts(op);
+	unsigned pass, part, v;
+
+	for (pass = 0; pass < 2; pass++) {
+		for (part = 0; part < x->prog->cfg.nparts && part < LP_MAX_PARTS; part++) {
+			const struct lp_part_loc *loc = &x->loc[part];
+			const struct hv_partition *p = loc->alive ? &x->m[loc->machine & 1].part[loc->slot] : 0;
+			const struct lp_ref_part *mp = &x->ref.part[part];
+			bool actor = op && op->kind == LP_OP_HCALL && op->part == part;
+
+			if (!p || actor != (pass == 1)) {
+				continue;
+			}
+			if (p->ail != mp->ail || p->ile != mp->ile) {
+				return interrupt_state_wrong(x, opi, op, part, -1, "interrupt mode (AIL, ILE)",
+							     (uint64_t)p->ail << 8 | p->ile, (uint64_t)mp->ail << 8 | mp->ile);
+			}
+			for (v = 0; v < LP_MAX_VCPUS; v++) {
+				const struct hv_icp *ci = &p->vcpu[v].icp;
+				const struct lp_ref_vcpu *mv = &mp->vcpu[v];
+				uint64_t have, want;
+
+				if (mv->state == LP_V_ABSENT ||
+				    (!every && !((x->ref.vtouched >> (part * LP_MAX_VCPUS + v)) & 1))) {
+					continue; /* an absent vCPU has none; the state comparison sees absence */
+				}
+				have = (uint64_t)ci->cppr << 56 | (uint64_t)ci->mfrr << 48 | (uint64_t)ci->pending << 40 | ci->xisr;
+				want = (uint64_t)mv->cppr << 56 | (uint64_t)mv->mfrr << 48 | (uint64_t)mv->xisr_prio << 40 |
+				       mv->xisr;
+				if (have != want) {
+					return interrupt_state_wrong(
+						x, opi, op, part, (int)v,
+						"interrupt presentation (CPPR, MFRR, pending priority, XISR)",
+						have, want);
+				}
+			}
+		}
+	}
+	return LP_INV_NONE;
 }
 
 enum lp_inv lp_inv_check_vcpus(struct lp_exec *x, uint32_t opi, bool all)
@@ -319,6 +422,9 @@ enum lp_inv lp_inv_check_vcpus(struct lp_exec *x, uint32_t opi, bool all)
 
 	if (!x->tracked) {
 		return LP_INV_NONE;
+	}
+	if (check_interrupt_state(x, opi, all) != LP_INV_NONE) {
+		return (enum lp_inv)x->viol.inv;
 	}
 	for (part = 0; part < x->prog->cfg.nparts && part < LP_MAX_PARTS; part++) {
 		const struct lp_part_loc *loc = &x->loc[part];

@@ -181,6 +181,9 @@ static bool store_left(struct lp_exec *x, const struct lp_ref_write *w, uint64_t
 	case LP_W_DTL_INDEX:
 		*have = hv_ld_be64(p);
 		return *have == w->value;
+	case LP_W_BE32:
+		*have = (uint64_t)p[0] << 24 | (uint64_t)p[1] << 16 | (uint64_t)p[2] << 8 | p[3];
+		return *have == w->value;
 	case LP_W_SHARED_PROC:
 		*have = p[0];
 		return (p[0] & VPA_SHARED_PROC_BIT) != 0;
@@ -230,7 +233,7 @@ static bool always_stores(const struct lp_exec *x, const struct lp_ref_write *w)
 	uint64_t ra;
 
 	if (w->kind != LP_W_YIELD && w->kind != LP_W_DTL_ENTRY && w->kind != LP_W_DTL_INDEX &&
-	    w->kind != LP_W_SHARED_PROC) {
+	    w->kind != LP_W_SHARED_PROC && w->kind != LP_W_BE32) {
 		return false;
 	}
 	return lp_memmap_real(x, w->part, w->la, w->len, &ra) &&
@@ -246,6 +249,7 @@ enum lp_inv lp_writes_end(struct lp_exec *x, uint32_t opi)
 		[LP_W_SHARED_PROC] = "shared-processor VPA does not say so (byte 9)",
 		[LP_W_ZERO_PAGE] = "page the call zeroes does not read zero",
 		[LP_W_COPY_PAGE] = "page the call copies differs from its source",
+		[LP_W_BE32] = "RTAS status or return word differs from the model",
 	};
 	uint32_t i;
 

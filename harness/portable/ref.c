@@ -373,6 +373,11 @@ void lp_ref_init(struct lp_ref *r, const struct lp_config *cfg)
 		pp->machine = 0;
 		pp->dedicated = -1;
 		pp->owned = pp->alive ? (lmbs >= 64 ? ~0ull : (1ull << lmbs) - 1) : 0;
+		pp->ail = 3; /* created taking its interrupts relocated, big-endian (§6.6) */
+		pp->tod[0] = 2026; /* its clock: 2026-01-01 00:00:00.0 (§6.10) */
+		pp->tod[1] = pp->tod[2] = 1;
+		pp->tod[3] = pp->tod[4] = pp->tod[5] = pp->tod[6] = 0;
+		pp->ile = false;
 		for (w = 0; w < LP_MAX_WINDOWS; w++) {
 			pp->win_on[w] = pp->alive && w < cfg->windows[p];
 			lp_ref_tce_clear(pp, w); /* what the previous run wrote */
@@ -407,7 +412,8 @@ static int64_t ref_dispatch(struct ref_call *c, uint64_t opcode)
 {
 	int64_t rc;
 
-	if (lp_ref_hpt_call(c, opcode, &rc) || lp_ref_vcpu_call(c, opcode, &rc)) {
+	if (lp_ref_hpt_call(c, opcode, &rc) || lp_ref_vcpu_call(c, opcode, &rc) || lp_ref_xics_call(c, opcode, &rc) ||
+	    lp_ref_firmware_call(c, opcode, &rc)) {
 		return rc;
 	}
 	switch (opcode) {
@@ -440,6 +446,7 @@ void lp_ref_hcall(struct lp_ref *r, const struct lp_ref_env *env, unsigned part,
 	pred->msr_set = 0;
 	pred->sprg0_set = false;
 	pred->sprg0 = 0;
+	pred->nregs = 0;
 	pred->gives_up = false;
 	for (i = 0; i < 9; i++) {
 		pred->out[i] = 0;
@@ -449,8 +456,8 @@ void lp_ref_hcall(struct lp_ref *r, const struct lp_ref_env *env, unsigned part,
 		return;
 	}
 	if (r->overflow) {
-		/* Untracked HPTEs: no predictions, but where the vCPUs are stays known. */
-		pred->known = lp_ref_vcpu_call(&c, opcode, &pred->rc);
+		/* Untracked HPTEs: no predictions, but where the vCPUs are (an IPI wakes one) stays known. */
+		pred->known = lp_ref_vcpu_call(&c, opcode, &pred->rc) || lp_ref_xics_call(&c, opcode, &pred->rc);
 		return;
 	}
 	pred->rc = ref_dispatch(&c, opcode);

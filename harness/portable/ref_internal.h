@@ -37,7 +37,17 @@ void lp_ref_hpt_drop_lmb(struct lp_ref *r, unsigned part, uint64_t lmb);
 /* Does part map a page larger than an LMB (over logical LMB lmb; any, when lmb < 0)? */
 bool lp_ref_hpt_spans(const struct lp_ref *r, unsigned part, int lmb);
 
-/* Processor calls (ref_vcpu.c): H_CEDE, H_CONFER, H_PROD; false when opcode is none of them. */
+/* Interrupt presentation (ref_xics.c): H_CPPR, H_IPI, H_XIRR, H_EOI, H_IPOLL; false when opcode is none of them. */
+bool lp_ref_xics_call(struct ref_call *c, uint64_t opcode, int64_t *rc);
+/* Does v have an interrupt waiting that gets through its CPPR (what ends or prevents a cede)? */
+static inline bool lp_ref_irq_waiting(const struct lp_ref_vcpu *v)
+{
+	return v->xisr != 0 && v->xisr_prio < v->cppr;
+}
+
+/* Partition-firmware calls (ref_rtas.c): H_REGISTER_PROC_TBL, H_RTAS; false when opcode is neither. */
+bool lp_ref_firmware_call(struct ref_call *c, uint64_t opcode, int64_t *rc);
+/* Processor calls (ref_vcpu.c): H_CEDE, H_CONFER, H_PROD, H_SET_MODE, H_GET_CPU_CHARACTERISTICS; false when opcode is none of them. */
 bool lp_ref_vcpu_call(struct ref_call *c, uint64_t opcode, int64_t *rc);
 /* The model changed part.v's state (where it runs, its counts). */
 static inline void lp_ref_touch(struct lp_ref *r, unsigned part, unsigned v)

@@ -1,10 +1,12 @@
 /*
- * The reference model's processors (papr-spec §6.1-§6.5): where every vCPU
- * is (stopped, running on a thread, ceded), which threads each partition may
- * run on, dispatch and preemption, H_CEDE / H_CONFER / H_PROD, and the
- * stores the hypervisor makes into a shared-processor partition's VPA and
- * dispatch trace log when its vCPUs come and go. Written from the spec;
- * no hv/core code. Every loop is bounded by a small constant.
+ * The reference model's processors (papr-spec §6.1-§6.6, §6.10): where
+ * every vCPU is (stopped, running on a thread, ceded), which threads each
+ * partition may run on, dispatch and preemption, H_CEDE / H_CONFER /
+ * H_PROD, H_SET_MODE (debug registers, the partition's interrupt mode),
+ * H_GET_CPU_CHARACTERISTICS, and the stores the hypervisor makes into a
+ * shared-processor partition's VPA and dispatch trace log when its vCPUs
+ * come and go. Written from the spec; no hv/core code. Every loop is
+ * bounded by a small constant.
  */
 #include "ref_internal.h"
 
@@ -205,6 +207,11 @@ void lp_ref_vcpu_reset(struct lp_ref_vcpu *v, bool present, bool shared)
 	lp_ref_area_off(&v->vpa);
 	lp_ref_area_off(&v->dtl);
 	lp_ref_area_off(&v->slb);
+	/* Interrupt presentation at its reset (QEMU's icp_reset): CPPR 0, no IPI asked for, none waiting. */
+	v->cppr = 0;
+	v->mfrr = 0xFF;
+	v->xisr = 0;
+	v->xisr_prio = 0xFF;
 }
 
 /* ---- H_CEDE, H_CONFER, H_PROD (§6.1-§6.3) ---- */
@@ -217,7 +224,11 @@ static struct lp_ref_vcpu *vcpu_named(struct lp_ref *r, unsigned part, uint64_t 
 	return &r->part[part].vcpu[id];
 }
 
-/* The caller sleeps until an H_PROD, unless one is already pending (no lost wake-up). */
+/*
+ * The caller sleeps until an H_PROD or an interrupt, unless one is already
+ * there (no lost wake-up): a pending prod is used up; an interrupt waiting
+ * past its CPPR stays waiting for the vCPU to take.
+ */
 static void wait_for_prod(struct ref_call *c)
 {
 	struct lp_ref_vcpu *me = &c->r->part[c->part].vcpu[c->vcpu];
@@ -225,6 +236,9 @@ static void wait_for_prod(struct ref_call *c)
 	if (me->prodded) {
 		me->prodded = false;
 		lp_ref_touch(c->r, c->part, c->vcpu);
+		return;
+	}
+	if (lp_ref_irq_waiting(me)) {
 		return;
 	}
 	lp_ref_leave_thread(c->r, c->part, c->vcpu, LP_V_CEDED);
@@ -282,12 +296,89 @@ static int64_t ref_confer(struct ref_call *c)
 	return H_SUCCESS;
 }
 
+/* ---- H_SET_MODE, H_GET_CPU_CHARACTERISTICS (§6.6, §6.10) ---- */
+
+/* The call writes register reg of the caller (enum hv_reg) with value. */
+static void sets_reg(struct ref_call *c, unsigned reg, uint64_t value)
+{
+	struct lp_ref_pred *p = c->pred;
+
+	if (p->nregs < LP_REF_PRED_REGS) {
+		p->reg[p->nregs] = (uint16_t)reg;
+		p->reg_val[p->nregs] = value;
+		p->nregs++;
+	}
+}
+
+/*
+ * Resources 1 (CIABR), 2 (DAWR0), 3 (interrupt location, AIL) and 4
+ * (interrupt endianness, ILE). The core's order of checks: the resource,
+ * then mflags, value1, value2 -- the first bad one is what is answered.
+ */
+static int64_t ref_set_mode(struct ref_call *c)
+{
+	uint64_t mflags = c->arg[0], res = c->arg[1], v1 = c->arg[2], v2 = c->arg[3];
+	struct lp_ref_part *pp = &c->r->part[c->part];
+
+	if (res < 1 || res > 4) {
+		return H_P2;
+	}
+	if (res == 1 || res == 2) {
+		if (mflags != 0) {
+			return H_UNSUPPORTED_FLAG;
+		}
+		if (res == 1) {
+			/* CIABR's privilege field (its two low bits) may not say "hypervisor" (3). */
+			if ((v1 & 3) == 3) {
+				return H_P3;
+			}
+			if (v2 != 0) {
+				return H_P4;
+			}
+			sets_reg(c, HV_REG_CIABR, v1);
+			return H_SUCCESS;
+		}
+		if (v2 & 4) {
+			return H_P4; /* DAWRX may not watch hypervisor state */
+		}
+		sets_reg(c, HV_REG_DAWR, v1);
+		sets_reg(c, HV_REG_DAWRX, v2);
+		return H_SUCCESS;
+	}
+	/* The partition-wide modes: AIL 0, 2, 3 (1 is reserved); big (0) or little (1) endian. */
+	if (res == 3 ? !(mflags == 0 || mflags == 2 || mflags == 3) : mflags > 1) {
+		return H_UNSUPPORTED_FLAG;
+	}
+	if (v1 != 0) {
+		return H_P3;
+	}
+	if (v2 != 0) {
+		return H_P4;
+	}
+	if (res == 3) {
+		pp->ail = (uint8_t)mflags;
+	} else {
+		pp->ile = mflags == 1;
+	}
+	return H_SUCCESS;
+}
+
+/* A fixed answer: no hardware assist, and the three software mitigations Linux knows (MSB-0 bits 0, 1, 2). */
+static int64_t ref_get_cpu_characteristics(struct ref_call *c)
+{
+	c->pred->out[0] = 0;
+	c->pred->out[1] = 0xE000000000000000ull;
+	return H_SUCCESS;
+}
+
 bool lp_ref_vcpu_call(struct ref_call *c, uint64_t opcode, int64_t *rc)
 {
 	switch (opcode) {
 	case H_CEDE: *rc = ref_cede(c); return true;
 	case H_CONFER: *rc = ref_confer(c); return true;
 	case H_PROD: *rc = ref_prod(c); return true;
+	case H_SET_MODE: *rc = ref_set_mode(c); return true;
+	case H_GET_CPU_CHARACTERISTICS: *rc = ref_get_cpu_characteristics(c); return true;
 	}
 	return false;
 }

@@ -430,6 +430,19 @@ static void rnd_args(uint64_t op, unsigned part, uint64_t a[9])
 		a[0] = PICK(0, H_ZERO_PAGE, H_COPY_PAGE, H_ICACHE_INVALIDATE, H_PAGE_SET_LOANED, H_EXACT, rnd());
 		a[1] = rnd_la() + (rnd() % 10 == 0 ? 8 : 0), a[2] = rnd_la();
 		break;
+	case H_SET_MODE:
+		a[0] = PICK(0, 0, 1, 2, 3, 4, rnd()), a[1] = PICK(0, 1, 2, 3, 3, 4, 4, 5, rnd());
+		a[2] = PICK(0, 0, 0, 1, 3, 0x1002, rnd()), a[3] = PICK(0, 0, 0, 3, 4, 7, rnd());
+		break;
+	case H_CPPR:
+		a[0] = PICK(0, 1, 4, 5, 6, 0xFF, rnd());
+		break;
+	case H_IPI: case H_IPOLL:
+		a[0] = PICK(0, 0, 1, 1, 2, 4, rnd()), a[1] = PICK(0, 3, 4, 5, 0xFF, rnd());
+		break;
+	case H_EOI:
+		a[0] = PICK(0, 4, 5, 6, 0xFF) << 24 | PICK(0, 2, 2, 2, 3, rnd() & 0xFFFFFF) | (rnd() % 8 ? 0 : rnd() << 32);
+		break;
 	default:
 		for (i = 0; i < 9; i++) {
 			a[i] = rnd() % 4 ? rnd() % 5 : rnd();
@@ -500,5 +513,74 @@ TEST(differential_random_sequences_agree_with_core)
 	CHECK(ok[H_ENTER / 4] > 20 && ok[H_REMOVE / 4] > 3 && ok[H_BULK_REMOVE / 4] > 10 && ok[H_PROTECT / 4] > 3);
 	CHECK(ok[H_PUT_TCE / 4] > 10 && ok[H_PUT_TCE_INDIRECT / 4] > 3 && ok[H_REGISTER_VPA / 4] > 10);
 	CHECK(ok[H_CLEAR_MOD / 4] > 5 && ok[H_CLEAR_REF / 4] > 5 && ok[H_READ / 4] > 50);
+	fx_fini(&dx.f);
+}
+
+/* The core's interrupt state of every vCPU and partition equals the model's. */
+static bool interrupt_state_agrees(void)
+{
+	unsigned part, v;
+
+	for (part = 0; part < 2; part++) {
+		const struct hv_partition *p = hv_part(&dx.f.m, part);
+		const struct lp_ref_part *mp = &dx.r.part[part];
+
+		if (p->ail != mp->ail || p->ile != mp->ile) {
+			fprintf(stderr, "step %d: p%u mode core %u/%d, model %u/%d\n", dx.step, part, p->ail, p->ile, mp->ail,
+				mp->ile);
+			return false;
+		}
+		for (v = 0; v < LP_MAX_VCPUS; v++) {
+			const struct hv_vcpu *cv = &p->vcpu[v];
+			const struct lp_ref_vcpu *mv = &mp->vcpu[v];
+
+			if (mv->state == LP_V_ABSENT) {
+				continue;
+			}
+			if (cv->icp.cppr != mv->cppr || cv->icp.mfrr != mv->mfrr || cv->icp.pending != mv->xisr_prio ||
+			    cv->icp.xisr != mv->xisr || (cv->state == HV_VCPU_CEDED) != (mv->state == LP_V_CEDED)) {
+				fprintf(stderr, "step %d: p%u.v%u core %x/%x/%x/%x ceded %d, model %x/%x/%x/%x ceded %d\n", dx.step,
+					part, v, cv->icp.cppr, cv->icp.mfrr, cv->icp.pending, cv->icp.xisr,
+					cv->state == HV_VCPU_CEDED, mv->cppr, mv->mfrr, mv->xisr_prio, mv->xisr,
+					mv->state == LP_V_CEDED);
+				return false;
+			}
+		}
+	}
+	return true;
+}
+
+TEST(differential_interrupt_calls_agree_with_core)
+{
+	static const uint64_t ops[] = { H_CPPR, H_CPPR, H_IPI, H_IPI, H_IPI, H_XIRR, H_XIRR, H_EOI, H_EOI,
+					H_IPOLL, H_SET_MODE, H_CEDE, H_GET_CPU_CHARACTERISTICS };
+	unsigned n, woken = 0, accepted = 0;
+
+	diff_init();
+	for (n = 0; n < 6000; n++) {
+		unsigned part = (unsigned)(rnd() % 2), vcpu = part == 0 ? (unsigned)(rnd() % 2) : 0;
+		uint64_t op = ops[rnd() % (sizeof(ops) / sizeof(ops[0]))];
+		uint64_t a[9];
+
+		if (hv_part(&dx.f.m, part)->vcpu[vcpu].state == HV_VCPU_CEDED) {
+			/* Asleep (only p0's vCPUs cede): its sibling prods it or sends it an IPI. */
+			bool ipi = rnd() % 2;
+
+			CHECK(diff_call(0, vcpu ^ 1, ipi ? H_IPI : H_PROD, (const uint64_t[9]){ vcpu, PICK(0, 3, 0xFF) }));
+			CHECK(interrupt_state_agrees());
+			woken += ipi && hv_part(&dx.f.m, 0)->vcpu[vcpu].state != HV_VCPU_CEDED;
+			continue;
+		}
+		if (op == H_CEDE && (part != 0 || hv_part(&dx.f.m, 0)->vcpu[vcpu ^ 1].state == HV_VCPU_CEDED)) {
+			op = H_XIRR; /* someone must stay awake to wake it */
+		}
+		rnd_args(op, part, a);
+		CHECK(diff_call(part, vcpu, op, a));
+		CHECK(interrupt_state_agrees());
+		accepted += op == H_XIRR && (dx.f.out[0] & 0xFFFFFF) == XICS_IPI;
+	}
+	/* The sequence reached the interesting paths: IPIs accepted, ceded vCPUs woken by one. */
+	CHECK(accepted > 50);
+	CHECK(woken > 5);
 	fx_fini(&dx.f);
 }

@@ -33,6 +33,14 @@ static const struct hcall_desc hcall_table[H_MAX_OPCODE / 4 + 1] = {
 	HCALL(H_STUFF_TCE, h_stuff_tce),
 	HCALL(H_PUT_TCE_INDIRECT, h_put_tce_indirect),
 	HCALL(H_RANDOM, h_random),
+	HCALL(H_SET_MODE, h_set_mode),
+	HCALL(H_REGISTER_PROC_TBL, h_register_proc_tbl),
+	HCALL(H_GET_CPU_CHARACTERISTICS, h_get_cpu_characteristics),
+	HCALL(H_CPPR, h_cppr),
+	HCALL(H_IPI, h_ipi),
+	HCALL(H_XIRR, h_xirr),
+	HCALL(H_EOI, h_eoi),
+	HCALL(H_IPOLL, h_ipoll),
 };
 
 static const struct hcall_desc *hcall_lookup(uint64_t opcode)
@@ -47,6 +55,9 @@ const char *hv_hcall_name(uint64_t opcode)
 {
 	const struct hcall_desc *d = hcall_lookup(opcode);
 
+	if (opcode == H_RTAS) {
+		return "H_RTAS"; /* past the architected opcodes the table spans */
+	}
 	return d ? d->name : 0;
 }
 
@@ -80,7 +91,8 @@ static enum hv_exit hcall_run(struct hv_machine *m, uint32_t thread)
 		c.out[i] = 0;
 	}
 	d = hcall_lookup(t->regs.r[HV_REG_GPR + 3]);
-	rc = d ? d->fn(&c) : H_FUNCTION;
+	/* H_RTAS lies past the architected opcodes the table spans. */
+	rc = t->regs.r[HV_REG_GPR + 3] == H_RTAS ? h_rtas(&c) : d ? d->fn(&c) : H_FUNCTION;
 	t->regs.r[HV_REG_GPR + 3] = (uint64_t)rc;
 	for (i = 0; i < 9; i++) {
 		t->regs.r[HV_REG_GPR + 4 + i] = c.out[i];
@@ -92,8 +104,19 @@ static enum hv_exit hcall_run(struct hv_machine *m, uint32_t thread)
 	return c.exit;
 }
 
-/* The partition's MSR when it takes an interrupt (LPCR[AIL] = 3: relocation stays on). */
-#define PART_INTERRUPT_MSR (MSR_SF | MSR_IR | MSR_DR | MSR_ME)
+void hv_partition_vector(const struct hv_partition *p, uint64_t interrupted_msr, uint64_t vector, uint64_t *nia,
+			 uint64_t *msr)
+{
+	bool relocated = p->ail >= 2 && (interrupted_msr & (MSR_IR | MSR_DR)) == (MSR_IR | MSR_DR);
+
+	*nia = (relocated ? (p->ail == 3 ? HV_PART_VECTOR_BASE : HV_PART_VECTOR_BASE_AIL2) : 0) + vector;
+	*msr = MSR_SF | MSR_ME | (relocated ? MSR_IR | MSR_DR : 0) | (p->ile ? MSR_LE : 0);
+}
+
+static void part_interrupt_at(const struct hv_partition *p, uint64_t *r, uint64_t vector)
+{
+	hv_partition_vector(p, r[HV_REG_SRR1], vector, &r[HV_REG_NIA], &r[HV_REG_MSR]);
+}
 /* SRR1 bits of an ISI that carry its status (ISA: bits 33-36, 42-47). */
 #define ISI_SRR1_STATUS 0x00000000783F0000ull
 
@@ -119,14 +142,13 @@ static enum hv_exit storage_interrupt(struct hv_machine *m, uint32_t thread, enu
 	if (cause == HV_CAUSE_HDSI) {
 		r[HV_REG_DAR] = t->fault.addr;
 		r[HV_REG_DSISR] = (uint32_t)t->fault.dsisr;
-		r[HV_REG_NIA] = HV_PART_VECTOR_BASE + HV_VECTOR_DSI;
+		part_interrupt_at(&m->part[t->part], r, HV_VECTOR_DSI);
 		t->changed = HV_CHANGED_SRR | HV_CHANGED_NIA_MSR | HV_CHANGED_DAR_DSISR;
 	} else {
 		r[HV_REG_SRR1] = (r[HV_REG_SRR1] & ~ISI_SRR1_STATUS) | (t->fault.dsisr & ISI_SRR1_STATUS);
-		r[HV_REG_NIA] = HV_PART_VECTOR_BASE + HV_VECTOR_ISI;
+		part_interrupt_at(&m->part[t->part], r, HV_VECTOR_ISI);
 		t->changed = HV_CHANGED_SRR | HV_CHANGED_NIA_MSR;
 	}
-	r[HV_REG_MSR] = PART_INTERRUPT_MSR;
 	return HV_EXIT_RESUME;
 }
 
@@ -227,6 +249,10 @@ const char *hv_stop_reason_name(unsigned reason)
 {
 	switch (reason) {
 	case HV_STOP_UNRECOVERABLE: return "unrecoverable storage interrupt (MSR[RI] = 0)";
+	case HV_STOP_POWER_OFF: return "powered off (RTAS power-off)";
+	case HV_STOP_REBOOT: return "asked for a reboot (RTAS system-reboot)";
+	case HV_STOP_OS_TERM: return "its operating system terminated (RTAS ibm,os-term)";
+	case HV_STOP_SELF: return "stopped itself (RTAS stop-self)";
 	}
 	return 0;
 }

@@ -165,6 +165,21 @@ long h_put_term_char(struct hv_call *c);
 long h_get_term_char(struct hv_call *c);
 long h_set_sprg0(struct hv_call *c);
 long h_random(struct hv_call *c);
+long h_set_mode(struct hv_call *c);
+long h_register_proc_tbl(struct hv_call *c);
+long h_rtas(struct hv_call *c);
+long h_get_cpu_characteristics(struct hv_call *c);
+long h_cppr(struct hv_call *c);
+long h_ipi(struct hv_call *c);
+long h_xirr(struct hv_call *c);
+long h_eoi(struct hv_call *c);
+long h_ipoll(struct hv_call *c);
+
+/* ---- XICS presentation (xics.c) ---- */
+/* A vCPU's ICP as DLPAR adds it: CPPR 0, no IPI requested, nothing pending. */
+void hv_icp_reset(struct hv_icp *icp);
+/* Is a source presented more favoured than the CPPR (what interrupts the vCPU)? */
+static inline bool hv_icp_signalled(const struct hv_icp *icp) { return icp->xisr && icp->pending < icp->cppr; }
 
 /* ---- vCPUs (vcpu.c) ---- */
 /* Saves the vCPU running on thread (if any) into its save area and idles the thread. */

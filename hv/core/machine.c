@@ -162,6 +162,8 @@ static void pate_write(struct hv_machine *m, uint32_t lpid, uint64_t dw0)
 	hv_real_st64(m, hv_ra_add(m->part_table, (uint64_t)lpid * 16 + 8), 0);
 }
 
+static const uint32_t partition_epoch[7] = { 2026, 1, 1, 0, 0, 0, 0 };
+
 int hv_partition_create(struct hv_machine *m, uint32_t hpt_order, bool shared_proc, uint32_t *slot)
 {
 	uint32_t i;
@@ -183,6 +185,13 @@ int hv_partition_create(struct hv_machine *m, uint32_t hpt_order, bool shared_pr
 		p->hpte_valid = 0;
 		p->vty = 0x30000000u;
 		p->term_rx_head = p->term_rx_len = 0;
+		/* No real-mode area until one is mapped; the clock starts at 2026-01-01 00:00:00 (rtas.c). */
+		p->rma_bytes = 0;
+		p->rma_shift = 0;
+		hv_memcpy(p->tod, partition_epoch, sizeof(p->tod));
+		/* Interrupts relocated (AIL 3, hcall.h's HV_PART_VECTOR_BASE), big-endian, until H_SET_MODE. */
+		p->ail = 3;
+		p->ile = false;
 		pate_write(m, p->lpid, p->hpt.v | (hpt_order - HPT_ORDER_MIN));
 		*slot = i;
 		return HV_OK;
@@ -255,6 +264,8 @@ int hv_partition_destroy(struct hv_machine *m, uint32_t slot)
 	p->nhpte = 0;
 	p->term_rx_head = p->term_rx_len = 0;
 	hv_memset(p->term_rx, 0, sizeof(p->term_rx)); /* unread input must not outlive the partition */
+	p->ail = 0; /* nor its interrupt mode: the next partition of the slot is created with its own */
+	p->ile = false;
 	return HV_OK;
 }
 

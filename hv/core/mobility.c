@@ -263,6 +263,13 @@ int hv_partition_migrate(struct hv_machine *src, uint32_t slot, struct hv_machin
 	migrate_vcpus(src, p, dst, dslot);
 	migrate_windows(src, slot, dst, dslot);
 	dp->vty = p->vty;
+	/* Its real-mode area's entries came with migrate_hpt; its clock goes with it. */
+	dp->rma_bytes = p->rma_bytes;
+	dp->rma_shift = p->rma_shift;
+	hv_memcpy(dp->tod, p->tod, sizeof(dp->tod));
+	/* The interrupt mode it chose (H_SET_MODE); each vCPU's ICP came with migrate_vcpus. */
+	dp->ail = p->ail;
+	dp->ile = p->ile;
 	hv_memcpy(dp->term_rx, p->term_rx, sizeof(dp->term_rx));
 	dp->term_rx_head = p->term_rx_head;
 	dp->term_rx_len = p->term_rx_len;

@@ -185,6 +185,7 @@ int hv_dlpar_cpu_add(struct hv_machine *m, uint32_t slot, uint32_t vcpu)
 	 * makes it even and every preemption odd again (papr-spec §6.5).
 	 */
 	v->yield_count = p->shared_proc ? 1 : 0;
+	hv_icp_reset(&v->icp); /* nothing requested or pending; removal zeroed the rest */
 	return HV_OK;
 }
 

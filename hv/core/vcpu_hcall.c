@@ -1,7 +1,8 @@
 /*
- * The processor hcalls: H_CEDE, H_CONFER, H_PROD, H_SET_SPRG0 (papr-spec
- * §6). They name vCPUs of the caller's partition by argument; dispatch and
- * the vCPU lifecycle are in vcpu.c.
+ * The processor hcalls: H_CEDE, H_CONFER, H_PROD, H_SET_SPRG0, H_SET_MODE
+ * and H_GET_CPU_CHARACTERISTICS (papr-spec §6). They name vCPUs of the
+ * caller's partition by argument; dispatch and the vCPU lifecycle are in
+ * vcpu.c, interrupt presentation in xics.c.
  */
 #include "internal.h"
 
@@ -20,13 +21,20 @@ static struct hv_vcpu *vcpu_arg(struct hv_call *c, uint64_t id)
 	return &c->p->vcpu[id];
 }
 
-/* Sleeps the caller until an H_PROD, unless one is already pending (no lost wake-up). */
+/*
+ * Sleeps the caller until an H_PROD or an interrupt, unless one is already
+ * there (no lost wake-up, §6.1): a pending prod is used up, a presented
+ * interrupt stays for the vCPU to take (xics.c wakes a sleeping one).
+ */
 static long wait_for_prod(struct hv_call *c)
 {
 	struct hv_vcpu *v = caller_vcpu(c);
 
 	if (v->prodded) {
 		v->prodded = false;
+		return H_SUCCESS;
+	}
+	if (hv_icp_signalled(&v->icp)) {
 		return H_SUCCESS;
 	}
 	c->exit = HV_EXIT_IDLE;
@@ -89,5 +97,96 @@ long h_set_sprg0(struct hv_call *c)
 {
 	c->m->thread[c->thread].regs.r[HV_REG_SPRG] = c->arg[0];
 	c->m->thread[c->thread].changed |= HV_CHANGED_SPRG0;
+	return H_SUCCESS;
+}
+
+/*
+ * H_SET_MODE (§6.6): r4 mflags, r5 resource, r6 value1, r7 value2.
+ *
+ * Order of the checks, one rule for every resource: the resource first
+ * (H_P2 -- it decides what the other arguments mean), then the arguments in
+ * register order: mflags (parameter 1, H_UNSUPPORTED_FLAG), value1 (H_P3),
+ * value2 (H_P4). The answer names the first bad parameter. QEMU checks
+ * value1 and value2 before mflags for ADDR_TRANS_MODE and LE and value2
+ * before value1 for SET_CIABR; KVM checks mflags first for
+ * ADDR_TRANS_MODE and value2 before mflags for SET_CIABR. They differ only
+ * when two arguments are bad at once. A refused call changes nothing.
+ *
+ * No resource needs an ISA level here: the core runs on POWER9/10, so
+ * QEMU's and KVM's "needs ISA 2.07" H_P2 never applies. The debug registers
+ * belong to the caller's vCPU (its register file, saved and restored at
+ * every switch); the interrupt mode to the whole partition (machine.h).
+ */
+long h_set_mode(struct hv_call *c)
+{
+	uint64_t mflags = c->arg[0], resource = c->arg[1], value1 = c->arg[2], value2 = c->arg[3];
+	struct hv_thread *t = &c->m->thread[c->thread];
+
+	switch (resource) {
+	case H_SET_MODE_RESOURCE_SET_CIABR:
+		if (mflags) {
+			return H_UNSUPPORTED_FLAG;
+		}
+		if ((value1 & CIABR_PRIV_MASK) == CIABR_PRIV_HYPER) {
+			return H_P3; /* a partition never breaks on the hypervisor's instructions (§6.6 core rule) */
+		}
+		if (value2) {
+			return H_P4;
+		}
+		t->regs.r[HV_REG_CIABR] = value1;
+		t->changed |= HV_CHANGED_DEBUG;
+		return H_SUCCESS;
+	case H_SET_MODE_RESOURCE_SET_DAWR0:
+		if (mflags) {
+			return H_UNSUPPORTED_FLAG;
+		}
+		if (value2 & DAWRX_HYP) {
+			return H_P4; /* nor watches the hypervisor's accesses */
+		}
+		t->regs.r[HV_REG_DAWR + 0] = value1;
+		t->regs.r[HV_REG_DAWRX + 0] = value2;
+		t->changed |= HV_CHANGED_DEBUG;
+		return H_SUCCESS;
+	case H_SET_MODE_RESOURCE_ADDR_TRANS_MODE:
+		/* AIL 0 (real mode), 2 (0x18000) or 3 (0xC000000000004000); AIL 1 is reserved. */
+		if (mflags != 0 && mflags != 2 && mflags != 3) {
+			return H_UNSUPPORTED_FLAG;
+		}
+		if (value1) {
+			return H_P3;
+		}
+		if (value2) {
+			return H_P4;
+		}
+		c->p->ail = (uint8_t)mflags;
+		return H_SUCCESS;
+	case H_SET_MODE_RESOURCE_LE:
+		if (mflags != H_SET_MODE_ENDIAN_BIG && mflags != H_SET_MODE_ENDIAN_LITTLE) {
+			return H_UNSUPPORTED_FLAG;
+		}
+		if (value1) {
+			return H_P3;
+		}
+		if (value2) {
+			return H_P4;
+		}
+		c->p->ile = mflags == H_SET_MODE_ENDIAN_LITTLE;
+		return H_SUCCESS;
+	}
+	return H_P2;
+}
+
+/*
+ * H_GET_CPU_CHARACTERISTICS (§6.10): r4 characteristics, r5 behaviours.
+ * The core claims no hardware assist against speculative execution
+ * (characteristics 0) and asks for every software mitigation Linux keys
+ * on these bits: favour security, flush the L1 data cache on the way back
+ * to problem state, a speculation barrier after bounds checks. A fixed
+ * answer: the same on every platform, so every driver agrees (I12).
+ */
+long h_get_cpu_characteristics(struct hv_call *c)
+{
+	c->out[0] = 0;
+	c->out[1] = H_CPU_BEHAV_FAVOUR_SECURITY | H_CPU_BEHAV_L1D_FLUSH_PR | H_CPU_BEHAV_BNDS_CHK_SPEC_BAR;
 	return H_SUCCESS;
 }

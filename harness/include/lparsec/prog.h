@@ -320,7 +320,7 @@ extern const unsigned lp_hcall_opcode_count;
  * (lparsec/hcalls.def), in the same order.
  */
 enum lp_hcall_target { LP_HT_HPT = 1u << 0, LP_HT_TCE = 1u << 1, LP_HT_DISPATCH = 1u << 2 };
-#define LP_HCALL_RCS_MAX 4
+#define LP_HCALL_RCS_MAX 5
 #define LP_RC_END INT64_MAX   /* ends lp_hcall_desc.rcs */
 struct lp_hcall_desc {
 	uint64_t opcode;

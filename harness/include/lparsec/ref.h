@@ -2,13 +2,15 @@
  * The reference model: a separate, deliberately simple model of what each
  * partition may observe, written from papr-spec.md without sharing code
  * with hv/core. It predicts the return code and outputs of the HPT, TCE,
- * VPA and console calls (and the trivial ones); any difference from the
- * core is a violation (I6/I7/I8). Portable (no libc).
+ * VPA, console, processor and interrupt-presentation calls (and the trivial
+ * ones); any difference from the core is a violation (I6/I7/I8). Portable
+ * (no libc).
  *
  * It models the guest view only: which logical LMBs a partition owns, the
  * guest-view words of every HPTE it entered (logical page numbers), the
- * logical value of every TCE of its windows, the VPA/DTL/SLB registrations
- * and which vCPUs exist. Machine layout it cannot know (whether a page
+ * logical value of every TCE of its windows, the VPA/DTL/SLB registrations,
+ * which vCPUs exist and where, each vCPU's XICS presentation state and each
+ * partition's interrupt mode (H_SET_MODE). Machine layout it cannot know (whether a page
  * spanning several LMBs is really contiguous, memory contents) it asks the
  * executor through struct lp_ref_env.
  */
@@ -60,6 +62,7 @@ enum lp_ref_vstate {
 	LP_V_STOPPED,        /* runnable, on no thread */
 	LP_V_RUNNING,        /* on thread `thread` of its partition's machine */
 	LP_V_CEDED,          /* gave up its thread with H_CEDE; runnable again after H_PROD */
+	LP_V_HALTED,         /* stopped by RTAS (power-off, reboot, os-term, stop-self): only DLPAR brings it back */
 };
 
 struct lp_ref_vcpu {
@@ -70,6 +73,15 @@ struct lp_ref_vcpu {
 	uint32_t yield;      /* shared processors: the VPA dispatch count (odd while not running) */
 	uint64_t dtl_index;  /* dispatch trace log entries written since the DTL was registered */
 	struct lp_ref_area vpa, dtl, slb;
+	/*
+	 * Its XICS presentation controller (papr-spec §6.10, ref_xics.c):
+	 * priorities 0 (most favoured) .. 0xFF (least). cppr 0, mfrr 0xFF,
+	 * nothing pending when the vCPU is added.
+	 */
+	uint8_t cppr;        /* the priority it runs at: only a more favoured interrupt gets through */
+	uint8_t mfrr;        /* the IPI requested of it, at this priority (0xFF: none) */
+	uint32_t xisr;       /* the source waiting to be accepted: 0 none, 2 the IPI */
+	uint8_t xisr_prio;   /* that source's priority (0xFF with none) */
 };
 
 struct lp_ref_part {
@@ -78,6 +90,11 @@ struct lp_ref_part {
 	uint8_t machine;     /* 0, or 1 after a migration */
 	int8_t dedicated;    /* dedicated partition: its thread on `machine`, or -1 (none: it cannot run) */
 	uint64_t owned;      /* bit i: logical LMB i owned */
+	/* Its interrupt mode (H_SET_MODE, papr-spec §6.6): LPCR[AIL] 0, 2 or 3 (3 at creation), LPCR[ILE]. */
+	uint8_t ail;
+	bool ile;
+	/* Its RTAS time-of-day clock (papr-spec §6.10): year, month, day, hour, minute, second, ns; 2026-01-01 at creation. */
+	uint32_t tod[7];
 	bool win_on[LP_MAX_WINDOWS];
 	uint64_t tce[LP_MAX_WINDOWS][LP_WINDOW_ENTRIES_MAX]; /* logical values as stored (the window's entries) */
 	/* Bit c: chunk c of tce[w] (LP_TCE_CHUNK entries, one 4 KiB page of a table) may hold non-zero values. */
@@ -136,6 +153,7 @@ enum lp_ref_write_kind {
 	LP_W_ZERO_PAGE,      /* the 4 KiB page reads zero */
 	LP_W_COPY_PAGE,      /* the 4 KiB page equals the page at logical value */
 	LP_W_MAPPED_PAGE,    /* no store: the platform marks a page a partition may store to (plat.h) */
+	LP_W_BE32,           /* a be32 word (an RTAS status or return value): value */
 };
 
 struct lp_ref_write {
@@ -177,6 +195,8 @@ struct lp_ref {
 	struct lp_ref_write writes[LP_REF_WRITES];
 };
 
+#define LP_REF_PRED_REGS 2
+
 /* What the model expects of one hcall. */
 struct lp_ref_pred {
 	bool known;          /* false: the model makes no prediction for this call */
@@ -187,6 +207,10 @@ struct lp_ref_pred {
 	uint64_t msr_set;
 	bool sprg0_set;
 	uint64_t sprg0;
+	/* Other registers of the caller it writes (H_SET_MODE's CIABR, DAWR0, DAWRX0): enum hv_reg index, value. */
+	uint8_t nregs;
+	uint16_t reg[LP_REF_PRED_REGS];
+	uint64_t reg_val[LP_REF_PRED_REGS];
 	bool gives_up;       /* the vCPU leaves its thread (ceded or conferred): its registers go to its save area */
 };
 

@@ -38,8 +38,11 @@
  * permission) are its own business: with HV_CAUSE_HDSI/HISI the core
  * reflects them into the partition's vectors as DSI (0x300) / ISI (0x400)
  * -- SRR0 = NIA, SRR1 = MSR (| the ISI bits), DAR/DSISR from `fault`, then
- * NIA = HV_PART_VECTOR_BASE + vector with relocation on (LPCR[AIL] = 3:
- * partitions here have no real-mode area) and MSR = SF | IR | DR | ME. A
+ * as the partition's LPCR says (hv_partition_vector): with AIL 3 (how
+ * partitions start, having no real-mode area) a fault of a relocating
+ * context goes to NIA = HV_PART_VECTOR_BASE + vector with MSR = SF | IR |
+ * DR | ME; with AIL 0 (a partition with a VRMA until it asks for AIL 3) to
+ * NIA = vector with MSR = SF | ME; MSR[LE] = the partition's ILE. A
  * fault taken while MSR[RI] = 0 (in the partition's own interrupt entry)
  * cannot be reflected without losing SRR0/SRR1: the vCPU is stopped with
  * HV_STOP_UNRECOVERABLE, as hardware would checkstop it.
@@ -70,13 +73,28 @@ enum hv_changed {
 	HV_CHANGED_NIA_MSR = 1u << 2,   /* where and how the vCPU resumes */
 	HV_CHANGED_DAR_DSISR = 1u << 3,
 	HV_CHANGED_SPRG0 = 1u << 4,
+	HV_CHANGED_DEBUG = 1u << 5,     /* CIABR, DAWR0, DAWRX0 (H_SET_MODE) */
 	HV_CHANGED_ALL = 0xFFFFFFFFu,   /* dispatch overlaid, or idle scrubbed, every register */
 };
 
-/* Effective address of a partition's interrupt vector (LPCR[AIL] = 3). */
+/* Effective address of a partition's interrupt vectors with LPCR[AIL] = 3 (relocated). */
 #define HV_PART_VECTOR_BASE 0xC000000000004000ull
+/* ... and with LPCR[AIL] = 2 (ISA 3.0; reserved from ISA 3.1 on). */
+#define HV_PART_VECTOR_BASE_AIL2 0x18000ull
 #define HV_VECTOR_DSI 0x300
 #define HV_VECTOR_ISI 0x400
+
+/*
+ * Where and how partition p takes interrupt `vector` from a context whose
+ * MSR was interrupted_msr, as the processor delivers it with the
+ * partition's LPCR (H_SET_MODE): with AIL 3 (or 2) and relocation on
+ * (IR = DR = 1) at HV_PART_VECTOR_BASE (or HV_PART_VECTOR_BASE_AIL2) +
+ * vector with IR = DR = 1, otherwise at the vector's real address with
+ * translation off; MSR[LE] = the partition's ILE. A driver reflecting an
+ * interrupt itself (the firmware's emulation assist) uses the same rule.
+ */
+void hv_partition_vector(const struct hv_partition *p, uint64_t interrupted_msr, uint64_t vector, uint64_t *nia,
+			 uint64_t *msr);
 
 /* Handles cause on thread (the contract above). */
 enum hv_exit hv_enter(struct hv_machine *m, uint32_t thread, enum hv_cause cause);
@@ -120,6 +138,15 @@ int hv_vcpu_regs_set(struct hv_machine *m, uint32_t slot, uint32_t vcpu, const s
 
 /* The boot register state of a new vCPU. */
 void hv_regs_boot_state(struct hv_regs *regs, uint32_t vcpu);
+
+/*
+ * Whether an external interrupt is presented to vCPU (slot, vcpu) and not
+ * yet accepted: its ICP holds a source (XISR) whose priority is more
+ * favoured than its CPPR (xics.c, papr-spec §6.10). A driver raises the
+ * partition's external interrupt from it while the vCPU runs with MSR[EE]
+ * on; H_XIRR accepting the source ends it. False for an absent vCPU.
+ */
+bool hv_vcpu_external_pending(const struct hv_machine *m, uint32_t slot, uint32_t vcpu);
 
 /* Name of an hcall opcode ("H_ENTER") or 0. */
 const char *hv_hcall_name(uint64_t opcode);

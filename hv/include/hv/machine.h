@@ -69,6 +69,10 @@ enum hv_vcpu_state {
 enum hv_stop_reason {
 	HV_STOP_NONE = 0,
 	HV_STOP_UNRECOVERABLE = 1, /* a storage interrupt while MSR[RI] = 0: SRR0/SRR1 would be lost */
+	HV_STOP_POWER_OFF = 2,     /* RTAS power-off: the partition turned itself off */
+	HV_STOP_REBOOT = 3,        /* RTAS system-reboot: the partition asked to be restarted */
+	HV_STOP_OS_TERM = 4,       /* RTAS ibm,os-term: its operating system gave up */
+	HV_STOP_SELF = 5,          /* RTAS stop-self: this vCPU went offline */
 };
 
 /* A registered shared area (VPA, DTL, SLB shadow): logical, revalidated on use. */
@@ -76,6 +80,23 @@ struct hv_area {
 	uint64_t la;
 	uint32_t len;
 	bool on;
+};
+
+/*
+ * A vCPU's XICS interrupt presentation controller (ICP; PAPR "hcall-xics",
+ * QEMU hw/intc/xics.c), driven by H_CPPR / H_IPI / H_XIRR / H_EOI /
+ * H_IPOLL (xics.c). Priorities: 0 most favoured, 0xFF least. An interrupt
+ * is signalled to the vCPU while xisr != 0 and pending < cppr
+ * (hv_vcpu_external_pending). At DLPAR add: cppr 0 (QEMU's icp_reset, KVM's
+ * kvmppc_xics_create_icp: nothing interrupts until the OS lowers its
+ * priority, as Linux's xics_setup_cpu does with 0xFF), mfrr and pending
+ * 0xFF, xisr 0. Migration carries it with the vCPU.
+ */
+struct hv_icp {
+	uint8_t cppr;         /* current processor priority */
+	uint8_t mfrr;         /* most favoured request: an IPI wanted at this priority (0xFF: none) */
+	uint8_t pending;      /* priority of the source in xisr (0xFF while xisr is 0) */
+	uint32_t xisr;        /* 24-bit source presented and not yet accepted: 0 none, XICS_IPI */
 };
 
 struct hv_vcpu {
@@ -87,6 +108,7 @@ struct hv_vcpu {
 	uint32_t yield_count; /* dispatch counter, odd while preempted */
 	uint64_t dtl_index;
 	uint8_t stop_reason;  /* enum hv_stop_reason, with HV_VCPU_HALTED */
+	struct hv_icp icp;    /* its interrupt presentation (XICS) */
 };
 
 struct hv_partition {
@@ -100,7 +122,17 @@ struct hv_partition {
 	uint32_t *lmap;         /* logical LMB -> real LMB + 1 (0 = none) */
 	uint32_t lmb_count;     /* LMBs assigned */
 	uint32_t hpte_valid;    /* entries valid in the guest view (shadow) */
+	uint64_t rma_bytes;     /* its virtual real-mode area: logical [0, rma_bytes), 0 = none */
+	uint8_t rma_shift;      /* page size of the VRMA's entries (LPCR[VRMASD]) */
+	uint32_t tod[7];        /* its time-of-day clock (RTAS): year, month, day, hour, minute, second, ns */
 	struct hv_vcpu vcpu[HV_MAX_VCPUS];
+	/*
+	 * The interrupt mode the partition chose with H_SET_MODE (papr-spec
+	 * §6.6), the same for all its vCPUs; created as AIL 3, big-endian
+	 * (hcall.h's HV_PART_VECTOR_BASE), carried by migration.
+	 */
+	uint8_t ail;  /* LPCR[AIL] the partition asked for (H_SET_MODE): 0, 2 or 3 */
+	bool ile;  /* LPCR[ILE]: its interrupts are taken little-endian */
 	uint32_t vty;           /* unit address of its virtual terminal */
 	uint8_t term_rx[HV_TERM_RX_BYTES];
 	uint32_t term_rx_head, term_rx_len;
@@ -190,6 +222,15 @@ int hv_partition_migrate(struct hv_machine *src, uint32_t slot, struct hv_machin
  */
 int hv_partition_write(struct hv_machine *m, uint32_t slot, uint64_t la, const void *bytes, uint64_t len);
 
+/*
+ * Gives partition slot a virtual real-mode area (papr-spec §2.9): logical
+ * [0, bytes) reachable with translation off, through bolted HPTEs of the
+ * VRMA VSID with pages of 2^page_shift (12, 16 or 24) the hypervisor puts
+ * in the partition's HPT. The partition then takes its interrupts in real
+ * mode (AIL 0) until it asks otherwise. HV_EINVAL unless every page is
+ * memory it owns, aligned in real memory; HV_ENOMEM if its HPT is full.
+ */
+int hv_partition_map_rma(struct hv_machine *m, uint32_t slot, uint64_t bytes, unsigned page_shift);
 /* Feeds bytes to a partition's virtual terminal input (what H_GET_TERM_CHAR returns). */
 unsigned hv_console_feed(struct hv_machine *m, uint32_t slot, const uint8_t *bytes, unsigned len);
 

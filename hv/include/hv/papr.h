@@ -48,6 +48,11 @@
 #define H_PAGE_INIT         0x2C
 #define H_GET_TERM_CHAR     0x54
 #define H_PUT_TERM_CHAR     0x58
+#define H_EOI               0x64
+#define H_CPPR              0x68
+#define H_IPI               0x6C
+#define H_IPOLL             0x70
+#define H_XIRR              0x74
 #define H_REGISTER_VPA      0xDC
 #define H_CEDE              0xE0
 #define H_CONFER            0xE4
@@ -55,7 +60,12 @@
 #define H_BULK_REMOVE       0x124
 #define H_STUFF_TCE         0x138
 #define H_PUT_TCE_INDIRECT  0x13C
+#define H_GET_CPU_CHARACTERISTICS 0x1C8
 #define H_RANDOM            0x300
+#define H_SET_MODE          0x31C
+#define H_REGISTER_PROC_TBL 0x37C
+/* KVM/QEMU's private call behind RTAS (papr-spec §6.10), past the architected range. */
+#define H_RTAS              0xF000
 #define H_MAX_OPCODE        0x45C /* H_WATCHDOG, the last architected call */
 
 /* ---- §1.3 flag bits (r4) ---- */
@@ -94,6 +104,32 @@
 #define H_VPA_DEREG_VPA      5
 #define H_VPA_DEREG_DTL      6
 #define H_VPA_DEREG_SLB      7
+
+/* H_SET_MODE (§6.6): r5 = resource; r4 = mflags of ADDR_TRANS_MODE (the AIL) and LE. */
+#define H_SET_MODE_RESOURCE_SET_CIABR       1
+#define H_SET_MODE_RESOURCE_SET_DAWR0       2
+#define H_SET_MODE_RESOURCE_ADDR_TRANS_MODE 3
+#define H_SET_MODE_RESOURCE_LE              4
+#define H_SET_MODE_ENDIAN_BIG               0
+#define H_SET_MODE_ENDIAN_LITTLE            1
+#define H_SET_MODE_AIL_RESERVED             1 /* AIL = 1 is not architected */
+#define CIABR_PRIV_MASK      0x3ull /* CIABR bits 62:63: 0 off, 1 problem, 2 privileged, 3 hypervisor */
+#define CIABR_PRIV_HYPER     0x3ull
+#define DAWRX_HYP            0x4ull /* DAWRX privilege bits as DABRX's (§1.3): hypervisor */
+
+/*
+ * H_GET_CPU_CHARACTERISTICS (§6.10) behaviour bits of r5, as Linux's
+ * asm/hvcall.h and QEMU's spapr.h name them (MSB-0 bits 0..2).
+ */
+#define H_CPU_BEHAV_FAVOUR_SECURITY   HV_PPC_BIT(0)
+#define H_CPU_BEHAV_L1D_FLUSH_PR      HV_PPC_BIT(1)
+#define H_CPU_BEHAV_BNDS_CHK_SPEC_BAR HV_PPC_BIT(2)
+
+/* XICS presentation (§6.10): the XIRR word, the IPI's source number, priorities. */
+#define XICS_XIRR_CPPR_SHIFT 24
+#define XICS_XISR_MASK       0x00FFFFFFull
+#define XICS_IPI             2      /* the source number of an inter-processor interrupt */
+#define XICS_PRIO_NONE       0xFF   /* least favoured: nothing requested / nothing pending */
 
 /* ---- §2.2 HPTE dword 0, hcall (pre-ISA-3.0) format ---- */
 #define HPTE_V_SSIZE_MASK    0xC000000000000000ull /* B */
@@ -185,5 +221,22 @@
 #define MSR_DR               HV_PPC_BIT(59)
 #define MSR_RI               HV_PPC_BIT(62)
 #define MSR_LE               HV_PPC_BIT(63)
+
+/*
+ * The RTAS services this core serves (hv/core/rtas.c) and their tokens, as
+ * a partition's device tree names them (/rtas, hv/plat/ppc64/linux).
+ */
+#define HV_RTAS_GET_TIME_OF_DAY   1
+#define HV_RTAS_SET_TIME_OF_DAY   2
+#define HV_RTAS_EVENT_SCAN        3
+#define HV_RTAS_POWER_OFF         4
+#define HV_RTAS_SYSTEM_REBOOT     5
+#define HV_RTAS_SET_XIVE          8
+#define HV_RTAS_GET_XIVE          9
+#define HV_RTAS_INT_ON            10
+#define HV_RTAS_INT_OFF           11
+#define HV_RTAS_OS_TERM           12
+#define HV_RTAS_STOP_SELF         13
+#define HV_RTAS_DISPLAY_CHARACTER 14
 
 #endif /* HV_PAPR_H */
