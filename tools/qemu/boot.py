@@ -8,10 +8,18 @@ line of a guest or a scenario came before it, and QEMU exited by itself (the
 firmware's IPMI power-off) with status 0 within the timeout. A hang (timeout),
 a FAIL line, a missing verdict or another exit status fails it.
 
+With --linux the firmware boots Debian's stock ppc64el Linux kernel as a
+partition instead (tools/linux/fetch.sh gets it and busybox-static, cached;
+tools/linux/initramfs.py packs the initramfs): the run passes when Linux's
+/init printed its marker, the partition powered itself off through RTAS and
+the firmware's verdict is PASS; the result line gives the time from QEMU's
+start to the marker.
+
 usage: boot.py --firmware FILE [--machine powernv9|powernv10] [--all |
-               --scenario NAME... | --guests G,G...] [--slice TICKS]
-               [--append ARGS] [--initrd BATCH] [--timeout S] [--quiet] [--json FILE]
-Exit status: 0 pass, 1 fail, 2 bad usage or QEMU/the firmware file missing.
+               --scenario NAME... | --guests G,G... | --linux [--kernel F --busybox F]]
+               [--slice TICKS] [--append ARGS] [--initrd BATCH] [--timeout S] [--quiet]
+               [--json FILE]
+Exit status: 0 pass, 1 fail, 2 bad usage or QEMU/the firmware file/the kernel missing.
 """
 import argparse
 import json
@@ -29,6 +37,12 @@ MACHINES = ("powernv9", "powernv10")
 VERDICT = re.compile(r"^lparsec-fw: VERDICT (PASS|FAIL)\b")
 FAIL_LINE = re.compile(r"^(\[p\d+\] FAIL |\[hv\] verdict: .*: FAIL\b|HV_CHECK failed|lparsec-fw: interrupt )")
 QEMU_FW_LIMIT = 16 << 20  # qemu-powernv-notes.md §1: a larger -bios is refused
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+sys.path.insert(0, os.path.join(ROOT, "tools", "linux"))
+import initramfs  # noqa: E402  (tools/linux/initramfs.py)
+
+INIT_MARKER = re.compile(r"^" + re.escape(initramfs.INIT_MARKER) + r":")
+LINUX_TIMEOUT = 180.0
 
 
 def parse_args(argv):
@@ -40,11 +54,16 @@ def parse_args(argv):
     what.add_argument("--all", action="store_true", help="every scenario (the default)")
     what.add_argument("--scenario", nargs="+", metavar="NAME", help="these scenarios, in order")
     what.add_argument("--guests", metavar="G,G", help="these guests together, one partition each")
+    what.add_argument("--linux", action="store_true",
+                      help="boot Debian's ppc64el Linux kernel as a partition (fetched and cached on first use)")
+    p.add_argument("--kernel", metavar="FILE", help="with --linux: this vmlinux instead of Debian's")
+    p.add_argument("--busybox", metavar="FILE", help="with --linux: this static ppc64el busybox instead of Debian's")
     p.add_argument("--slice", type=int, metavar="TICKS", help="timebase ticks (512 MHz) per slice")
     p.add_argument("--append", default="", metavar="ARGS", help="more boot arguments, as they stand")
     p.add_argument("--initrd", metavar="FILE",
                    help="a batch of harness programs for the firmware to replay (replay.py writes them)")
-    p.add_argument("--timeout", type=float, default=60.0, metavar="S", help="a run longer than this hangs")
+    p.add_argument("--timeout", type=float, metavar="S",
+                   help=f"a run longer than this hangs (default 60, {LINUX_TIMEOUT:g} with --linux)")
     p.add_argument("--quiet", action="store_true", help="no consoles, only the result line")
     p.add_argument("--json", metavar="FILE", help="write the result (times, verdict, status) to FILE")
     return p.parse_args(argv)
@@ -56,6 +75,8 @@ def boot_arguments(opts):
         args.append("lparsec.scenarios=" + ",".join(opts.scenario))
     elif getattr(opts, "guests", None):
         args.append("lparsec.guests=" + opts.guests)
+    elif getattr(opts, "linux", False):
+        args.append("lparsec.linux")
     if getattr(opts, "slice", None):
         args.append(f"lparsec.slice={opts.slice}")
     if opts.append:
@@ -76,6 +97,7 @@ def run(opts, kernel, extra=()):
     proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                             start_new_session=True)
     lines, verdict_at, buf = [], None, b""
+    opts.marker_at = None
     deadline = t0 + opts.timeout
     status = None
     while True:
@@ -102,6 +124,8 @@ def run(opts, kernel, extra=()):
             lines.append(line)
             if verdict_at is None and VERDICT.match(line):
                 verdict_at = time.monotonic() - t0
+            if opts.marker_at is None and INIT_MARKER.match(line):
+                opts.marker_at = time.monotonic() - t0
             if not opts.quiet:
                 print(line, flush=True)
     if buf:
@@ -134,7 +158,28 @@ def judge(lines, status, opts):
         return "QEMU exited without the firmware's verdict line"
     if verdicts[-1] != "PASS":
         return "the firmware's verdict is FAIL"
+    if getattr(opts, "linux", False) and not any(INIT_MARKER.match(l) for l in lines):
+        return f"Linux's /init never printed {initramfs.INIT_MARKER}"
     return None
+
+
+def linux_pieces(opts, tmp):
+    """(vmlinux, initramfs) for --linux, or a reason they cannot be had."""
+    kernel, busybox = opts.kernel, opts.busybox
+    if not (kernel and busybox):
+        fetch = subprocess.run([os.path.join(ROOT, "tools", "linux", "fetch.sh"), "--quiet"],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        if fetch.returncode != 0:
+            return None, None, "cannot get Debian's kernel and busybox: " + fetch.stderr.strip()
+        paths = dict(l.split(" ", 1) for l in fetch.stdout.splitlines() if " " in l)
+        kernel, busybox = kernel or paths.get("vmlinux"), busybox or paths.get("busybox")
+    for what, path in (("kernel", kernel), ("busybox", busybox)):
+        if not path or not os.path.isfile(path):
+            return None, None, f"no {what} at {path}"
+    cpio = os.path.join(tmp, "initramfs.cpio")
+    if initramfs.main(["--busybox", busybox, "--out", cpio]) != 0:
+        return None, None, "the initramfs could not be written"
+    return kernel, cpio, None
 
 
 def main(argv):
@@ -149,18 +194,34 @@ def main(argv):
     if opts.initrd and not os.path.isfile(opts.initrd):
         print(f"lparsec boot: no initrd at {opts.initrd}", file=sys.stderr)
         return 2
+    if opts.timeout is None:
+        opts.timeout = LINUX_TIMEOUT if opts.linux else 60.0
+    if (opts.kernel or opts.busybox) and not opts.linux:
+        print("lparsec boot: --kernel and --busybox go with --linux", file=sys.stderr)
+        return 2
+    if opts.linux and opts.initrd:
+        print("lparsec boot: --linux makes its own initramfs; --initrd is for program batches", file=sys.stderr)
+        return 2
     if opts.timeout <= 0 or (opts.slice is not None and opts.slice < 1000):
         print("lparsec boot: --timeout must be positive and --slice at least 1000", file=sys.stderr)
         return 2
     with tempfile.TemporaryDirectory(prefix="lparsec-boot-") as tmp:
-        lines, status, verdict_at, total = run(opts, dummy_kernel(tmp),
-                                               ["-initrd", opts.initrd] if opts.initrd else [])
+        if opts.linux:
+            kernel, cpio, why = linux_pieces(opts, tmp)
+            if why:
+                print(f"lparsec boot: {why}", file=sys.stderr)
+                return 2
+            lines, status, verdict_at, total = run(opts, kernel, ["-initrd", cpio])
+        else:
+            lines, status, verdict_at, total = run(opts, dummy_kernel(tmp),
+                                                   ["-initrd", opts.initrd] if opts.initrd else [])
     reason = judge(lines, status, opts)
     size = os.path.getsize(opts.firmware)
     if reason and status not in (None, 0) and size > QEMU_FW_LIMIT:
         reason += f" (the image is {size} bytes; QEMU loads at most {QEMU_FW_LIMIT})"
     result = {"machine": opts.machine, "status": status, "pass": reason is None, "reason": reason,
               "seconds_to_verdict": verdict_at, "seconds": total,
+              "seconds_to_init": opts.marker_at if opts.linux else None,
               "scenarios": [l.split("verdict: ", 1)[1] for l in lines if l.startswith("[hv] verdict: ")]}
     if opts.json:
         tmpname = opts.json + ".tmp"
@@ -168,6 +229,8 @@ def main(argv):
             json.dump(result, f, indent=1)
         os.replace(tmpname, opts.json)
     timing = (f"verdict after {verdict_at:.2f} s, " if verdict_at is not None else "") + f"{total:.2f} s in all"
+    if opts.linux and opts.marker_at is not None:
+        timing = f"Linux's init after {opts.marker_at:.2f} s, " + timing
     if reason:
         print(f"boot: FAIL ({opts.machine}, {timing}): {reason}")
         return 1

@@ -9,12 +9,24 @@
  * AMR, IAMR, UAMOR, PIDR, TIDR, DSCR, TAR, PPR, FSCR and the 32 SLB
  * entries. FP, vector, PMU, TM and the other registers of enum hv_reg stay
  * in the core's register file (the firmware runs with FP and vectors off,
- * and the guests are built without them). The decrementer is set far in
- * the future at every entry: partitions do not own one yet.
+ * and the guests are built without them). A partition with a real-mode
+ * area (an operating system: it takes its own interrupts) owns its
+ * decrementer (HV_REG_DEC): it counts while the vCPU runs, and its timer
+ * interrupts are delivered by the processor. The test guests of emu/guests
+ * and the program interpreter have none and handle no timer interrupt: their
+ * decrementer is set far in the future at every entry and never saved, as
+ * on Unicorn, whose CPUs have no timer.
+ *
+ * LPCR holds three things a partition chooses or is given: its interrupt
+ * endianness (ILE) and relocation (AIL), which it asks for with
+ * H_SET_MODE, and the page size of its virtual real-mode area (VRMASD).
  */
 #include "fw.h"
 
 #include <stddef.h>
+
+#include "hv/hcall.h"
+#include "hv/machine.h"
 
 #define SPR_DSCR   0x011
 #define SPR_DSISR  0x012
@@ -51,7 +63,8 @@
 #define LPCR_AIL   (3ull << 23)
 #define LPCR_UPRT  (1ull << 22)
 #define LPCR_HR    (1ull << 20)
-#define LPCR_VRMASD (0x1Full << 12)
+#define LPCR_VRMASD (0x1Full << 47)  /* IBM bits 12:16 */
+#define LPCR_VRMASD_SHIFT 47
 #define LPCR_HDICE (1ull << 0)
 
 #define SLB_ESID_V    (1ull << 27)
@@ -82,6 +95,8 @@ _Static_assert(offsetof(struct fw_cpu, regs) == FWC_REGS && offsetof(struct fw_c
 	X(HV_REG_DSCR, SPR_DSCR) X(HV_REG_TAR, SPR_TAR) X(HV_REG_PPR, SPR_PPR) X(HV_REG_FSCR, SPR_FSCR)
 
 static uint32_t current_lpid;
+static uint64_t lpcr_base, current_lpcr; /* the hypervisor's LPCR without a partition's fields; the one loaded */
+static bool dec_owned; /* the vCPU on the processor owns its decrementer (fw_cpu_store saves it) */
 
 void fw_cpu_init(uint64_t part_table)
 {
@@ -90,12 +105,13 @@ void fw_cpu_init(uint64_t part_table)
 	/*
 	 * Partitions: hash translation (HR = 0, no process table), storage
 	 * faults of a relocated partition to the hypervisor (VPM1: HDSI/HISI,
-	 * hcall.h), the partition's own interrupts relocated at
-	 * 0xC000000000004000 (AIL = 3), big-endian interrupts, no VRMA, HDEC on.
+	 * hcall.h), HDEC on; the partition's fields (lpcr_of) at each entry.
 	 */
 	lpcr &= ~(LPCR_ILE | LPCR_UPRT | LPCR_HR | LPCR_VRMASD | LPCR_AIL);
-	lpcr |= LPCR_VPM0 | LPCR_VPM1 | LPCR_AIL | LPCR_HDICE;
-	MTSPR(SPR_LPCR, lpcr);
+	lpcr |= LPCR_VPM0 | LPCR_VPM1 | LPCR_HDICE;
+	lpcr_base = lpcr;
+	current_lpcr = lpcr | LPCR_AIL;
+	MTSPR(SPR_LPCR, current_lpcr);
 	/* The core's partition table (4 KiB: PATS = 0). */
 	__asm__ volatile("ptesync" : : : "memory");
 	MTSPR(SPR_PTCR, part_table);
@@ -109,17 +125,35 @@ void fw_cpu_set_hdec(uint32_t ticks)
 	MTSPR(SPR_HDEC, ticks);
 }
 
-void fw_cpu_load(const struct hv_regs *r, uint32_t lpid)
+/* VRMASD: the VRMA's page size as an SLB's L||LP (16 MiB 0b10000, 64 KiB 0b10001, 4 KiB 0). */
+static uint64_t vrmasd_of(unsigned shift)
 {
+	return shift == 24 ? 0x10 : shift == 16 ? 0x11 : 0;
+}
+
+static uint64_t lpcr_of(const struct hv_partition *p)
+{
+	return lpcr_base | ((uint64_t)(p->ail & 3) << 23) | (p->ile ? LPCR_ILE : 0) |
+	       (vrmasd_of(p->rma_shift) << LPCR_VRMASD_SHIFT);
+}
+
+void fw_cpu_load(const struct hv_regs *r, const struct hv_partition *p)
+{
+	uint64_t lpcr = lpcr_of(p);
 	unsigned i;
 
 #define LOAD_SPR(reg, spr) MTSPR(spr, r->r[reg]);
 	CARRIED_SPRS(LOAD_SPR)
 #undef LOAD_SPR
-	MTSPR(SPR_DEC, 0x7FFFFFFF); /* no decrementer interrupt for partitions yet */
-	if (lpid != current_lpid) {
-		MTSPR(SPR_LPIDR, lpid);
-		current_lpid = lpid;
+	dec_owned = p->rma_bytes != 0;
+	MTSPR(SPR_DEC, dec_owned ? r->r[HV_REG_DEC] : 0x7FFFFFFF);
+	if (p->lpid != current_lpid) {
+		MTSPR(SPR_LPIDR, p->lpid);
+		current_lpid = p->lpid;
+	}
+	if (lpcr != current_lpcr) {
+		MTSPR(SPR_LPCR, lpcr);
+		current_lpcr = lpcr;
 	}
 	/* Every SLB entry, invalid ones too: nothing of the last vCPU stays. */
 	for (i = 0; i < 32; i++) {
@@ -140,6 +174,9 @@ void fw_cpu_store(struct hv_regs *r)
 #define STORE_SPR(reg, spr) r->r[reg] = MFSPR(spr);
 	CARRIED_SPRS(STORE_SPR)
 #undef STORE_SPR
+	if (dec_owned) {
+		r->r[HV_REG_DEC] = (uint32_t)MFSPR(SPR_DEC);
+	}
 	for (i = 0; i < 32; i++) {
 		uint64_t esid, vsid;
 
@@ -148,6 +185,46 @@ void fw_cpu_store(struct hv_regs *r)
 		r->r[HV_REG_SLBE + i] = esid & SLB_ESID_V ? esid & SLB_ESID_BITS : 0;
 		r->r[HV_REG_SLBV + i] = esid & SLB_ESID_V ? vsid : 0;
 	}
+}
+
+#define MSR_INTERRUPT_BITS   0x00000000783F0000ull /* HSRR1 bits 33:36, 42:47: the interrupt's own */
+#define SRR1_PROGRAM_ILLEGAL 0x00080000ull
+#define VECTOR_PROGRAM       0x700
+#define VECTOR_HEAI          0xE40
+
+void fw_reflect_illegal(struct hv_regs *r, const struct hv_partition *p)
+{
+	r->r[HV_REG_SRR0] = MFSPR(SPR_HSRR0);
+	r->r[HV_REG_SRR1] = (MFSPR(SPR_HSRR1) & ~MSR_INTERRUPT_BITS) | SRR1_PROGRAM_ILLEGAL;
+	hv_partition_vector(p, r->r[HV_REG_SRR1], VECTOR_PROGRAM, &r->r[HV_REG_NIA], &r->r[HV_REG_MSR]);
+}
+
+bool fw_take_interrupt(struct hv_machine *m, uint32_t t, uint64_t vector, enum hv_exit *exit)
+{
+	struct hv_thread *th = &m->thread[t];
+	struct hv_regs *r = &th->regs;
+	bool sc1 = vector == HV_CAUSE_SC1; /* sc 1 saves the context in SRR0/1, the hypervisor interrupts in HSRR0/1 */
+
+	if (vector != HV_CAUSE_SC1 && vector != HV_CAUSE_HDEC && vector != HV_CAUSE_HDSI && vector != HV_CAUSE_HISI &&
+	    vector != VECTOR_HEAI) {
+		return false;
+	}
+	r->r[HV_REG_NIA] = sc1 ? MFSPR(SPR_SRR0) : MFSPR(SPR_HSRR0);
+	r->r[HV_REG_MSR] = (sc1 ? MFSPR(SPR_SRR1) : MFSPR(SPR_HSRR1)) & ~MSR_INTERRUPT_BITS;
+	if (vector == VECTOR_HEAI) {
+		fw_reflect_illegal(r, &m->part[th->part]);
+		*exit = HV_EXIT_RESUME;
+		return true;
+	}
+	if (vector == HV_CAUSE_HDSI) {
+		th->fault.addr = MFSPR(SPR_HDAR);
+		th->fault.dsisr = MFSPR(SPR_HDSISR);
+	} else if (vector == HV_CAUSE_HISI) {
+		th->fault.addr = r->r[HV_REG_NIA];
+		th->fault.dsisr = MFSPR(SPR_HSRR1) & MSR_INTERRUPT_BITS;
+	}
+	*exit = hv_enter(m, t, (enum hv_cause)vector);
+	return true;
 }
 
 uint64_t fw_mfspr_srr0(void) { return MFSPR(SPR_SRR0); }

@@ -1,8 +1,9 @@
 /*
  * Just enough of a flattened device tree reader for what QEMU tells the
- * firmware: properties of a node directly under the root (/chosen/bootargs
- * from -append, /chosen/linux,initrd-start and -end from -initrd).
- * Big-endian like the CPU.
+ * firmware: properties of a node named by its path below the root
+ * (/chosen/bootargs from -append, /chosen/linux,initrd-start and -end from
+ * -initrd), and the in-place writer the Linux partition's tree needs (a
+ * value replaced by one of the same size). Big-endian like the CPU.
  */
 #include "fw.h"
 
@@ -37,16 +38,40 @@ static unsigned str_words(const char *s)
 	return (n + 1 + 3) / 4;
 }
 
-/* The value of property prop of node (depth 1) and its length, or 0. */
-static const uint8_t *fdt_prop(const void *fdt, const char *node, const char *prop, uint32_t *len_out)
+/* Whether the path component at *path (up to '/' or its end) is name; *next: the component after it. */
+static bool component_is(const char *path, const char *name, const char **next)
+{
+	while (*path && *path != '/' && *path == *name) {
+		path++;
+		name++;
+	}
+	if ((*path && *path != '/') || *name) {
+		return false;
+	}
+	*next = *path == '/' ? path + 1 : path;
+	return true;
+}
+
+static unsigned components(const char *path)
+{
+	unsigned n = *path ? 1 : 0;
+
+	for (; *path; path++) {
+		n += *path == '/';
+	}
+	return n;
+}
+
+/* The value of property prop of the node at path ("chosen", "cpus/cpu@0") and its length, or 0. */
+static uint8_t *fdt_prop(const void *fdt, const char *path, const char *prop, uint32_t *len_out)
 {
 	const uint8_t *base = fdt;
 	const uint8_t *p, *strings;
+	const char *want = path, *stack[16];
 	uint32_t size;
-	int depth = 0;
-	bool in_node = false;
+	unsigned depth = 0, matched = 0, n = components(path);
 
-	if (!fdt || be32(base) != FDT_MAGIC) {
+	if (!fdt || be32(base) != FDT_MAGIC || n > 15) {
 		return 0;
 	}
 	size = be32(base + 4);
@@ -57,21 +82,26 @@ static const uint8_t *fdt_prop(const void *fdt, const char *node, const char *pr
 
 		p += 4;
 		if (token == FDT_BEGIN_NODE) {
-			const char *name = (const char *)p;
+			const char *name = (const char *)p, *next;
 
-			depth++;
-			in_node = depth == 2 && same(name, node);
+			depth++; /* the root is depth 1 */
+			if (depth >= 2 && matched == depth - 2 && matched < n && component_is(want, name, &next)) {
+				stack[matched++] = want;
+				want = next;
+			}
 			p += 4 * str_words(name);
 		} else if (token == FDT_END_NODE) {
+			if (depth >= 2 && matched == depth - 1) {
+				want = stack[--matched];
+			}
 			depth--;
-			in_node = false;
 		} else if (token == FDT_PROP) {
 			uint32_t len = be32(p), nameoff = be32(p + 4);
-			const char *value = (const char *)(p + 8);
+			uint8_t *value = (uint8_t *)(uintptr_t)(p + 8);
 
-			if (in_node && same((const char *)strings + nameoff, prop)) {
+			if (matched == n && depth == n + 1 && same((const char *)strings + nameoff, prop)) {
 				*len_out = len;
-				return (const uint8_t *)value;
+				return value;
 			}
 			p += 8 + ((len + 3) & ~3u);
 		} else if (token != FDT_NOP) {
@@ -81,18 +111,41 @@ static const uint8_t *fdt_prop(const void *fdt, const char *node, const char *pr
 	return 0;
 }
 
-const char *fw_fdt_string(const void *fdt, const char *node, const char *prop)
+bool fw_fdt_set_cells(void *fdt, const char *path, const char *prop, const uint32_t *cells, unsigned n)
 {
 	uint32_t len = 0;
-	const uint8_t *v = fdt_prop(fdt, node, prop, &len);
+	uint8_t *v = fdt_prop(fdt, path, prop, &len);
+	unsigned i;
+
+	if (!v || len != 4 * n) {
+		return false;
+	}
+	for (i = 0; i < n; i++) {
+		v[4 * i] = (uint8_t)(cells[i] >> 24);
+		v[4 * i + 1] = (uint8_t)(cells[i] >> 16);
+		v[4 * i + 2] = (uint8_t)(cells[i] >> 8);
+		v[4 * i + 3] = (uint8_t)cells[i];
+	}
+	return true;
+}
+
+uint32_t fw_fdt_size(const void *fdt)
+{
+	return fdt && be32(fdt) == FDT_MAGIC ? be32((const uint8_t *)fdt + 4) : 0;
+}
+
+const char *fw_fdt_string(const void *fdt, const char *path, const char *prop)
+{
+	uint32_t len = 0;
+	const uint8_t *v = fdt_prop(fdt, path, prop, &len);
 
 	return v && len > 0 && v[len - 1] == 0 ? (const char *)v : 0;
 }
 
-bool fw_fdt_number(const void *fdt, const char *node, const char *prop, uint64_t *out)
+bool fw_fdt_number(const void *fdt, const char *path, const char *prop, uint64_t *out)
 {
 	uint32_t len = 0;
-	const uint8_t *v = fdt_prop(fdt, node, prop, &len);
+	const uint8_t *v = fdt_prop(fdt, path, prop, &len);
 
 	if (!v || (len != 4 && len != 8)) {
 		return false;

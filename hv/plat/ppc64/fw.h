@@ -19,6 +19,8 @@
 #define FW_MACHINE_BYTES (64ull << 20)
 /* Where the second machine of a program run keeps its memory (replay.c). */
 #define FW_MACHINE1_RA   (64ull << 20)
+/* The machine of a Linux boot (linux.c): from real address 0, below QEMU's -kernel image at 512 MiB. */
+#define FW_LINUX_MACHINE_BYTES (512ull << 20)
 /* Real address ra as the hypervisor reaches it in real mode (never a null pointer). */
 #define FW_EA(ra)        (0xC000000000000000ull + (ra))
 
@@ -56,16 +58,38 @@ void fw_puts(const char *s);
 __attribute__((format(printf, 1, 2))) void fw_printf(const char *fmt, ...);
 _Noreturn void fw_power_off(void);
 
-/* fdt.c: a string property of a node at depth 1 of the device tree ("chosen", "bootargs"), or 0. */
-const char *fw_fdt_string(const void *fdt, const char *node, const char *prop);
+/* fdt.c: a string property of the node at path in the device tree ("chosen", "bootargs"), or 0. */
+const char *fw_fdt_string(const void *fdt, const char *path, const char *prop);
 /* A one- or two-cell number property of such a node ("chosen", "linux,initrd-start"); false if absent. */
-bool fw_fdt_number(const void *fdt, const char *node, const char *prop, uint64_t *out);
+bool fw_fdt_number(const void *fdt, const char *path, const char *prop, uint64_t *out);
+/* Replaces the value of prop of the node at path ("cpus/cpu@0") by n cells; false unless it has 4n bytes. */
+bool fw_fdt_set_cells(void *fdt, const char *path, const char *prop, const uint32_t *cells, unsigned n);
+/* The tree's total size (its header), 0 if fdt is not a tree. */
+uint32_t fw_fdt_size(const void *fdt);
 
 /* cpu.c: the processor's part of a partition switch. */
 void fw_cpu_init(uint64_t part_table);
-void fw_cpu_load(const struct hv_regs *r, uint32_t lpid);
+struct hv_partition;
+/* The vCPU's registers and its partition's LPIDR and LPCR (interrupt mode, VRMA page size). */
+void fw_cpu_load(const struct hv_regs *r, const struct hv_partition *p);
 void fw_cpu_store(struct hv_regs *r);
 void fw_cpu_set_hdec(uint32_t ticks);
+/*
+ * An instruction the hypervisor emulates for nobody (HEAI, 0xE40): the
+ * partition's own illegal-instruction program interrupt, delivered as its
+ * LPCR would (hv_partition_vector).
+ */
+void fw_reflect_illegal(struct hv_regs *r, const struct hv_partition *p);
+struct hv_machine;
+/*
+ * What the vector that ended thread t's partition run means for the core
+ * (hcall.h's contract): sc 1, HDEC, HDSI and HISI go to hv_enter with the
+ * registers and fault the processor saved, an emulation assist (0xE40) to
+ * the partition as an illegal instruction; *exit says what the thread does
+ * next. False for a vector the firmware does not serve (nothing done).
+ */
+enum hv_exit;
+bool fw_take_interrupt(struct hv_machine *m, uint32_t t, uint64_t vector, enum hv_exit *exit);
 uint64_t fw_mfspr_srr0(void);
 uint64_t fw_mfspr_srr1(void);
 uint64_t fw_mfspr_hsrr0(void);
@@ -85,6 +109,10 @@ struct lp_scn;
 struct lp_exec;
 struct hv_plat *fw_plat(unsigned machine);
 void fw_plat_console_to(struct lp_scn *scn);
+/* The console of partition lpid goes to the UART byte for byte (a Linux boot); 0: none. */
+void fw_plat_console_raw(uint32_t lpid);
+/* Machine 2: the machine of a Linux boot, FW_LINUX_MACHINE_BYTES from real address 0. */
+#define FW_PLAT_LINUX 2
 /* The run whose oracles hear of the machine's stores and flushes (NULL: none). */
 void fw_plat_report_to(struct hv_plat *plat, struct lp_exec *x);
 /* Bit n: 4 KiB page n may have been written since the last reset. */
@@ -104,6 +132,12 @@ enum fw_replay_plant {
 	FW_PLANT_LOST_DIRTY = 1u << 2, /* lparsec.plant=lost-dirty: the dirty map misses stores into partition memory */
 };
 bool fw_replay(const uint8_t *start, const uint8_t *end, unsigned plants);
+/*
+ * linux.c: boots the ELF kernel QEMU loaded at kernel_ra (-kernel) as a
+ * partition, with the initramfs [initrd_start, initrd_end) (-initrd), and
+ * runs it until it powers off or fails; true when it ended cleanly.
+ */
+bool fw_linux_boot(uint64_t kernel_ra, uint64_t initrd_start, uint64_t initrd_end);
 /* FW_PLANT_LOST_DIRTY on or off (plat.c). */
 void fw_plat_plant_lost_dirty(bool on);
 

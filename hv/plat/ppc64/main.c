@@ -11,6 +11,8 @@
  *   lparsec.slice=TICKS                  timebase ticks per slice (HDEC)
  *   lparsec.hang                         never power off (tests the runner's timeout)
  *   lparsec.plant=stale-load,no-swap,lost-dirty   deliberate bugs of the replay driver and platform (tests)
+ *   lparsec.linux                        boot the ELF kernel of -kernel as a partition, with the
+ *                                        initramfs of -initrd (linux.c)
  *
  * With an initrd (QEMU's -initrd: /chosen/linux,initrd-start and -end) the
  * firmware replays the batch of harness programs it holds instead
@@ -33,9 +35,7 @@
 #define DEFAULT_SLICE     25600u          /* 50 us of the 512 MHz timebase */
 #define TIMEBASE_PER_MS   512000ull
 #define BUDGET_MS         20000ull        /* per scenario */
-#define MSR_INTERRUPT_BITS 0x00000000783F0000ull /* SRR1/HSRR1 bits 33:36, 42:47: the interrupt's own */
-#define SRR1_PROGRAM_ILLEGAL 0x00080000ull
-#define VECTOR_PROGRAM    0x700
+#define QEMU_KERNEL_RA    0x20000000ull   /* where QEMU's powernv puts -kernel */
 
 extern char __fatal_stack_top[];
 extern char __load_start[], __link_start[], __link_end[];
@@ -156,47 +156,17 @@ static void boot_dirty(const uint8_t *fdt)
 	uint64_t end = image_end > fdt_end ? image_end : fdt_end;
 
 	fw_plat_mark(fw_plat(0), FW_HEAD_BYTES, end - FW_HEAD_BYTES);
-}
-
-/* The partition's program interrupt for an instruction the hypervisor emulates for nobody (HEAI). */
-static void reflect_illegal(struct hv_regs *r)
-{
-	r->r[HV_REG_SRR0] = fw_mfspr_hsrr0();
-	r->r[HV_REG_SRR1] = (fw_mfspr_hsrr1() & ~MSR_INTERRUPT_BITS) | SRR1_PROGRAM_ILLEGAL;
-	r->r[HV_REG_NIA] = HV_PART_VECTOR_BASE + VECTOR_PROGRAM;
-	r->r[HV_REG_MSR] = MSR_SF | MSR_IR | MSR_DR | MSR_ME;
+	fw_plat_mark(fw_plat(FW_PLAT_LINUX), FW_HEAD_BYTES, end - FW_HEAD_BYTES);
 }
 
 /* What the vector that ended the guest's run means for the core (hcall.h's contract). */
 static enum hv_exit take(uint32_t t, uint64_t vector)
 {
 	struct hv_thread *th = &machine.thread[t];
-	struct hv_regs *r = &th->regs;
+	enum hv_exit e;
 
-	switch (vector) {
-	case HV_CAUSE_SC1:
-		r->r[HV_REG_NIA] = fw_mfspr_srr0();
-		r->r[HV_REG_MSR] = fw_mfspr_srr1() & ~MSR_INTERRUPT_BITS;
-		return hv_enter(&machine, t, HV_CAUSE_SC1);
-	case HV_CAUSE_HDEC:
-		r->r[HV_REG_NIA] = fw_mfspr_hsrr0();
-		r->r[HV_REG_MSR] = fw_mfspr_hsrr1() & ~MSR_INTERRUPT_BITS;
-		return hv_enter(&machine, t, HV_CAUSE_HDEC);
-	case HV_CAUSE_HDSI:
-		r->r[HV_REG_NIA] = fw_mfspr_hsrr0();
-		r->r[HV_REG_MSR] = fw_mfspr_hsrr1() & ~MSR_INTERRUPT_BITS;
-		th->fault.addr = fw_mfspr_hdar();
-		th->fault.dsisr = fw_mfspr_hdsisr();
-		return hv_enter(&machine, t, HV_CAUSE_HDSI);
-	case HV_CAUSE_HISI:
-		r->r[HV_REG_NIA] = fw_mfspr_hsrr0();
-		r->r[HV_REG_MSR] = fw_mfspr_hsrr1() & ~MSR_INTERRUPT_BITS;
-		th->fault.addr = r->r[HV_REG_NIA];
-		th->fault.dsisr = fw_mfspr_hsrr1() & MSR_INTERRUPT_BITS;
-		return hv_enter(&machine, t, HV_CAUSE_HISI);
-	case 0xE40:
-		reflect_illegal(r);
-		return HV_EXIT_RESUME;
+	if (fw_take_interrupt(&machine, t, vector, &e)) {
+		return e;
 	}
 	lp_scn_fail(&scn, "thread %u: interrupt 0x%llx from partition %d at 0x%llx (HSRR1 0x%llx, SRR1 0x%llx)", t,
 		    (unsigned long long)vector, th->part, (unsigned long long)fw_mfspr_hsrr0(),
@@ -217,7 +187,7 @@ static bool slice(uint32_t t)
 	for (;;) {
 		uint64_t vector;
 
-		fw_cpu_load(&th->regs, machine.part[th->part].lpid);
+		fw_cpu_load(&th->regs, &machine.part[th->part]);
 		vector = fw_enter_guest(&cpu, &th->regs);
 		fw_cpu_store(&th->regs);
 		entries++;
@@ -322,7 +292,15 @@ _Noreturn void fw_main(const void *fdt)
 	fw_printf("lparsec-fw: POWER (PVR 0x%08llx), %llu MiB machine, boot arguments \"%s\"\n",
 		  (unsigned long long)fw_mfspr_pvr(), (unsigned long long)(FW_MACHINE_BYTES >> 20), bootargs);
 	if (fw_fdt_number(fdt, "chosen", "linux,initrd-start", &initrd_start) &&
-	    fw_fdt_number(fdt, "chosen", "linux,initrd-end", &initrd_end) && initrd_end > initrd_start) {
+	    fw_fdt_number(fdt, "chosen", "linux,initrd-end", &initrd_end) && initrd_end > initrd_start &&
+	    arg("lparsec.linux", value, sizeof(value))) {
+		bool ok = fw_linux_boot(QEMU_KERNEL_RA, initrd_start, initrd_end);
+
+		fw_printf("lparsec-fw: VERDICT %s (%llu ms in the firmware)\n", ok ? "PASS" : "FAIL",
+			  (unsigned long long)((fw_timebase() - start) / TIMEBASE_PER_MS));
+		fw_power_off();
+	}
+	if (initrd_end > initrd_start) {
 		/* An initrd is a batch of harness programs to replay (replay.c), instead of the scenarios. */
 		unsigned plants = 0;
 		bool ok;

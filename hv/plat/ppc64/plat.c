@@ -16,18 +16,25 @@
 
 #define PAGE_SHIFT 12
 #define FW_PAGES   (FW_MACHINE_BYTES >> PAGE_SHIFT)
+#define LINUX_PAGES (FW_LINUX_MACHINE_BYTES >> PAGE_SHIFT)
 
 _Static_assert(FW_MACHINE_BYTES == LP_MEM_BYTES, "the firmware's machines are the size programs are written for");
 _Static_assert(FW_MACHINE1_RA >= FW_MACHINE_BYTES, "the second machine's memory lies past the first's");
 
 struct hv_plat {
 	uint64_t ra;                     /* real address of the machine's memory while it is not the CPU's */
-	uint64_t dirty[FW_PAGES / 64];   /* bit n: 4 KiB page n may have been written since the last reset */
+	uint64_t bytes;                  /* its size */
+	uint64_t *dirty;                 /* bit n: 4 KiB page n may have been written since the last reset */
 	struct lp_exec *x;               /* the program run the core's stores and flushes are reported to */
 	uint64_t rng;                    /* the seeded random source of a program run */
 };
 
-static struct hv_plat plats[2] = { { .ra = 0 }, { .ra = FW_MACHINE1_RA } };
+static uint64_t dirty0[FW_PAGES / 64], dirty1[FW_PAGES / 64], dirty_linux[LINUX_PAGES / 64];
+static struct hv_plat plats[3] = {
+	{ .ra = 0, .bytes = FW_MACHINE_BYTES, .dirty = dirty0 },
+	{ .ra = FW_MACHINE1_RA, .bytes = FW_MACHINE_BYTES, .dirty = dirty1 },
+	{ .ra = 0, .bytes = FW_LINUX_MACHINE_BYTES, .dirty = dirty_linux },
+};
 static bool plant_lost_dirty; /* FW_PLANT_LOST_DIRTY */
 
 void fw_plat_plant_lost_dirty(bool on)
@@ -35,15 +42,21 @@ void fw_plat_plant_lost_dirty(bool on)
 	plant_lost_dirty = on;
 }
 static struct lp_scn *console_scn;
+static uint32_t raw_console_lpid; /* 0: none */
 
 struct hv_plat *fw_plat(unsigned machine)
 {
-	return &plats[machine & 1];
+	return &plats[machine < 3 ? machine : 0];
 }
 
 void fw_plat_console_to(struct lp_scn *scn)
 {
 	console_scn = scn;
+}
+
+void fw_plat_console_raw(uint32_t lpid)
+{
+	raw_console_lpid = lpid;
 }
 
 void fw_plat_report_to(struct hv_plat *plat, struct lp_exec *x)
@@ -60,10 +73,10 @@ void fw_plat_mark(struct hv_plat *plat, uint64_t ra, uint64_t len)
 {
 	uint64_t pg, last;
 
-	if (!len || ra >= FW_MACHINE_BYTES) {
+	if (!len || ra >= plat->bytes) {
 		return;
 	}
-	last = ra + len - 1 < FW_MACHINE_BYTES ? (ra + len - 1) >> PAGE_SHIFT : FW_PAGES - 1;
+	last = ra + len - 1 < plat->bytes ? (ra + len - 1) >> PAGE_SHIFT : (plat->bytes >> PAGE_SHIFT) - 1;
 	for (pg = ra >> PAGE_SHIFT; pg <= last; pg++) {
 		plat->dirty[pg >> 6] |= 1ull << (pg & 63);
 	}
@@ -72,9 +85,9 @@ void fw_plat_mark(struct hv_plat *plat, uint64_t ra, uint64_t len)
 /* Zeroes every page written since the last reset (past the head, which holds the vectors) and forgets them. */
 void fw_plat_reset(struct hv_plat *plat)
 {
-	uint64_t pg;
+	uint64_t pg, pages = plat->bytes >> PAGE_SHIFT;
 
-	for (pg = FW_HEAD_BYTES >> PAGE_SHIFT; pg < FW_PAGES; pg++) {
+	for (pg = FW_HEAD_BYTES >> PAGE_SHIFT; pg < pages; pg++) {
 		if (plat->dirty[pg >> 6] >> (pg & 63) & 1) {
 			uint64_t a, ea = FW_EA(plat->ra + (pg << PAGE_SHIFT));
 
@@ -83,7 +96,7 @@ void fw_plat_reset(struct hv_plat *plat)
 			}
 		}
 	}
-	for (pg = 0; pg < FW_PAGES / 64; pg++) {
+	for (pg = 0; pg < pages / 64; pg++) {
 		plat->dirty[pg] = 0;
 	}
 	plat->rng = HV_SEEDED_RANDOM_DEFAULT;
@@ -102,8 +115,7 @@ uint8_t *plat_mem_base(struct hv_plat *plat)
 
 uint64_t plat_mem_size(struct hv_plat *plat)
 {
-	(void)plat;
-	return FW_MACHINE_BYTES;
+	return plat->bytes;
 }
 
 /* Dirty tracking makes a reset cost what the last machine touched; a program run judges every store. */
@@ -126,7 +138,7 @@ bool plat_mem_maybe_written(struct hv_plat *plat, hv_raddr_t ra, uint64_t len)
 		return false;
 	}
 	for (pg = ra.v >> PAGE_SHIFT; pg <= (ra.v + len - 1) >> PAGE_SHIFT; pg++) {
-		if (pg >= FW_PAGES || (plat->dirty[pg >> 6] >> (pg & 63) & 1)) {
+		if (pg >= (plat->bytes >> PAGE_SHIFT) || (plat->dirty[pg >> 6] >> (pg & 63) & 1)) {
 			return true;
 		}
 	}
@@ -201,6 +213,12 @@ void plat_console_write(struct hv_plat *plat, uint32_t lpid, const uint8_t *byte
 	unsigned i;
 
 	(void)plat;
+	if (lpid && lpid == raw_console_lpid) {
+		for (i = 0; i < len; i++) {
+			fw_putc((char)bytes[i]);
+		}
+		return;
+	}
 	if (console_scn) {
 		lp_scn_console(console_scn, lpid, bytes, len);
 		return;

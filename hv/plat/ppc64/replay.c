@@ -148,7 +148,7 @@ static uint64_t interp_slice(unsigned mi, uint32_t t, unsigned entry, const uint
 		rp.ptcr = m->part_table.v + 1;
 	}
 	fw_cpu_set_hdec(HDEC_FAR);
-	fw_cpu_load(r, p->lpid);
+	fw_cpu_load(r, p);
 	vector = fw_enter_guest(fw_boot_cpu(), r);
 	fw_cpu_store(r);
 	*pc = vector == VECTOR_SC1 ? fw_mfspr_srr0() : fw_mfspr_hsrr0();
