@@ -16,7 +16,7 @@ the firmware's verdict is PASS; the result line gives the time from QEMU's
 start to the marker.
 
 usage: boot.py --firmware FILE [--machine powernv9|powernv10] [--all |
-               --scenario NAME... | --guests G,G... | --linux [--kernel F --busybox F]]
+               --scenario NAME... | --guests G,G... | --linux [--kernel F --busybox F] [--trace F]]
                [--slice TICKS] [--append ARGS] [--initrd BATCH] [--timeout S] [--quiet]
                [--json FILE]
 Exit status: 0 pass, 1 fail, 2 bad usage or QEMU/the firmware file/the kernel missing.
@@ -58,6 +58,8 @@ def parse_args(argv):
                       help="boot Debian's ppc64el Linux kernel as a partition (fetched and cached on first use)")
     p.add_argument("--kernel", metavar="FILE", help="with --linux: this vmlinux instead of Debian's")
     p.add_argument("--busybox", metavar="FILE", help="with --linux: this static ppc64el busybox instead of Debian's")
+    p.add_argument("--trace", metavar="FILE",
+                   help="with --linux: write the kernel's first hcalls ([trace] lines) to FILE for import-trace")
     p.add_argument("--slice", type=int, metavar="TICKS", help="timebase ticks (512 MHz) per slice")
     p.add_argument("--append", default="", metavar="ARGS", help="more boot arguments, as they stand")
     p.add_argument("--initrd", metavar="FILE",
@@ -77,6 +79,8 @@ def boot_arguments(opts):
         args.append("lparsec.guests=" + opts.guests)
     elif getattr(opts, "linux", False):
         args.append("lparsec.linux")
+        if getattr(opts, "trace", None):
+            args.append("lparsec.trace")
     if getattr(opts, "slice", None):
         args.append(f"lparsec.slice={opts.slice}")
     if opts.append:
@@ -126,7 +130,7 @@ def run(opts, kernel, extra=()):
                 verdict_at = time.monotonic() - t0
             if opts.marker_at is None and INIT_MARKER.match(line):
                 opts.marker_at = time.monotonic() - t0
-            if not opts.quiet:
+            if not opts.quiet and not (getattr(opts, "trace", None) and line.startswith("[trace] ")):
                 print(line, flush=True)
     if buf:
         lines.append(buf.decode("utf-8", "replace").rstrip("\r"))
@@ -196,8 +200,8 @@ def main(argv):
         return 2
     if opts.timeout is None:
         opts.timeout = LINUX_TIMEOUT if opts.linux else 60.0
-    if (opts.kernel or opts.busybox) and not opts.linux:
-        print("lparsec boot: --kernel and --busybox go with --linux", file=sys.stderr)
+    if (opts.kernel or opts.busybox or opts.trace) and not opts.linux:
+        print("lparsec boot: --kernel, --busybox and --trace go with --linux", file=sys.stderr)
         return 2
     if opts.linux and opts.initrd:
         print("lparsec boot: --linux makes its own initramfs; --initrd is for program batches", file=sys.stderr)
@@ -216,6 +220,14 @@ def main(argv):
             lines, status, verdict_at, total = run(opts, dummy_kernel(tmp),
                                                    ["-initrd", opts.initrd] if opts.initrd else [])
     reason = judge(lines, status, opts)
+    if opts.trace:
+        trace = [l for l in lines if l.startswith("[trace] ")]
+        tmpname = opts.trace + ".tmp"
+        with open(tmpname, "w") as f:
+            f.write("\n".join(trace) + "\n")
+        os.replace(tmpname, opts.trace)
+        if not trace or trace[-1] != "[trace] end":
+            reason = reason or f"the firmware's trace is missing or cut short ({len(trace)} lines in {opts.trace})"
     size = os.path.getsize(opts.firmware)
     if reason and status not in (None, 0) and size > QEMU_FW_LIMIT:
         reason += f" (the image is {size} bytes; QEMU loads at most {QEMU_FW_LIMIT})"

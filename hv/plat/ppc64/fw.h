@@ -135,9 +135,10 @@ bool fw_replay(const uint8_t *start, const uint8_t *end, unsigned plants);
 /*
  * linux.c: boots the ELF kernel QEMU loaded at kernel_ra (-kernel) as a
  * partition, with the initramfs [initrd_start, initrd_end) (-initrd), and
- * runs it until it powers off or fails; true when it ended cleanly.
+ * runs it until it powers off or fails; true when it ended cleanly. With
+ * with_trace its first hcalls are printed at the end ("[trace]" lines).
  */
-bool fw_linux_boot(uint64_t kernel_ra, uint64_t initrd_start, uint64_t initrd_end);
+bool fw_linux_boot(uint64_t kernel_ra, uint64_t initrd_start, uint64_t initrd_end, bool with_trace);
 /* FW_PLANT_LOST_DIRTY on or off (plat.c). */
 void fw_plat_plant_lost_dirty(bool on);
 

@@ -18,7 +18,10 @@
  *   [LINUX_RMA_BYTES, 256 MiB)  the rest of its memory, reached only with translation on
  *
  * The partition's console goes to the UART as it is written; every
- * hypervisor entry is counted by cause and every hcall by opcode.
+ * hypervisor entry is counted by cause and every hcall by opcode, and the
+ * first LINUX_TRACE_MAX hcalls are recorded -- the registers going in and
+ * coming out -- and printed at the end with lparsec.trace as "[trace]"
+ * lines (tools/linux/import_trace.py turns them into harness programs).
  */
 #include "fw.h"
 #include "hv/hcall.h"
@@ -61,6 +64,13 @@ static struct hv_machine machine;
 static struct fw_cpu *cpu;
 static uint32_t slot;
 static uint64_t entries_by_cause[8], hcalls, unknown_hcalls, other_exits;
+/* The first hcalls of the partition: r3..r12 going in, r3..r12 coming out. */
+#define LINUX_TRACE_MAX 2048
+static struct {
+	uint64_t in[10], out[10];
+} trace[LINUX_TRACE_MAX];
+static unsigned traced;
+
 /* Per opcode (index opcode / 4; the last one H_RTAS): calls, and how many answered H_SUCCESS. */
 #define OPCODE_SLOTS (H_MAX_OPCODE / 4 + 2)
 static struct {
@@ -273,8 +283,38 @@ static unsigned cause_index(uint64_t vector)
 	return 5;
 }
 
-/* An hcall of the partition: counted by opcode, an unknown one said. */
+static enum hv_exit call(uint64_t vector);
+
+/* An hcall of the partition, recorded while the trace has room. */
 static enum hv_exit hcall(uint64_t vector)
+{
+	const struct hv_regs *r = &machine.thread[0].regs;
+	enum hv_exit e;
+	unsigned i;
+
+	if (traced < LINUX_TRACE_MAX) {
+		for (i = 0; i < 10; i++) {
+			trace[traced].in[i] = r->r[HV_REG_GPR + 3 + i];
+		}
+	}
+	e = call(vector);
+	if (traced < LINUX_TRACE_MAX) {
+		struct hv_regs after;
+
+		/* A call that gave up the thread (H_CEDE, RTAS power-off) left its outputs in the save area. */
+		if (e != HV_EXIT_RESUME) {
+			hv_vcpu_regs_get(&machine, slot, 0, &after);
+		}
+		for (i = 0; i < 10; i++) {
+			trace[traced].out[i] = (e == HV_EXIT_RESUME ? r : &after)->r[HV_REG_GPR + 3 + i];
+		}
+		traced++;
+	}
+	return e;
+}
+
+/* The hcall itself: counted by opcode, an unknown one said. */
+static enum hv_exit call(uint64_t vector)
 {
 	const struct hv_regs *r = &machine.thread[0].regs;
 	uint64_t opcode = r->r[HV_REG_GPR + 3];
@@ -319,6 +359,26 @@ static enum hv_exit take(uint64_t vector)
 	return HV_EXIT_BAD;
 }
 
+/* The trace, a line per hcall: its number, then r3..r12 in and r3..r12 out in hex. */
+static void print_trace(void)
+{
+	unsigned n, i;
+
+	fw_printf("[trace] begin %u of %llu hcalls\n", traced, (unsigned long long)hcalls);
+	for (n = 0; n < traced; n++) {
+		fw_printf("[trace] %u", n);
+		for (i = 0; i < 10; i++) {
+			fw_printf(" %llx", (unsigned long long)trace[n].in[i]);
+		}
+		fw_puts(" ->");
+		for (i = 0; i < 10; i++) {
+			fw_printf(" %llx", (unsigned long long)trace[n].out[i]);
+		}
+		fw_putc('\n');
+	}
+	fw_puts("[trace] end\n");
+}
+
 /* Runs the partition until it stops, powers off or the budget is spent; the reason. */
 static const char *run(void)
 {
@@ -350,7 +410,7 @@ static const char *run(void)
 	}
 }
 
-bool fw_linux_boot(uint64_t kernel_ra, uint64_t initrd_start, uint64_t initrd_end)
+bool fw_linux_boot(uint64_t kernel_ra, uint64_t initrd_start, uint64_t initrd_end, bool with_trace)
 {
 	uint64_t start = fw_timebase();
 	const char *why;
@@ -383,5 +443,8 @@ bool fw_linux_boot(uint64_t kernel_ra, uint64_t initrd_start, uint64_t initrd_en
 		  (unsigned long long)entries_by_cause[2], (unsigned long long)entries_by_cause[3],
 		  (unsigned long long)entries_by_cause[4], (unsigned long long)other_exits);
 	print_hcall_counts();
+	if (with_trace) {
+		print_trace();
+	}
 	return ok;
 }

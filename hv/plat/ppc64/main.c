@@ -13,6 +13,7 @@
  *   lparsec.plant=stale-load,no-swap,lost-dirty   deliberate bugs of the replay driver and platform (tests)
  *   lparsec.linux                        boot the ELF kernel of -kernel as a partition, with the
  *                                        initramfs of -initrd (linux.c)
+ *   lparsec.trace                        with lparsec.linux: print its first hcalls at the end
  *
  * With an initrd (QEMU's -initrd: /chosen/linux,initrd-start and -end) the
  * firmware replays the batch of harness programs it holds instead
@@ -294,7 +295,7 @@ _Noreturn void fw_main(const void *fdt)
 	if (fw_fdt_number(fdt, "chosen", "linux,initrd-start", &initrd_start) &&
 	    fw_fdt_number(fdt, "chosen", "linux,initrd-end", &initrd_end) && initrd_end > initrd_start &&
 	    arg("lparsec.linux", value, sizeof(value))) {
-		bool ok = fw_linux_boot(QEMU_KERNEL_RA, initrd_start, initrd_end);
+		bool ok = fw_linux_boot(QEMU_KERNEL_RA, initrd_start, initrd_end, arg("lparsec.trace", value, sizeof(value)));
 
 		fw_printf("lparsec-fw: VERDICT %s (%llu ms in the firmware)\n", ok ? "PASS" : "FAIL",
 			  (unsigned long long)((fw_timebase() - start) / TIMEBASE_PER_MS));
