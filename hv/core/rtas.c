@@ -1,18 +1,18 @@
 /*
  * RTAS (papr-spec §6.10 H_RTAS): the partition's run-time services. The
  * partition calls them through a five-instruction stub the hypervisor puts
- * in its real-mode area (`mr r4,r3; li r3,H_RTAS; sc 1; blr`), with r4 =
- * the logical address of the argument block, big-endian:
+ * in its real-mode area (`mr r4,r3; lis/ori r3,H_RTAS; sc 1; blr`), with
+ * r4 = the logical address of the argument block, big-endian:
  *
  *   token, nargs, nret, args[nargs], rets[nret]     (32-bit words)
  *
  * The 76-byte block must be word aligned (its words then never straddle
  * LMBs), every byte of it partition memory (it may straddle two LMBs), and
- * nargs + nret at most 16 (the bound whose absence was
- * CVE-2021-37576); otherwise H_PARAMETER and nothing is written. A token this core does not serve, or a service
- * called with the wrong nargs / nret, answers status -3 (parameter error)
- * as QEMU's spapr does; the partition's device tree lists the tokens
- * (hv/plat/ppc64/linux/partition.dts).
+ * nargs + nret at most 16 (the bound whose absence was CVE-2021-37576);
+ * otherwise H_PARAMETER and nothing is written. A token this core does not
+ * serve, or a service called with the wrong nargs / nret, answers status -3
+ * (parameter error) as QEMU's spapr does; the partition's device tree lists
+ * the tokens (hv/plat/ppc64/linux/partition.dts).
  *
  * The time of day is the partition's own clock: what it last set
  * (2026-01-01 00:00:00 at creation), not advancing -- every driver gives
@@ -24,7 +24,6 @@
 #define RTAS_ARGS_MAX   16
 #define RTAS_BLOCK      (12 + 4 * RTAS_ARGS_MAX)
 #define RTAS_SUCCESS    0
-#define RTAS_HW_ERROR   (-1)
 #define RTAS_PARAM_ERROR (-3)
 #define RTAS_NO_EVENT   1
 #define RTAS_OS_TERM_MAX 256
@@ -179,7 +178,7 @@ static const struct {
 	uint32_t token, nargs, nret;
 	int32_t (*fn)(struct rtas_call *r);
 	int32_t status;
-	uint8_t stop; /* with no handler: the partition stops for this reason (enum hv_stop_reason), 0: it goes on */
+	uint8_t stop; /* with no handler: the partition (stop-self: the caller) stops for this reason; 0: it goes on */
 } services[] = {
 	{ HV_RTAS_GET_TIME_OF_DAY, 0, 8, time_of_day, 0, 0 },
 	{ HV_RTAS_SET_TIME_OF_DAY, 7, 1, set_time_of_day, 0, 0 },
