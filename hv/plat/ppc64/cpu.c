@@ -6,10 +6,11 @@
  * CR, LR, CTR, XER, NIA and MSR.
  *
  * What the CPU holds of a vCPU here: those, SRR0/1, SPRG0-3, DAR, DSISR,
- * AMR, IAMR, UAMOR, PIDR, TIDR, DSCR, TAR, PPR, FSCR and the 32 SLB
- * entries. FP, vector, PMU, TM and the other registers of enum hv_reg stay
- * in the core's register file (the firmware runs with FP and vectors off,
- * and the guests are built without them). A partition with a real-mode
+ * AMR, IAMR, UAMOR, PIDR, TIDR, DSCR, TAR, PPR, FSCR, the 32 SLB entries,
+ * and the floating-point, vector and VSX registers with FPSCR, VSCR and
+ * VRSAVE (fpstate.S: the firmware never uses them, so what one partition
+ * leaves there would reach the next). PMU, TM and the other registers of
+ * enum hv_reg stay in the core's register file. A partition with a real-mode
  * area (an operating system: it takes its own interrupts) owns its
  * decrementer (HV_REG_DEC): it counts while the vCPU runs, and its timer
  * interrupts are delivered by the processor. The test guests of emu/guests
@@ -78,6 +79,13 @@ _Static_assert(HV_REG_GPR == 0 && HV_REG_CR == 32 && HV_REG_LR == 33 && HV_REG_C
 #define MFSPR(n) ({ uint64_t v_; __asm__ volatile("mfspr %0,%1" : "=r"(v_) : "n"(n)); v_; })
 #define MTSPR(n, v) __asm__ volatile("mtspr %0,%1" : : "n"(n), "r"((uint64_t)(v)) : "memory")
 
+/* fpstate.S's offsets of the vector state. */
+_Static_assert(HV_REG_FPR == 46 && HV_REG_FPSCR == 78 && HV_REG_VR == 79 && HV_REG_VSCR == 143 && HV_REG_VSRL == 144 &&
+		       HV_REG_VRSAVE == 176,
+	       "fpstate.S moves the FPRs, FPSCR, VRs, VSCR, VSR low halves and VRSAVE by these indexes");
+void fw_fp_load(const uint64_t *r);
+void fw_fp_store(uint64_t *r);
+
 /* head.S's offsets into struct fw_cpu. */
 _Static_assert(offsetof(struct fw_cpu, regs) == FWC_REGS && offsetof(struct fw_cpu, hv_r1) == FWC_HV_R1 &&
 		       offsetof(struct fw_cpu, hv_r2) == FWC_HV_R2 && offsetof(struct fw_cpu, r12) == FWC_R12 &&
@@ -145,6 +153,7 @@ void fw_cpu_load(const struct hv_regs *r, const struct hv_partition *p)
 #define LOAD_SPR(reg, spr) MTSPR(spr, r->r[reg]);
 	CARRIED_SPRS(LOAD_SPR)
 #undef LOAD_SPR
+	fw_fp_load(r->r);
 	dec_owned = p->rma_bytes != 0;
 	MTSPR(SPR_DEC, dec_owned ? r->r[HV_REG_DEC] : 0x7FFFFFFF);
 	if (p->lpid != current_lpid) {
@@ -177,6 +186,7 @@ void fw_cpu_store(struct hv_regs *r)
 	if (dec_owned) {
 		r->r[HV_REG_DEC] = (uint32_t)MFSPR(SPR_DEC);
 	}
+	fw_fp_store(r->r);
 	for (i = 0; i < 32; i++) {
 		uint64_t esid, vsid;
 
@@ -197,6 +207,36 @@ void fw_reflect_illegal(struct hv_regs *r, const struct hv_partition *p)
 	r->r[HV_REG_SRR0] = MFSPR(SPR_HSRR0);
 	r->r[HV_REG_SRR1] = (MFSPR(SPR_HSRR1) & ~MSR_INTERRUPT_BITS) | SRR1_PROGRAM_ILLEGAL;
 	hv_partition_vector(p, r->r[HV_REG_SRR1], VECTOR_PROGRAM, &r->r[HV_REG_NIA], &r->r[HV_REG_MSR]);
+}
+
+bool fw_fp_selftest(void)
+{
+	static struct hv_regs in, out;
+	unsigned i;
+
+	for (i = 0; i < 32; i++) {
+		in.r[HV_REG_FPR + i] = 0x4000000000000000ull | (uint64_t)i << 32 | i;
+		in.r[HV_REG_VSRL + i] = 0x5000000000000000ull | (uint64_t)i << 32 | i;
+	}
+	for (i = 0; i < 64; i++) {
+		in.r[HV_REG_VR + i] = 0x6000000000000000ull | (uint64_t)i << 32 | i;
+	}
+	in.r[HV_REG_FPSCR] = 0x3;         /* rounding mode: towards minus infinity (no summary bits to recompute) */
+	in.r[HV_REG_VSCR] = 0x10001;      /* NJ and SAT, the bits VSCR has */
+	in.r[HV_REG_VRSAVE] = 0xA5A5A5A5;
+	fw_fp_load(in.r);
+	fw_fp_store(out.r);
+	for (i = HV_REG_FPR; i <= HV_REG_VRSAVE; i++) {
+		if (in.r[i] != out.r[i]) {
+			fw_printf("lparsec-fw: vector state register %u came back 0x%llx, not 0x%llx\n", i,
+				  (unsigned long long)out.r[i], (unsigned long long)in.r[i]);
+			return false;
+		}
+	}
+	/* Nothing of the pattern stays for the first partition. */
+	__builtin_memset(&in, 0, sizeof(in));
+	fw_fp_load(in.r);
+	return true;
 }
 
 bool fw_take_interrupt(struct hv_machine *m, uint32_t t, uint64_t vector, enum hv_exit *exit)

@@ -69,6 +69,11 @@ uint32_t fw_fdt_size(const void *fdt);
 
 /* cpu.c: the processor's part of a partition switch. */
 void fw_cpu_init(uint64_t part_table);
+/*
+ * Moves a pattern through the floating-point, vector and VSX registers and
+ * back (fpstate.S) and compares: false, said, when any differs. Leaves them zero.
+ */
+bool fw_fp_selftest(void);
 struct hv_partition;
 /* The vCPU's registers and its partition's LPIDR and LPCR (interrupt mode, VRMA page size). */
 void fw_cpu_load(const struct hv_regs *r, const struct hv_partition *p);

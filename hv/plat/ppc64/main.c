@@ -292,6 +292,10 @@ _Noreturn void fw_main(const void *fdt)
 	}
 	fw_printf("lparsec-fw: POWER (PVR 0x%08llx), %llu MiB machine, boot arguments \"%s\"\n",
 		  (unsigned long long)fw_mfspr_pvr(), (unsigned long long)(FW_MACHINE_BYTES >> 20), bootargs);
+	if (!fw_fp_selftest()) {
+		fw_puts("lparsec-fw: VERDICT FAIL (the vector state does not survive a partition switch)\n");
+		fw_power_off();
+	}
 	if (fw_fdt_number(fdt, "chosen", "linux,initrd-start", &initrd_start) &&
 	    fw_fdt_number(fdt, "chosen", "linux,initrd-end", &initrd_end) && initrd_end > initrd_start &&
 	    arg("lparsec.linux", value, sizeof(value))) {
