@@ -619,7 +619,7 @@ static int parse_actor(struct parser *ps, struct tok t, struct lp_op *o)
 /* An hcall name, or hcall(0xOPCODE); false if t is neither. */
 static int parse_hcall_name(struct parser *ps, struct tok t, struct lp_op *o, bool *is_hcall)
 {
-	uint64_t op;
+	unsigned i;
 
 	*is_hcall = false;
 	if (t.n > 6 && memcmp(t.s, "hcall(", 6) == 0) {
@@ -632,13 +632,12 @@ static int parse_hcall_name(struct parser *ps, struct tok t, struct lp_op *o, bo
 		*is_hcall = true;
 		return 0;
 	}
-	for (op = 0; op <= H_MAX_OPCODE + 4; op += 4) {
-		uint64_t code = op <= H_MAX_OPCODE ? op : H_RTAS; /* the one call past the architected range */
-		const char *n = hv_hcall_name(code);
+	/* The calls the harness knows (hcalls.def), H_RTAS past the architected range among them. */
+	for (i = 0; i < lp_hcall_opcode_count; i++) {
+		const char *n = hv_hcall_name(lp_hcall_opcodes[i]);
 
 		if (n && tok_is(t, n)) {
-			op = code;
-			o->opcode = op;
+			o->opcode = lp_hcall_opcodes[i];
 			*is_hcall = true;
 			return 0;
 		}

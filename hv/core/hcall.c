@@ -91,7 +91,11 @@ static enum hv_exit hcall_run(struct hv_machine *m, uint32_t thread)
 		c.out[i] = 0;
 	}
 	d = hcall_lookup(t->regs.r[HV_REG_GPR + 3]);
-	/* H_RTAS lies past the architected opcodes the table spans. */
+	/*
+	 * H_RTAS lies past the architected opcodes the table spans. Called by
+	 * name: a table slot for it lets clang fold the lookup and load h_rtas's
+	 * address through the GOT on the host (tools/check-freestanding.sh).
+	 */
 	rc = t->regs.r[HV_REG_GPR + 3] == H_RTAS ? h_rtas(&c) : d ? d->fn(&c) : H_FUNCTION;
 	t->regs.r[HV_REG_GPR + 3] = (uint64_t)rc;
 	for (i = 0; i < 9; i++) {

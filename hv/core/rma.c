@@ -6,8 +6,8 @@
  * those entries there. They are ordinary entries of the partition's HPT
  * (the reverse map, DLPAR removal, relocation and migration treat them like
  * any other), bolted so a Linux guest never evicts them, and visible to
- * H_READ, as KVM's are in a hash guest's HPT. The partition may remove them: it then loses
- * its own real mode, nothing else.
+ * H_READ, as KVM's are in a hash guest's HPT. The partition may remove
+ * them: it then loses its own real mode, nothing else.
  */
 #include "internal.h"
 

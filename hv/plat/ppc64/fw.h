@@ -39,6 +39,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "hv/hcall.h"
 #include "hv/regs.h"
 
 struct fw_cpu {
@@ -85,7 +86,6 @@ void fw_cpu_set_hdec(uint32_t ticks);
  * LPCR would (hv_partition_vector).
  */
 void fw_reflect_illegal(struct hv_regs *r, const struct hv_partition *p);
-struct hv_machine;
 /*
  * What the vector that ended thread t's partition run means for the core
  * (hcall.h's contract): sc 1, HDEC, HDSI and HISI go to hv_enter with the
@@ -93,7 +93,6 @@ struct hv_machine;
  * the partition as an illegal instruction; *exit says what the thread does
  * next. False for a vector the firmware does not serve (nothing done).
  */
-enum hv_exit;
 bool fw_take_interrupt(struct hv_machine *m, uint32_t t, uint64_t vector, enum hv_exit *exit);
 uint64_t fw_mfspr_srr0(void);
 uint64_t fw_mfspr_srr1(void);
