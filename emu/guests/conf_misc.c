@@ -304,6 +304,8 @@ static void test_terminal_and_dispatch(void)
 #define RTAS_GET_TOD       1 /* the tokens of hv/include/hv/papr.h HV_RTAS_* */
 #define RTAS_SET_TOD       2
 #define RTAS_EVENT_SCAN    3
+#define RTAS_QUERY_CPU     6
+#define RTAS_START_CPU     7
 
 static volatile u8 rtas_page[4096] __attribute__((aligned(4096)));
 
@@ -350,6 +352,14 @@ static void test_rtas(void)
 	check("rtas: unknown token 0x77 -> status -3", (rtas(0x77, 0, 1, 0), rtas_ret(0, 0)), -3);
 	check("rtas: event-scan -> status 1 (no event)",
 	      (rtas(RTAS_EVENT_SCAN, 4, 1, (const u32[]){ 0, 0, 0, 0 }), rtas_ret(4, 0)), 1);
+	/* Processors are named by the partition's own vCPU index: it runs on 0 and has no 7. */
+	check("rtas: query-cpu-stopped-state of itself -> status 0",
+	      (rtas(RTAS_QUERY_CPU, 1, 2, (const u32[]){ 0 }), rtas_ret(1, 0)), 0);
+	check("rtas: ... state 2 (not stopped)", rtas_ret(1, 1), 2);
+	check("rtas: query-cpu-stopped-state of vCPU 7 (absent) -> status -3",
+	      (rtas(RTAS_QUERY_CPU, 1, 2, (const u32[]){ 7 }), rtas_ret(1, 0)), -3);
+	check("rtas: start-cpu of itself (running) -> status -1",
+	      (rtas(RTAS_START_CPU, 3, 1, (const u32[]){ 0, 0x4000, 0 }), rtas_ret(3, 0)), -1);
 }
 
 int main(void)

@@ -92,11 +92,22 @@ static bool moves_vcpus(const struct lp_exec *x, const struct lp_op *op)
 		case H_XIRR:
 		case H_EOI:
 		case H_IPOLL:
+		case H_RTAS:     /* stop-self, start-cpu, power-off halt and start vCPUs */
 			return true;
 		}
 		break;
 	}
 	return x->op_dispatched || thorough(x);
+}
+
+/*
+ * After H_RTAS every vCPU of the machine is compared, not only those the
+ * model saw it move: a service that reached a vCPU the model says it
+ * cannot name (another partition's) changed one the model never touched.
+ */
+static bool every_vcpu(const struct lp_exec *x, const struct lp_op *op)
+{
+	return thorough(x) || (op->kind == LP_OP_HCALL && op->opcode == H_RTAS);
 }
 
 enum lp_inv lp_inv_after_op(struct lp_exec *x, uint32_t opi)
@@ -160,7 +171,8 @@ enum lp_inv lp_inv_after_op(struct lp_exec *x, uint32_t opi)
 			break;
 		}
 	}
-	if (rc != LP_INV_NONE || (moves_vcpus(x, op) && (rc = lp_inv_check_vcpus(x, opi, thorough(x))) != LP_INV_NONE)) {
+	if (rc != LP_INV_NONE ||
+	    (moves_vcpus(x, op) && (rc = lp_inv_check_vcpus(x, opi, every_vcpu(x, op))) != LP_INV_NONE)) {
 		return rc;
 	}
 	/*

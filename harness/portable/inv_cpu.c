@@ -55,8 +55,8 @@ static bool regs_any(const struct hv_regs *a)
 }
 
 /* Thread t of m holds exactly what vCPU v of program partition part left with (or its boot state). */
-static enum lp_inv check_thread_regs(struct lp_exec *x, uint32_t opi, const struct hv_regs *regs, unsigned part,
-				     unsigned v, const char *what)
+enum lp_inv lp_inv_check_thread_regs(struct lp_exec *x, uint32_t opi, const struct hv_regs *regs, unsigned part,
+				      unsigned v, const char *what)
 {
 	bool saved = x->saved_valid[part][v];
 	unsigned i;
@@ -89,8 +89,8 @@ enum lp_inv lp_inv_after_dispatch(struct lp_exec *x, uint32_t opi, const struct 
 	}
 	for (t = 0; t < m->cfg.threads && t < HV_MAX_THREADS; t++) {
 		if (m->thread[t].part == (int8_t)loc->slot && m->thread[t].vcpu == (int8_t)op->vcpu) {
-			return check_thread_regs(x, opi, &m->thread[t].regs, op->part, op->vcpu,
-						 "differs from the vCPU's saved state after dispatch");
+			return lp_inv_check_thread_regs(x, opi, &m->thread[t].regs, op->part, op->vcpu,
+							"differs from the vCPU's saved state after dispatch");
 		}
 	}
 	return lp_violate(x, LP_INV_I5, opi, "dispatch succeeded but the vCPU runs on no thread", op->part, op->vcpu);
@@ -118,7 +118,8 @@ enum lp_inv lp_inv_after_cpu_add(struct lp_exec *x, uint32_t opi, const struct l
 	for (i = 0; i < HV_REG_COUNT; i++) {
 		r.r[i] = hv_ld_be64(m->mem + p->vcpu[op->vcpu].save.v + 8ull * i);
 	}
-	return check_thread_regs(x, opi, &r, op->part, op->vcpu, "is not the boot state in a new vCPU's save area");
+	return lp_inv_check_thread_regs(x, opi, &r, op->part, op->vcpu,
+					"is not the boot state in a new vCPU's save area");
 }
 
 /* An idle thread keeps nothing of the vCPU that left it. */
@@ -166,8 +167,8 @@ enum lp_inv lp_inv_check_save_areas(struct lp_exec *x, uint32_t opi)
 			for (i = 0; i < HV_REG_COUNT; i++) {
 				r.r[i] = hv_ld_be64(m->mem + p->vcpu[v].save.v + 8ull * i);
 			}
-			if (check_thread_regs(x, opi, &r, part, v, "changed in the saved state of a vCPU not running") !=
-			    LP_INV_NONE) {
+			if (lp_inv_check_thread_regs(x, opi, &r, part, v,
+						     "changed in the saved state of a vCPU not running") != LP_INV_NONE) {
 				return (enum lp_inv)x->viol.inv;
 			}
 		}
@@ -286,6 +287,16 @@ enum lp_inv lp_inv_hcall_regs(struct lp_exec *x, uint32_t opi, const struct lp_r
 		/* It gave up its thread: this is what its next dispatch must bring back. */
 		x->saved[op->part][op->vcpu] = *want;
 		x->saved_valid[op->part][op->vcpu] = true;
+	}
+	if (pred->known && pred->started && pred->started <= LP_MAX_VCPUS) {
+		/* RTAS start-cpu: the vCPU it started comes back with the boot state, NIA and r3 as asked, nothing else. */
+		struct hv_regs *s = &x->saved[op->part][pred->started - 1];
+
+		__builtin_memset(s, 0, sizeof(*s));
+		s->r[HV_REG_MSR] = MSR_SF | MSR_ME;
+		s->r[HV_REG_NIA] = pred->start_nia;
+		s->r[HV_REG_GPR + 3] = pred->start_r3;
+		x->saved_valid[op->part][pred->started - 1] = true;
 	}
 	if (regs_differ(after, want)) {
 		for (i = 0; i < HV_REG_COUNT; i++) {
@@ -416,6 +427,14 @@ static enum lp_inv check_interrupt_state(struct lp_exec *x, uint32_t opi, bool a
 	return LP_INV_NONE;
 }
 
+/* Was operation opi an hcall of a partition other than part? */
+static bool actor_is_other(const struct lp_exec *x, uint32_t opi, unsigned part)
+{
+	const struct lp_op *op = opi < x->prog->nops ? &x->prog->op[opi] : 0;
+
+	return op && op->kind == LP_OP_HCALL && op->part != part;
+}
+
 enum lp_inv lp_inv_check_vcpus(struct lp_exec *x, uint32_t opi, bool all)
 {
 	unsigned part, v, mach, t;
@@ -439,8 +458,10 @@ enum lp_inv lp_inv_check_vcpus(struct lp_exec *x, uint32_t opi, bool all)
 			}
 
 			if (cv->state != core_state_of(mv->state) || (mv->state == LP_V_RUNNING && cv->thread != mv->thread)) {
-				return lp_violate(x, LP_INV_I7, opi, "vCPU state differs from the model",
-						  (uint64_t)part << 8 | v, (uint64_t)cv->state << 8 | mv->state);
+				/* An hcall that changed another partition's vCPU broke isolation, not only the model. */
+				return lp_violate(x, actor_is_other(x, opi, part) ? LP_INV_I8 : LP_INV_I7, opi,
+						  "vCPU state differs from the model", (uint64_t)part << 8 | v,
+						  (uint64_t)cv->state << 8 | mv->state);
 			}
 			if (cv->yield_count != mv->yield || cv->prodded != mv->prodded) {
 				return lp_violate(x, LP_INV_I7, opi, "vCPU dispatch count or pending prod differs from the model",

@@ -396,6 +396,9 @@ enum lp_inv lp_inv_after_mem_add(struct lp_exec *x, uint32_t opi, const struct l
 enum lp_inv lp_inv_after_move(struct lp_exec *x, uint32_t opi, const struct lp_op *op);
 
 /* inv_cpu.c: I5 (register files, idle threads, save areas) and I9 (the emulated TLB). */
+/* regs hold exactly what vCPU v of program partition part left with (x->saved), or its boot state. */
+enum lp_inv lp_inv_check_thread_regs(struct lp_exec *x, uint32_t opi, const struct hv_regs *regs, unsigned part,
+				      unsigned v, const char *what);
 enum lp_inv lp_inv_after_dispatch(struct lp_exec *x, uint32_t opi, const struct lp_op *op);
 enum lp_inv lp_inv_after_cpu_add(struct lp_exec *x, uint32_t opi, const struct lp_op *op);
 enum lp_inv lp_inv_check_idle_threads(struct lp_exec *x, uint32_t opi, unsigned mach);

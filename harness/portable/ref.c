@@ -448,6 +448,7 @@ void lp_ref_hcall(struct lp_ref *r, const struct lp_ref_env *env, unsigned part,
 	pred->sprg0 = 0;
 	pred->nregs = 0;
 	pred->gives_up = false;
+	pred->started = 0;
 	for (i = 0; i < 9; i++) {
 		pred->out[i] = 0;
 	}

@@ -100,6 +100,37 @@ static int32_t set_time_of_day(const struct rtas *t)
 	return 0;
 }
 
+/* The caller's vCPU a processor argument (its index) names: NULL when out of range or absent. */
+static struct lp_ref_vcpu *cpu_named(const struct rtas *t, uint32_t id)
+{
+	struct lp_ref_vcpu *v = id < LP_MAX_VCPUS ? &t->c->r->part[t->c->part].vcpu[id] : 0;
+
+	return v && v->state != LP_V_ABSENT ? v : 0;
+}
+
+/*
+ * start-cpu: only a halted vCPU (the RTAS stopped state) starts, -1 for one
+ * that is not; it becomes runnable with the boot state, NIA and r3 as given
+ * (what its next dispatch must bring: the oracle's record, pred->started).
+ */
+static int32_t start_cpu(const struct rtas *t)
+{
+	struct lp_ref_vcpu *v = cpu_named(t, t->args[0]);
+
+	if (!v) {
+		return -3;
+	}
+	if (v->state != LP_V_HALTED) {
+		return -1;
+	}
+	v->state = LP_V_STOPPED;
+	lp_ref_touch(t->c->r, t->c->part, t->args[0]);
+	t->c->pred->started = (uint8_t)(t->args[0] + 1);
+	t->c->pred->start_nia = t->args[1];
+	t->c->pred->start_r3 = t->args[2];
+	return 0;
+}
+
 /* The service named by the token, with its arity checked; the status word. */
 static int32_t serve(struct rtas *t)
 {
@@ -137,6 +168,14 @@ static int32_t serve(struct rtas *t)
 		return 0;
 	case HV_RTAS_DISPLAY_CHARACTER:
 		return ARITY(1, 1) ? 0 : -3;
+	case HV_RTAS_QUERY_CPU_STOPPED_STATE:
+		if (!ARITY(1, 2) || !cpu_named(t, t->args[0])) {
+			return -3;
+		}
+		put_ret(t, 1, cpu_named(t, t->args[0])->state == LP_V_HALTED ? 0 : 2);
+		return 0;
+	case HV_RTAS_START_CPU:
+		return ARITY(3, 1) ? start_cpu(t) : -3;
 	}
 #undef ARITY
 	return -3; /* unknown token, and the interrupt-source services: there are no sources */

@@ -184,5 +184,11 @@ static inline bool hv_icp_signalled(const struct hv_icp *icp) { return icp->xisr
 /* ---- vCPUs (vcpu.c) ---- */
 /* Saves the vCPU running on thread (if any) into its save area and idles the thread. */
 void hv_vcpu_save_and_idle(struct hv_machine *m, uint32_t thread, uint8_t new_state);
+/*
+ * Halted vCPU `vcpu` of p starts again (RTAS start-cpu): its save area
+ * becomes the boot state with NIA = nia and r3 = r3 -- nothing of what it
+ * held before survives -- and it is runnable.
+ */
+void hv_vcpu_start(struct hv_machine *m, struct hv_partition *p, uint32_t vcpu, uint64_t nia, uint64_t r3);
 
 #endif /* HV_CORE_INTERNAL_H */

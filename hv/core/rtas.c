@@ -16,7 +16,12 @@
  *
  * The time of day is the partition's own clock: what it last set
  * (2026-01-01 00:00:00 at creation), not advancing -- every driver gives
- * the same answer. There are no interrupt sources yet: the XICS source
+ * the same answer. A processor is named by its vCPU index (the device
+ * tree's ibm,ppc-interrupt-server#s): one of another partition, or absent,
+ * is -3; the RTAS stopped state is a halted vCPU (stop-self, or stopped by
+ * a fault it could not take), which start-cpu starts from the boot state --
+ * nothing of what it held survives -- at the address given, in real mode,
+ * with r3 as given. There are no interrupt sources yet: the XICS source
  * services answer -3 for every interrupt number.
  */
 #include "internal.h"
@@ -25,6 +30,9 @@
 #define RTAS_BLOCK      (12 + 4 * RTAS_ARGS_MAX)
 #define RTAS_SUCCESS    0
 #define RTAS_PARAM_ERROR (-3)
+#define RTAS_HW_ERROR   (-1)
+#define RTAS_CPU_STOPPED 0
+#define RTAS_CPU_RUNNING 2
 #define RTAS_NO_EVENT   1
 #define RTAS_OS_TERM_MAX 256
 
@@ -165,6 +173,41 @@ static int32_t os_term(struct rtas_call *r)
 	return RTAS_SUCCESS;
 }
 
+/* The caller's vCPU a processor argument names, or NULL (out of range, absent). */
+static struct hv_vcpu *cpu_arg(const struct rtas_call *r, uint32_t id)
+{
+	if (id >= r->c->m->cfg.max_vcpus || id >= HV_MAX_VCPUS || r->c->p->vcpu[id].state == HV_VCPU_ABSENT) {
+		return 0;
+	}
+	return &r->c->p->vcpu[id];
+}
+
+static int32_t query_cpu_stopped_state(struct rtas_call *r)
+{
+	const struct hv_vcpu *v = cpu_arg(r, rtas_arg(r, 0));
+
+	if (!v) {
+		return RTAS_PARAM_ERROR;
+	}
+	rtas_ret(r, 1, v->state == HV_VCPU_HALTED ? RTAS_CPU_STOPPED : RTAS_CPU_RUNNING);
+	return RTAS_SUCCESS;
+}
+
+static int32_t start_cpu(struct rtas_call *r)
+{
+	uint32_t id = rtas_arg(r, 0);
+	const struct hv_vcpu *v = cpu_arg(r, id);
+
+	if (!v) {
+		return RTAS_PARAM_ERROR;
+	}
+	if (v->state != HV_VCPU_HALTED) {
+		return RTAS_HW_ERROR; /* it is not stopped: starting it twice is the caller's error */
+	}
+	hv_vcpu_start(r->c->m, r->c->p, id, rtas_arg(r, 1), rtas_arg(r, 2));
+	return RTAS_SUCCESS;
+}
+
 static int32_t display_character(struct rtas_call *r)
 {
 	uint8_t ch = (uint8_t)rtas_arg(r, 0);
@@ -185,6 +228,8 @@ static const struct {
 	{ HV_RTAS_EVENT_SCAN, 4, 1, 0, RTAS_NO_EVENT, 0 },
 	{ HV_RTAS_POWER_OFF, 2, 1, 0, RTAS_SUCCESS, HV_STOP_POWER_OFF },
 	{ HV_RTAS_SYSTEM_REBOOT, 0, 1, 0, RTAS_SUCCESS, HV_STOP_REBOOT },
+	{ HV_RTAS_QUERY_CPU_STOPPED_STATE, 1, 2, query_cpu_stopped_state, 0, 0 },
+	{ HV_RTAS_START_CPU, 3, 1, start_cpu, 0, 0 },
 	{ HV_RTAS_SET_XIVE, 3, 1, 0, RTAS_PARAM_ERROR, 0 },
 	{ HV_RTAS_GET_XIVE, 1, 3, 0, RTAS_PARAM_ERROR, 0 },
 	{ HV_RTAS_INT_ON, 1, 1, 0, RTAS_PARAM_ERROR, 0 },

@@ -47,6 +47,20 @@ void hv_vcpu_save_and_idle(struct hv_machine *m, uint32_t thread, uint8_t new_st
 	hv_vpa_note_dispatch(m, slot, vcpu, true);
 }
 
+void hv_vcpu_start(struct hv_machine *m, struct hv_partition *p, uint32_t vcpu, uint64_t nia, uint64_t r3)
+{
+	struct hv_vcpu *v = &p->vcpu[vcpu];
+	struct hv_regs regs;
+
+	HV_CHECK(m, v->state == HV_VCPU_HALTED);
+	hv_regs_boot_state(&regs, vcpu);
+	regs.r[HV_REG_NIA] = nia;
+	regs.r[HV_REG_GPR + 3] = r3;
+	regs_store(m, v->save, &regs);
+	v->state = HV_VCPU_STOPPED;
+	v->stop_reason = HV_STOP_NONE;
+}
+
 int hv_dispatch(struct hv_machine *m, uint32_t thread, uint32_t slot, uint32_t vcpu)
 {
 	struct hv_partition *p = hv_part(m, slot);

@@ -167,24 +167,73 @@ TEST(rtas_power_off_halts_every_vcpu_of_the_partition_and_no_other)
 	fx_fini(&f);
 }
 
-TEST(rtas_stop_self_halts_only_the_caller)
+/* vCPU 1 of a new one-LMB partition runs, leaves r20 = 0xDEAD, and calls stop-self; the partition's slot. */
+static uint32_t vcpu1_stops_itself(struct fx *f)
 {
-	struct fx f;
 	uint32_t p;
 	int t;
 
-	fx_init(&f, 0, 0);
-	p = fx_partition(&f, 1);
-	CHECK_EQ(hv_dlpar_cpu_add(&f.m, p, 1), HV_OK);
-	t = fx_running_thread(&f, p, 1);
+	fx_init(f, 0, 0);
+	p = fx_partition(f, 1);
+	CHECK_EQ(hv_dlpar_cpu_add(&f->m, p, 1), HV_OK);
+	t = fx_running_thread(f, p, 1);
 	CHECK(t >= 0);
-	block(&f, p, HV_RTAS_STOP_SELF, 0, 1, 0);
-	f.m.thread[t].regs.r[HV_REG_GPR + 3] = H_RTAS;
-	f.m.thread[t].regs.r[HV_REG_GPR + 4] = BLOCK;
-	CHECK_EQ(hv_enter(&f.m, (uint32_t)t, HV_CAUSE_SC1), HV_EXIT_IDLE);
+	f->m.thread[t].regs.r[HV_REG_GPR + 20] = 0xDEAD;
+	block(f, p, HV_RTAS_STOP_SELF, 0, 1, 0);
+	f->m.thread[t].regs.r[HV_REG_GPR + 3] = H_RTAS;
+	f->m.thread[t].regs.r[HV_REG_GPR + 4] = BLOCK;
+	CHECK_EQ(hv_enter(&f->m, (uint32_t)t, HV_CAUSE_SC1), HV_EXIT_IDLE);
+	return p;
+}
+
+TEST(rtas_stop_self_halts_only_the_caller)
+{
+	struct fx f;
+	uint32_t p = vcpu1_stops_itself(&f);
+
 	CHECK_EQ(hv_part(&f.m, p)->vcpu[1].state, HV_VCPU_HALTED);
 	CHECK_EQ(hv_part(&f.m, p)->vcpu[1].stop_reason, HV_STOP_SELF);
 	CHECK_EQ(hv_part(&f.m, p)->vcpu[0].state, HV_VCPU_STOPPED);
+	fx_fini(&f);
+}
+
+TEST(rtas_start_cpu_starts_a_stopped_vcpu_from_the_boot_state_and_only_that)
+{
+	static const uint32_t self[1] = { 0 }, one[1] = { 1 }, two[1] = { 2 };
+	static const uint32_t start_one[3] = { 1, 0x4000, 0x1234 };
+	struct fx f;
+	struct hv_regs r;
+	uint32_t p = vcpu1_stops_itself(&f), i;
+
+	/* Queried from vCPU 0: itself running (2), vCPU 1 stopped (0), vCPU 2 absent (-3). */
+	CHECK_EQ(rtas(&f, p, HV_RTAS_QUERY_CPU_STOPPED_STATE, 1, 2, self), H_SUCCESS);
+	CHECK_EQ(ret(&f, p, 1, 0), 0);
+	CHECK_EQ(ret(&f, p, 1, 1), 2);
+	CHECK_EQ(rtas(&f, p, HV_RTAS_QUERY_CPU_STOPPED_STATE, 1, 2, one), H_SUCCESS);
+	CHECK_EQ(ret(&f, p, 1, 0), 0);
+	CHECK_EQ(ret(&f, p, 1, 1), 0);
+	CHECK_EQ(rtas(&f, p, HV_RTAS_QUERY_CPU_STOPPED_STATE, 1, 2, two), H_SUCCESS);
+	CHECK_EQ(ret(&f, p, 1, 0), -3);
+	CHECK_EQ(ret(&f, p, 1, 1), 0); /* not written */
+	/* Starting one that runs is the caller's error (-1); a wrong arity -3. */
+	CHECK_EQ(rtas(&f, p, HV_RTAS_START_CPU, 3, 1, (const uint32_t[3]){ 0, 0x4000, 0 }), H_SUCCESS);
+	CHECK_EQ(ret(&f, p, 3, 0), -1);
+	CHECK_EQ(rtas(&f, p, HV_RTAS_START_CPU, 2, 1, start_one), H_SUCCESS);
+	CHECK_EQ(ret(&f, p, 2, 0), -3);
+	CHECK_EQ(hv_part(&f.m, p)->vcpu[1].state, HV_VCPU_HALTED);
+
+	CHECK_EQ(rtas(&f, p, HV_RTAS_START_CPU, 3, 1, start_one), H_SUCCESS);
+	CHECK_EQ(ret(&f, p, 3, 0), 0);
+	CHECK_EQ(hv_part(&f.m, p)->vcpu[1].state, HV_VCPU_STOPPED);
+	CHECK_EQ(hv_part(&f.m, p)->vcpu[1].stop_reason, HV_STOP_NONE);
+	/* What it comes back with: the boot state, NIA and r3 as asked; its r20 is gone. */
+	CHECK_EQ(hv_vcpu_regs_get(&f.m, p, 1, &r), HV_OK);
+	for (i = 0; i < HV_REG_COUNT; i++) {
+		uint64_t want = i == HV_REG_NIA ? 0x4000 : i == HV_REG_GPR + 3 ? 0x1234 : i == HV_REG_MSR ? (MSR_SF | MSR_ME) : 0;
+
+		CHECK_EQ(r.r[i], want);
+	}
+	CHECK(fx_running_thread(&f, p, 1) >= 0);
 	fx_fini(&f);
 }
 

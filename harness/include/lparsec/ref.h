@@ -212,6 +212,9 @@ struct lp_ref_pred {
 	uint16_t reg[LP_REF_PRED_REGS];
 	uint64_t reg_val[LP_REF_PRED_REGS];
 	bool gives_up;       /* the vCPU leaves its thread (ceded or conferred): its registers go to its save area */
+	/* RTAS start-cpu: vCPU started - 1 of the caller's partition (0: none) restarts from the boot state at nia, r3. */
+	uint8_t started;
+	uint64_t start_nia, start_r3;
 };
 
 /*

@@ -231,6 +231,8 @@
 #define HV_RTAS_EVENT_SCAN        3
 #define HV_RTAS_POWER_OFF         4
 #define HV_RTAS_SYSTEM_REBOOT     5
+#define HV_RTAS_QUERY_CPU_STOPPED_STATE 6
+#define HV_RTAS_START_CPU         7
 #define HV_RTAS_SET_XIVE          8
 #define HV_RTAS_GET_XIVE          9
 #define HV_RTAS_INT_ON            10
