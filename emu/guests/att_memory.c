@@ -20,12 +20,15 @@
 #define LP_16G_BASE_16G  (0x3ul << 12)
 /*
  * Effective addresses for aliases: in its own segment, past its memory
- * (no bolted mapping there), inside the 64 MiB the engine backs at
- * GUEST_BASE (an EA outside it stops the emulated CPU, not the guest).
+ * (no bolted mapping there: ALIAS_FLOOR bounds the memory it may have --
+ * 1 MiB in the scenarios, one 16 MiB LMB beside Linux), inside the 64 MiB
+ * the engine backs at GUEST_BASE (an EA outside it stops the emulated CPU,
+ * not the guest).
  */
-#define ALIAS_EA(k)      (GUEST_BASE + 0x800000ul + (u64)(k) * 0x1000ul)
-#define LARGE_ALIAS_EA   (GUEST_BASE + 0x1000000ul)  /* 16 MiB aligned */
-#define ALIAS_64K_EA     (GUEST_BASE + 0xA00000ul)   /* 64 KiB aligned */
+#define ALIAS_FLOOR      0x2000000ul
+#define ALIAS_EA(k)      (GUEST_BASE + ALIAS_FLOOR + (u64)(k) * 0x1000ul)
+#define ALIAS_64K_EA     (GUEST_BASE + ALIAS_FLOOR + 0xA00000ul)   /* 64 KiB aligned */
+#define LARGE_ALIAS_EA   (GUEST_BASE + ALIAS_FLOOR + 0x1000000ul)  /* 16 MiB aligned; the page ends at 64 MiB */
 
 /* The boot information the guest works from. */
 static u64 my_index, my_mem, my_foreign_la;
@@ -82,11 +85,16 @@ static void map_foreign(void)
 	      (u64)enter(H_ZERO_PAGE, hpte_group(GUEST_VSID, ALIAS_EA(8)), hpte_v(GUEST_VSID, ALIAS_EA(8)),
 			 hpte_r(my_foreign_la, 2), &slot),
 	      (u64)H_PARAMETER);
-	/* Large pages based in its memory whose tail runs past it: the whole page must be its own. */
-	check("att_memory: 16 MiB page (4 KiB base) at logical 0", (u64)enter_large(LARGE_ALIAS_EA, 0, LP_4K_BASE_16M),
-	      (u64)H_PARAMETER);
-	check("att_memory: 16 MiB page (16 MiB base) at logical 0",
-	      (u64)enter_large(LARGE_ALIAS_EA, 0, LP_16M_BASE_16M), (u64)H_PARAMETER);
+	/*
+	 * Large pages at the last 16 MiB boundary of its memory: one based in
+	 * its memory whose tail runs past it (logical 0 of a partition smaller
+	 * than 16 MiB), or one past its end (a partition of whole 16 MiB LMBs).
+	 * The whole page must be its own.
+	 */
+	check("att_memory: 16 MiB page (4 KiB base) reaching past its memory",
+	      (u64)enter_large(LARGE_ALIAS_EA, my_mem & ~0xFFFFFFul, LP_4K_BASE_16M), (u64)H_PARAMETER);
+	check("att_memory: 16 MiB page (16 MiB base) reaching past its memory",
+	      (u64)enter_large(LARGE_ALIAS_EA, my_mem & ~0xFFFFFFul, LP_16M_BASE_16M), (u64)H_PARAMETER);
 	check("att_memory: 16 GiB page at logical 0", (u64)enter_large(LARGE_ALIAS_EA, 0, LP_16G_BASE_16G),
 	      (u64)H_PARAMETER);
 	check("att_memory: 64 KiB page at its memory end", (u64)enter_large(ALIAS_64K_EA, my_mem, LP_4K_BASE_64K),
@@ -247,6 +255,10 @@ int main(void)
 	my_mem = guest.mem_bytes;
 	my_foreign_la = guest.foreign_la;
 	check("att_memory: foreign_la is where its memory ends", my_foreign_la, my_mem);
+	if (my_mem > ALIAS_FLOOR) {
+		check("att_memory: its memory ends below its alias addresses", my_mem, ALIAS_FLOOR);
+		return 0;
+	}
 	map_foreign();
 	map_own();
 	unmapped_access();

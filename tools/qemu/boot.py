@@ -13,13 +13,23 @@ partition instead (tools/linux/fetch.sh gets it and busybox-static, cached;
 tools/linux/initramfs.py packs the initramfs): the run passes when Linux's
 /init printed its marker, the partition powered itself off through RTAS and
 the firmware's verdict is PASS; the result line gives the time from QEMU's
-start to the marker.
+start to the marker. Attacker guests run beside it (--beside, by default the
+firmware's att_memory, att_regs and att_tce) and the invariant checker watches
+the whole machine at every dispatch and at the end: an attacker's FAIL or a
+"[hv] VIOLATION" line fails the boot.
+
+With --mutant NAME the firmware is built from a scratch copy of the tree with
+bench/mutants/NAME.patch applied (the user's tree untouched) and booted: the
+result line says whether the boot caught the planted bug, and with which
+invariant; exit 0 only when it was caught by an invariant the patch's header
+names.
 
 usage: boot.py --firmware FILE [--machine powernv9|powernv10] [--all |
-               --scenario NAME... | --guests G,G... | --linux [--kernel F --busybox F] [--trace F]]
-               [--slice TICKS] [--append ARGS] [--initrd BATCH] [--timeout S] [--quiet]
-               [--json FILE]
-Exit status: 0 pass, 1 fail, 2 bad usage or QEMU/the firmware file/the kernel missing.
+               --scenario NAME... | --guests G,G... | --linux [--kernel F --busybox F]
+               [--trace F [--trace-calls N|all]] [--beside G,G|none]] [--slice TICKS] [--append ARGS]
+               [--initrd BATCH] [--timeout S] [--quiet] [--json FILE] [--mutant NAME]
+Exit status: 0 pass (--mutant: caught as expected), 1 fail (--mutant: not caught, or by
+another check), 2 bad usage or QEMU/the firmware file/the kernel/the mutant missing.
 """
 import argparse
 import json
@@ -35,14 +45,20 @@ import time
 
 MACHINES = ("powernv9", "powernv10")
 VERDICT = re.compile(r"^lparsec-fw: VERDICT (PASS|FAIL)\b")
-FAIL_LINE = re.compile(r"^(\[p\d+\] FAIL |\[hv\] verdict: .*: FAIL\b|HV_CHECK failed|lparsec-fw: interrupt )")
+FAIL_LINE = re.compile(r"^(\[p\d+\] FAIL |\[hv\] verdict: .*: FAIL\b|\[hv\] VIOLATION |HV_CHECK failed"
+                       r"|lparsec-fw: interrupt )")
+VIOLATION = re.compile(r"^\[hv\] VIOLATION (I\d+) (.*)$")
 QEMU_FW_LIMIT = 16 << 20  # qemu-powernv-notes.md §1: a larger -bios is refused
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 sys.path.insert(0, os.path.join(ROOT, "tools", "linux"))
 import initramfs  # noqa: E402  (tools/linux/initramfs.py)
+sys.path.insert(0, os.path.join(ROOT, "tools", "campaign"))
+import lpcommon  # noqa: E402
+import mutants  # noqa: E402  (the planted-bug benchmark's tree copy and patch headers)
 
 INIT_MARKER = re.compile(r"^" + re.escape(initramfs.INIT_MARKER) + r":")
 LINUX_TIMEOUT = 180.0
+TRACE_LINES = ("[trace] ", "[trace-mem] ")  # the hcalls, and the memory the memory-reading ones read
 
 
 def parse_args(argv):
@@ -60,6 +76,13 @@ def parse_args(argv):
     p.add_argument("--busybox", metavar="FILE", help="with --linux: this static ppc64el busybox instead of Debian's")
     p.add_argument("--trace", metavar="FILE",
                    help="with --linux: write the kernel's first hcalls ([trace] lines) to FILE for import-trace")
+    p.add_argument("--trace-calls", default="2048", metavar="N|all",
+                   help="with --trace: how many of its hcalls (default 2048; all: every one, ~12 s more)")
+    p.add_argument("--beside", metavar="G,G",
+                   help="with --linux: the attacker guests beside it (at most 3; 'none': Linux alone)")
+    p.add_argument("--mutant", metavar="NAME",
+                   help="build the firmware with bench/mutants/NAME.patch applied (a scratch copy) and say if "
+                        "the boot caught it")
     p.add_argument("--slice", type=int, metavar="TICKS", help="timebase ticks (512 MHz) per slice")
     p.add_argument("--append", default="", metavar="ARGS", help="more boot arguments, as they stand")
     p.add_argument("--initrd", metavar="FILE",
@@ -80,7 +103,9 @@ def boot_arguments(opts):
     elif getattr(opts, "linux", False):
         args.append("lparsec.linux")
         if getattr(opts, "trace", None):
-            args.append("lparsec.trace")
+            args.append("lparsec.trace=" + getattr(opts, "trace_calls", "2048"))
+        if getattr(opts, "beside", None):
+            args.append("lparsec.beside=" + opts.beside)
     if getattr(opts, "slice", None):
         args.append(f"lparsec.slice={opts.slice}")
     if opts.append:
@@ -130,7 +155,7 @@ def run(opts, kernel, extra=()):
                 verdict_at = time.monotonic() - t0
             if opts.marker_at is None and INIT_MARKER.match(line):
                 opts.marker_at = time.monotonic() - t0
-            if not opts.quiet and not (getattr(opts, "trace", None) and line.startswith("[trace] ")):
+            if not opts.quiet and not (getattr(opts, "trace", None) and line.startswith(TRACE_LINES)):
                 print(line, flush=True)
     if buf:
         lines.append(buf.decode("utf-8", "replace").rstrip("\r"))
@@ -186,6 +211,38 @@ def linux_pieces(opts, tmp):
     return kernel, cpio, None
 
 
+def mutant_firmware(name, tmp):
+    """(firmware, the invariants its header names) built from a scratch copy of the tree with
+    bench/mutants/NAME.patch applied; ToolError when there is no such mutant or it does not build."""
+    path = os.path.join(mutants.MUTANTS_DIR, name + ".patch")
+    if "/" in name or not os.path.isfile(path):
+        raise lpcommon.ToolError(f"no mutant named {name} (bench/mutants/{name}.patch)")
+    header = mutants.parse_mutant(path)
+    tree = os.path.join(tmp, "tree")
+    mutants.copy_tree(tree)
+    mutants.patch(tree, path)
+    bdir = os.path.join(tree, "build", "firmware")
+    for cmd in (["cmake", "-S", "hv/plat/ppc64", "-B", bdir, "-G", "Ninja", "-DCMAKE_BUILD_TYPE=Release",
+                 "-DCMAKE_TOOLCHAIN_FILE=" + os.path.join(tree, "cmake", "ppc64-be-firmware.toolchain.cmake")],
+                ["cmake", "--build", bdir]):
+        r = subprocess.run(cmd, cwd=tree, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        if r.returncode != 0:
+            raise lpcommon.ToolError(f"the firmware with {name} applied did not build:\n"
+                                     + lpcommon.build_errors(r.stdout))
+    return os.path.join(bdir, "lparsec-fw.bin"), header["invariants"]
+
+
+def mutant_result(name, expected, lines, reason):
+    """The result line of a --mutant boot and its exit status: caught by an expected invariant or not."""
+    found = [m for m in (VIOLATION.match(l) for l in lines) if m]
+    want = "/".join(expected)
+    if reason is None:
+        return f"boot: mutant {name} NOT caught (expects {want}): the boot passed", 1
+    if found and found[0].group(1) in expected:
+        return f"boot: mutant {name} caught as {found[0].group(1)} (expects {want}): {found[0].group(2)}", 0
+    return f"boot: mutant {name} caught, but not as {want}: {reason}", 1
+
+
 def main(argv):
     opts = parse_args(argv)
     if not shutil.which("qemu-system-ppc64"):
@@ -200,8 +257,14 @@ def main(argv):
         return 2
     if opts.timeout is None:
         opts.timeout = LINUX_TIMEOUT if opts.linux else 60.0
-    if (opts.kernel or opts.busybox or opts.trace) and not opts.linux:
-        print("lparsec boot: --kernel, --busybox and --trace go with --linux", file=sys.stderr)
+    if (opts.kernel or opts.busybox or opts.trace or opts.beside) and not opts.linux:
+        print("lparsec boot: --kernel, --busybox, --trace and --beside go with --linux", file=sys.stderr)
+        return 2
+    if not re.fullmatch(r"all|[1-9][0-9]{0,6}", opts.trace_calls):
+        print("lparsec boot: --trace-calls takes a count or 'all'", file=sys.stderr)
+        return 2
+    if opts.beside and not re.fullmatch(r"[a-z0-9_]+(,[a-z0-9_]+){0,2}", opts.beside):
+        print("lparsec boot: --beside takes 'none' or up to 3 guest names, comma separated", file=sys.stderr)
         return 2
     if opts.linux and opts.initrd:
         print("lparsec boot: --linux makes its own initramfs; --initrd is for program batches", file=sys.stderr)
@@ -209,7 +272,14 @@ def main(argv):
     if opts.timeout <= 0 or (opts.slice is not None and opts.slice < 1000):
         print("lparsec boot: --timeout must be positive and --slice at least 1000", file=sys.stderr)
         return 2
+    expected = None
     with tempfile.TemporaryDirectory(prefix="lparsec-boot-") as tmp:
+        if opts.mutant:
+            try:
+                opts.firmware, expected = mutant_firmware(opts.mutant, tmp)
+            except lpcommon.ToolError as e:
+                print(f"lparsec boot: {e}", file=sys.stderr)
+                return 2
         if opts.linux:
             kernel, cpio, why = linux_pieces(opts, tmp)
             if why:
@@ -220,8 +290,12 @@ def main(argv):
             lines, status, verdict_at, total = run(opts, dummy_kernel(tmp),
                                                    ["-initrd", opts.initrd] if opts.initrd else [])
     reason = judge(lines, status, opts)
+    if opts.mutant:
+        line, rc = mutant_result(opts.mutant, expected, lines, reason)
+        print(line)
+        return rc
     if opts.trace:
-        trace = [l for l in lines if l.startswith("[trace] ")]
+        trace = [l for l in lines if l.startswith(TRACE_LINES)]
         tmpname = opts.trace + ".tmp"
         with open(tmpname, "w") as f:
             f.write("\n".join(trace) + "\n")
@@ -234,7 +308,9 @@ def main(argv):
     result = {"machine": opts.machine, "status": status, "pass": reason is None, "reason": reason,
               "seconds_to_verdict": verdict_at, "seconds": total,
               "seconds_to_init": opts.marker_at if opts.linux else None,
-              "scenarios": [l.split("verdict: ", 1)[1] for l in lines if l.startswith("[hv] verdict: ")]}
+              "scenarios": [l.split("verdict: ", 1)[1] for l in lines if l.startswith("[hv] verdict: ")],
+              "invariants": next((l.split(": ", 1)[1] for l in lines if l.startswith("[hv] invariants: ")), None),
+              "violations": [l[len("[hv] VIOLATION "):] for l in lines if VIOLATION.match(l)]}
     if opts.json:
         tmpname = opts.json + ".tmp"
         with open(tmpname, "w") as f:

@@ -7,16 +7,43 @@
  *
  * What the CPU holds of a vCPU here: those, SRR0/1, SPRG0-3, DAR, DSISR,
  * AMR, IAMR, UAMOR, PIDR, TIDR, DSCR, TAR, PPR, FSCR, the 32 SLB entries,
- * and the floating-point, vector and VSX registers with FPSCR, VSCR and
- * VRSAVE (fpstate.S: the firmware never uses them, so what one partition
- * leaves there would reach the next). PMU, TM and the other registers of
- * enum hv_reg stay in the core's register file. A partition with a real-mode
- * area (an operating system: it takes its own interrupts) owns its
- * decrementer (HV_REG_DEC): it counts while the vCPU runs, and its timer
- * interrupts are delivered by the processor. The test guests of emu/guests
- * and the program interpreter have none and handle no timer interrupt: their
- * decrementer is set far in the future at every entry and never saved, as
- * on Unicorn, whose CPUs have no timer.
+ * the floating-point, vector and VSX registers with FPSCR, VSCR and VRSAVE
+ * (fpstate.S: the firmware never uses them, so what one partition leaves
+ * there would reach the next), and every other register of enum hv_reg a
+ * partition writes in supervisor state on POWER9 that QEMU 7.2's POWER9
+ * model implements, for the same reason: the performance monitor (MMCR0-2,
+ * MMCRA, PMC1-6, SIER, SIAR, SDAR), the event-based branch registers (EBBHR,
+ * EBBRR, BESCR), PSPB and CTRL's run latch. The self-test (fw_switch_selftest)
+ * moves a pattern through each of these at boot.
+ *
+ * The registers of enum hv_reg left in the core's register file, and why:
+ * - TFHAR, TFIAR, TEXASR: QEMU 7.2 raises a facility unavailable interrupt
+ *   (0xF60, which kills the firmware) on an mfspr/mtspr of them unless
+ *   MSR[TM] = 1, in hypervisor state too (tried). Switching them would need
+ *   an mtmsrd pair around them at every entry and exit; not done. A partition
+ *   that sets MSR[TM] itself can still leave a value there for the next one
+ *   that does: a channel left open.
+ * - DAWR0, DAWRX0, CIABR: hypervisor-privileged (ISA 3.0B): a partition sets
+ *   them only through H_SET_MODE, which keeps them in the register file. The
+ *   firmware never writes them, so nothing passes between partitions; loading
+ *   them would arm the partition's breakpoints, which QEMU 7.2 does not model
+ *   and which on a POWER9 risk the DAWR erratum (a checkstop on a match in
+ *   cache-inhibited storage). DAWR1/DAWRX1 are POWER10's.
+ * - CFAR: every branch sets it: the hypervisor's own do long before
+ *   fw_cpu_store could read the partition's value, and so does the hrfid
+ *   into the partition. Only head.S could keep it; what a partition finds
+ *   there is the hypervisor's address, never another partition's.
+ * - PURR, SPURR, VTB: written in hypervisor state only; a partition reads them.
+ * - PSSCR: its full form (SPR 855) is hypervisor-only; the privileged view
+ *   (SPR 823) is not in QEMU 7.2 (tried: mtspr and mfspr do nothing).
+ * - HASHKEYR, HASHPKEYR, DEXCR: ISA 3.1 (POWER10), not POWER9.
+ *
+ * A partition with a real-mode area (an operating system: it takes its own
+ * interrupts) owns its decrementer (HV_REG_DEC): it counts while the vCPU
+ * runs, and its timer interrupts are delivered by the processor. The test
+ * guests of emu/guests and the program interpreter have none and handle no
+ * timer interrupt: their decrementer is set far in the future at every entry
+ * and never saved, as on Unicorn, whose CPUs have no timer.
  *
  * LPCR holds three things a partition chooses or is given: its interrupt
  * endianness (ILE) and relocation (AIL), which it asks for with
@@ -57,6 +84,33 @@
 #define SPR_PTCR   0x1D0
 #define SPR_TAR    0x32F
 #define SPR_PPR    0x380
+/*
+ * The privileged numbers of Power ISA 3.0B's SPR table, as Linux's
+ * arch/powerpc/include/asm/reg.h spells them (SPRN_CTRLF 0x088, SPRN_CTRLT
+ * 0x098, SPRN_PSPB 0x09F, SPRN_SIER 784, SPRN_MMCR2 785, SPRN_MMCRA 0x312,
+ * SPRN_PMC1-6 787-792, SPRN_MMCR0 795, SPRN_SIAR 796, SPRN_SDAR 797,
+ * SPRN_MMCR1 798, SPRN_EBBHR 804, SPRN_EBBRR 805, SPRN_BESCR 806).
+ */
+#define SPR_CTRLF  0x088 /* CTRL read */
+#define SPR_CTRLT  0x098 /* CTRL write */
+#define SPR_PSPB   0x09F
+#define SPR_SIER   0x310
+#define SPR_MMCR2  0x311
+#define SPR_MMCRA  0x312
+#define SPR_PMC1   0x313 /* PMC2-6: 0x314-0x318 */
+#define SPR_MMCR0  0x31B
+#define SPR_SIAR   0x31C
+#define SPR_SDAR   0x31D
+#define SPR_MMCR1  0x31E
+#define SPR_EBBHR  0x324
+#define SPR_EBBRR  0x325
+#define SPR_BESCR  0x326
+
+#define MMCR0_FC   0x80000000ull /* freeze counters */
+#define MMCR0_FCS  0x40000000ull /* ... in supervisor state */
+#define MMCR0_FCP  0x20000000ull /* ... in problem state */
+#define MMCR0_FC56 0x00000010ull /* ... PMC5 and PMC6 */
+#define CTRL_RUN   0x1ull        /* the run latch, all of CTRL a thread writes */
 
 #define LPCR_VPM0  (1ull << 63)
 #define LPCR_VPM1  (1ull << 62)
@@ -102,6 +156,29 @@ _Static_assert(offsetof(struct fw_cpu, regs) == FWC_REGS && offsetof(struct fw_c
 	X(HV_REG_UAMOR, SPR_UAMOR) X(HV_REG_PIDR, SPR_PIDR) X(HV_REG_TIDR, SPR_TIDR)                   \
 	X(HV_REG_DSCR, SPR_DSCR) X(HV_REG_TAR, SPR_TAR) X(HV_REG_PPR, SPR_PPR) X(HV_REG_FSCR, SPR_FSCR)
 
+/*
+ * The performance monitor's SPRs but MMCR0 (pmu_freeze, pmu_resume), then
+ * the event-based branch registers and PSPB: moved at every entry and exit
+ * like the above, each with the pattern the boot self-test moves through it
+ * (MMCRA without its sampling enable, PMCs below 0x80000000 so that none
+ * overflows, BESCR's PME without GE so that no event-based branch is taken,
+ * PSPB's 32 bits).
+ */
+#define SWITCHED_SPRS(X)                                                                                          \
+	X(HV_REG_MMCR + 1, SPR_MMCR1, 0x1122334455667788ull) X(HV_REG_MMCR + 2, SPR_MMCR2, 0x4020100804020000ull) \
+	X(HV_REG_MMCRA, SPR_MMCRA, 0x0000000012345600ull) X(HV_REG_PMC + 0, SPR_PMC1 + 0, 0x11111111ull)         \
+	X(HV_REG_PMC + 1, SPR_PMC1 + 1, 0x22222222ull) X(HV_REG_PMC + 2, SPR_PMC1 + 2, 0x33333333ull)             \
+	X(HV_REG_PMC + 3, SPR_PMC1 + 3, 0x44444444ull) X(HV_REG_PMC + 4, SPR_PMC1 + 4, 0x55555555ull)             \
+	X(HV_REG_PMC + 5, SPR_PMC1 + 5, 0x66666666ull) X(HV_REG_SIER, SPR_SIER, 0x0000000001234567ull)           \
+	X(HV_REG_SIAR, SPR_SIAR, 0xC000000000ABC100ull) X(HV_REG_SDAR, SPR_SDAR, 0xC000000000DEF200ull)          \
+	X(HV_REG_EBBHR, SPR_EBBHR, 0x0000000010001000ull) X(HV_REG_EBBRR, SPR_EBBRR, 0x0000000010002000ull)      \
+	X(HV_REG_BESCR, SPR_BESCR, 0x0000000100000000ull) X(HV_REG_PSPB, SPR_PSPB, 0x12345678ull)
+
+#define LOAD_SPR(reg, spr) MTSPR(spr, r->r[reg]);
+#define STORE_SPR(reg, spr) r->r[reg] = MFSPR(spr);
+#define LOAD_SWITCHED(reg, spr, pattern) LOAD_SPR(reg, spr)
+#define STORE_SWITCHED(reg, spr, pattern) STORE_SPR(reg, spr)
+
 static uint32_t current_lpid;
 static uint64_t lpcr_base, current_lpcr; /* the hypervisor's LPCR without a partition's fields; the one loaded */
 static bool dec_owned; /* the vCPU on the processor owns its decrementer (fw_cpu_store saves it) */
@@ -145,14 +222,49 @@ static uint64_t lpcr_of(const struct hv_partition *p)
 	       (vrmasd_of(p->rma_shift) << LPCR_VRMASD_SHIFT);
 }
 
+/*
+ * The PMU keeps the last vCPU's MMCR0 frozen (FC) while the hypervisor runs:
+ * its counters must not count the hypervisor's instructions, nor an alert
+ * (MMCR0[PMAE]) become a performance monitor exception in hypervisor state,
+ * to be taken by the next partition once hrfid sets MSR[EE]. So at an exit
+ * MMCR0 is saved and frozen before the counters are read (isync: the freeze
+ * in effect first, as Linux's and KVM's do), writing FC alone (which clears
+ * PMAE and a pending alert's PMAO too); at an entry everything else is
+ * loaded while it stays frozen and the partition's MMCR0 goes last, so that
+ * only the few instructions to the hrfid count, as with KVM.
+ */
+static void pmu_freeze(struct hv_regs *r)
+{
+	r->r[HV_REG_MMCR] = MFSPR(SPR_MMCR0);
+	MTSPR(SPR_MMCR0, MMCR0_FC);
+	__asm__ volatile("isync" : : : "memory");
+}
+
+static void pmu_resume(const struct hv_regs *r)
+{
+	MTSPR(SPR_MMCR0, r->r[HV_REG_MMCR]);
+}
+
+/* SWITCHED_SPRS and CTRL (written through CTRLT, read through CTRLF with other threads' state: RUN kept). */
+static void switched_load(const struct hv_regs *r)
+{
+	SWITCHED_SPRS(LOAD_SWITCHED)
+	MTSPR(SPR_CTRLT, r->r[HV_REG_CTRL]);
+}
+
+static void switched_store(struct hv_regs *r)
+{
+	SWITCHED_SPRS(STORE_SWITCHED)
+	r->r[HV_REG_CTRL] = MFSPR(SPR_CTRLF) & CTRL_RUN;
+}
+
 void fw_cpu_load(const struct hv_regs *r, const struct hv_partition *p)
 {
 	uint64_t lpcr = lpcr_of(p);
 	unsigned i;
 
-#define LOAD_SPR(reg, spr) MTSPR(spr, r->r[reg]);
 	CARRIED_SPRS(LOAD_SPR)
-#undef LOAD_SPR
+	switched_load(r);
 	fw_fp_load(r->r);
 	dec_owned = p->rma_bytes != 0;
 	MTSPR(SPR_DEC, dec_owned ? r->r[HV_REG_DEC] : 0x7FFFFFFF);
@@ -174,15 +286,16 @@ void fw_cpu_load(const struct hv_regs *r, const struct hv_partition *p)
 		__asm__ volatile("slbmte %0,%1" : : "r"(vsid), "r"((esid & SLB_ESID_BITS) | i) : "memory");
 	}
 	__asm__ volatile("isync" : : : "memory");
+	pmu_resume(r); /* last */
 }
 
 void fw_cpu_store(struct hv_regs *r)
 {
 	unsigned i;
 
-#define STORE_SPR(reg, spr) r->r[reg] = MFSPR(spr);
+	pmu_freeze(r); /* first */
+	switched_store(r);
 	CARRIED_SPRS(STORE_SPR)
-#undef STORE_SPR
 	if (dec_owned) {
 		r->r[HV_REG_DEC] = (uint32_t)MFSPR(SPR_DEC);
 	}
@@ -197,7 +310,6 @@ void fw_cpu_store(struct hv_regs *r)
 	}
 }
 
-#define MSR_INTERRUPT_BITS   0x00000000783F0000ull /* HSRR1 bits 33:36, 42:47: the interrupt's own */
 #define SRR1_PROGRAM_ILLEGAL 0x00080000ull
 #define VECTOR_PROGRAM       0x700
 #define VECTOR_HEAI          0xE40
@@ -205,14 +317,51 @@ void fw_cpu_store(struct hv_regs *r)
 void fw_reflect_illegal(struct hv_regs *r, const struct hv_partition *p)
 {
 	r->r[HV_REG_SRR0] = MFSPR(SPR_HSRR0);
-	r->r[HV_REG_SRR1] = (MFSPR(SPR_HSRR1) & ~MSR_INTERRUPT_BITS) | SRR1_PROGRAM_ILLEGAL;
+	r->r[HV_REG_SRR1] = (MFSPR(SPR_HSRR1) & ~FW_MSR_INTERRUPT_BITS) | SRR1_PROGRAM_ILLEGAL;
 	hv_partition_vector(p, r->r[HV_REG_SRR1], VECTOR_PROGRAM, &r->r[HV_REG_NIA], &r->r[HV_REG_MSR]);
 }
 
-bool fw_fp_selftest(void)
+/*
+ * A pattern through SWITCHED_SPRS, CTRL and MMCR0 by the path of an entry
+ * and an exit (MMCR0: frozen, FC with the other freeze bits, so that nothing
+ * counts); the first register that does not come back is printed. All are
+ * left zero, MMCR0 frozen.
+ */
+static bool switched_selftest(void)
+{
+	static struct hv_regs in, out;
+	char name[16];
+	unsigned i;
+
+#define PATTERN(reg, spr, value) in.r[reg] = value;
+	SWITCHED_SPRS(PATTERN)
+#undef PATTERN
+	in.r[HV_REG_CTRL] = CTRL_RUN;
+	in.r[HV_REG_MMCR] = MMCR0_FC | MMCR0_FCS | MMCR0_FCP | MMCR0_FC56;
+	switched_load(&in);
+	pmu_resume(&in);
+	pmu_freeze(&out);
+	switched_store(&out);
+	for (i = 0; i < HV_REG_COUNT; i++) {
+		if (in.r[i] != out.r[i]) {
+			fw_printf("lparsec-fw: %s came back 0x%llx, not 0x%llx\n", hv_reg_name(i, name),
+				  (unsigned long long)out.r[i], (unsigned long long)in.r[i]);
+			return false;
+		}
+	}
+	__builtin_memset(&in, 0, sizeof(in));
+	switched_load(&in);
+	return true;
+}
+
+bool fw_switch_selftest(void)
 {
 	static struct hv_regs in, out;
 	unsigned i;
+
+	if (!switched_selftest()) {
+		return false;
+	}
 
 	for (i = 0; i < 32; i++) {
 		in.r[HV_REG_FPR + i] = 0x4000000000000000ull | (uint64_t)i << 32 | i;
@@ -250,7 +399,7 @@ bool fw_take_interrupt(struct hv_machine *m, uint32_t t, uint64_t vector, enum h
 		return false;
 	}
 	r->r[HV_REG_NIA] = sc1 ? MFSPR(SPR_SRR0) : MFSPR(SPR_HSRR0);
-	r->r[HV_REG_MSR] = (sc1 ? MFSPR(SPR_SRR1) : MFSPR(SPR_HSRR1)) & ~MSR_INTERRUPT_BITS;
+	r->r[HV_REG_MSR] = (sc1 ? MFSPR(SPR_SRR1) : MFSPR(SPR_HSRR1)) & ~FW_MSR_INTERRUPT_BITS;
 	if (vector == VECTOR_HEAI) {
 		fw_reflect_illegal(r, &m->part[th->part]);
 		*exit = HV_EXIT_RESUME;
@@ -261,7 +410,7 @@ bool fw_take_interrupt(struct hv_machine *m, uint32_t t, uint64_t vector, enum h
 		th->fault.dsisr = MFSPR(SPR_HDSISR);
 	} else if (vector == HV_CAUSE_HISI) {
 		th->fault.addr = r->r[HV_REG_NIA];
-		th->fault.dsisr = MFSPR(SPR_HSRR1) & MSR_INTERRUPT_BITS;
+		th->fault.dsisr = MFSPR(SPR_HSRR1) & FW_MSR_INTERRUPT_BITS;
 	}
 	*exit = hv_enter(m, t, (enum hv_cause)vector);
 	return true;

@@ -21,6 +21,18 @@
 #define FW_MACHINE1_RA   (64ull << 20)
 /* The machine of a Linux boot (linux.c): from real address 0, below QEMU's -kernel image at 512 MiB. */
 #define FW_LINUX_MACHINE_BYTES (512ull << 20)
+/* Real memory below the core's region where the hypervisor keeps canaries during guest runs (scenarios). */
+#define FW_HV_CANARY_START 0x8000ull
+#define FW_HV_CANARY_END   0x10000ull
+/* HSRR1 / SRR1 bits 33:36 and 42:47: the interrupt's own, not the interrupted MSR's. */
+#define FW_MSR_INTERRUPT_BITS 0x00000000783F0000ull
+/*
+ * Past the firmware's image, BSS and stacks (link.ld checks), in the 1 GiB
+ * QEMU gives powernv and hands over zeroed: the Linux boot's hcall trace
+ * (linux.c), which needs no clearing at boot.
+ */
+#define FW_TRACE_RA      0x34000000ull
+#define FW_TRACE_BYTES   (64ull << 20)
 /* Real address ra as the hypervisor reaches it in real mode (never a null pointer). */
 #define FW_EA(ra)        (0xC000000000000000ull + (ra))
 
@@ -71,10 +83,13 @@ uint32_t fw_fdt_size(const void *fdt);
 /* cpu.c: the processor's part of a partition switch. */
 void fw_cpu_init(uint64_t part_table);
 /*
- * Moves a pattern through the floating-point, vector and VSX registers and
- * back (fpstate.S) and compares: false, said, when any differs. Leaves them zero.
+ * Moves a pattern through every register a partition switch carries
+ * beside the GPRs and the SLB -- the PMU, EBB and other SPRs of
+ * SWITCHED_SPRS, the floating-point, vector and VSX registers (fpstate.S)
+ * -- by the path of an entry and an exit, and compares: false, said, when
+ * any differs. Leaves them zero (the counters frozen).
  */
-bool fw_fp_selftest(void);
+bool fw_switch_selftest(void);
 struct hv_partition;
 /* The vCPU's registers and its partition's LPIDR and LPCR (interrupt mode, VRMA page size). */
 void fw_cpu_load(const struct hv_regs *r, const struct hv_partition *p);
@@ -121,6 +136,8 @@ void fw_plat_console_raw(uint32_t lpid);
 void fw_plat_report_to(struct hv_plat *plat, struct lp_exec *x);
 /* Bit n: 4 KiB page n may have been written since the last reset. */
 const uint64_t *fw_plat_dirty_map(const struct hv_plat *plat);
+/* Bit n: page n may have been written since the invariant checker last looked (the Linux machine's; else NULL). */
+uint64_t *fw_plat_recent_map(struct hv_plat *plat);
 /* Records that [ra, ra + len) may have been written, telling nobody else (boot, the driver's own stores). */
 void fw_plat_mark(struct hv_plat *plat, uint64_t ra, uint64_t len);
 /* Zeroes what was written since the last reset: the next machine starts on zeroed memory. */
@@ -136,13 +153,22 @@ enum fw_replay_plant {
 	FW_PLANT_LOST_DIRTY = 1u << 2, /* lparsec.plant=lost-dirty: the dirty map misses stores into partition memory */
 };
 bool fw_replay(const uint8_t *start, const uint8_t *end, unsigned plants);
+/* The checker's context and a program of replay.c, for the Linux boot (never in the same boot as a replay). */
+struct lp_prog;
+struct lp_exec *fw_replay_exec(struct lp_prog **scratch);
 /*
  * linux.c: boots the ELF kernel QEMU loaded at kernel_ra (-kernel) as a
  * partition, with the initramfs [initrd_start, initrd_end) (-initrd), and
- * runs it until it powers off or fails; true when it ended cleanly. With
- * with_trace its first hcalls are printed at the end ("[trace]" lines).
+ * runs it until it powers off or fails, with the attacker guests named in
+ * attackers (comma separated; NULL: linux.c's default; "none") beside it
+ * and the invariant checker watching; true when Linux powered off, the
+ * attackers passed and no invariant broke. Its first trace_shown hcalls
+ * (FW_TRACE_ALL: every one recorded) are printed at the end ("[trace]" lines).
  */
-bool fw_linux_boot(uint64_t kernel_ra, uint64_t initrd_start, uint64_t initrd_end, bool with_trace);
+#define FW_TRACE_DEFAULT_SHOWN 2048u
+#define FW_TRACE_ALL           0xFFFFFFFFu
+bool fw_linux_boot(uint64_t kernel_ra, uint64_t initrd_start, uint64_t initrd_end, unsigned trace_shown,
+		   const char *attackers);
 /* FW_PLANT_LOST_DIRTY on or off (plat.c). */
 void fw_plat_plant_lost_dirty(bool on);
 

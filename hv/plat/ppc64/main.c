@@ -13,7 +13,8 @@
  *   lparsec.plant=stale-load,no-swap,lost-dirty   deliberate bugs of the replay driver and platform (tests)
  *   lparsec.linux                        boot the ELF kernel of -kernel as a partition, with the
  *                                        initramfs of -initrd (linux.c)
- *   lparsec.trace                        with lparsec.linux: print its first hcalls at the end
+ *   lparsec.trace[=N|all]                with lparsec.linux: print its first N hcalls (2048; all of them) at the end
+ *   lparsec.beside=GUEST,GUEST...|none   with lparsec.linux: the attacker guests beside it (linux.c)
  *
  * With an initrd (QEMU's -initrd: /chosen/linux,initrd-start and -end) the
  * firmware replays the batch of harness programs it holds instead
@@ -31,8 +32,6 @@
 #include "lparsec/fmt.h"
 #include "lparsec/scenario.h"
 
-#define HV_CANARY_START   0x8000ull
-#define HV_CANARY_END     0x10000ull
 #define DEFAULT_SLICE     25600u          /* 50 us of the 512 MHz timebase */
 #define TIMEBASE_PER_MS   512000ull
 #define BUDGET_MS         20000ull        /* per scenario */
@@ -235,8 +234,8 @@ static bool run_scenario(const struct lp_scenario *s)
 	__builtin_memset(&scn, 0, sizeof(scn));
 	scn.s = s;
 	scn.out = show;
-	scn.hv_canary_start = HV_CANARY_START;
-	scn.hv_canary_end = HV_CANARY_END;
+	scn.hv_canary_start = FW_HV_CANARY_START;
+	scn.hv_canary_end = FW_HV_CANARY_END;
 	hv_config_default(&cfg);
 	cfg.max_partitions = LP_SCN_MAX_PARTS;
 	cfg.threads = lp_scn_threads(s, HV_MAX_THREADS);
@@ -292,14 +291,21 @@ _Noreturn void fw_main(const void *fdt)
 	}
 	fw_printf("lparsec-fw: POWER (PVR 0x%08llx), %llu MiB machine, boot arguments \"%s\"\n",
 		  (unsigned long long)fw_mfspr_pvr(), (unsigned long long)(FW_MACHINE_BYTES >> 20), bootargs);
-	if (!fw_fp_selftest()) {
-		fw_puts("lparsec-fw: VERDICT FAIL (the vector state does not survive a partition switch)\n");
+	if (!fw_switch_selftest()) {
+		fw_puts("lparsec-fw: VERDICT FAIL (a register does not survive a partition switch)\n");
 		fw_power_off();
 	}
 	if (fw_fdt_number(fdt, "chosen", "linux,initrd-start", &initrd_start) &&
 	    fw_fdt_number(fdt, "chosen", "linux,initrd-end", &initrd_end) && initrd_end > initrd_start &&
 	    arg("lparsec.linux", value, sizeof(value))) {
-		bool ok = fw_linux_boot(QEMU_KERNEL_RA, initrd_start, initrd_end, arg("lparsec.trace", value, sizeof(value)));
+		unsigned shown = 0;
+		bool ok;
+
+		if (arg("lparsec.trace", value, sizeof(value))) {
+			shown = !value[0] ? FW_TRACE_DEFAULT_SHOWN : starts(value, "all") ? FW_TRACE_ALL : number(value);
+		}
+		ok = fw_linux_boot(QEMU_KERNEL_RA, initrd_start, initrd_end, shown,
+				   arg("lparsec.beside", list, sizeof(list)) ? list : 0);
 
 		fw_printf("lparsec-fw: VERDICT %s (%llu ms in the firmware)\n", ok ? "PASS" : "FAIL",
 			  (unsigned long long)((fw_timebase() - start) / TIMEBASE_PER_MS));

@@ -25,15 +25,17 @@ struct hv_plat {
 	uint64_t ra;                     /* real address of the machine's memory while it is not the CPU's */
 	uint64_t bytes;                  /* its size */
 	uint64_t *dirty;                 /* bit n: 4 KiB page n may have been written since the last reset */
+	uint64_t *recent;                /* the same since the checker last looked (the Linux machine; lparsec/inv_os.h) */
 	struct lp_exec *x;               /* the program run the core's stores and flushes are reported to */
 	uint64_t rng;                    /* the seeded random source of a program run */
 };
 
 static uint64_t dirty0[FW_PAGES / 64], dirty1[FW_PAGES / 64], dirty_linux[LINUX_PAGES / 64];
+static uint64_t recent_linux[LINUX_PAGES / 64];
 static struct hv_plat plats[3] = {
 	{ .ra = 0, .bytes = FW_MACHINE_BYTES, .dirty = dirty0 },
 	{ .ra = FW_MACHINE1_RA, .bytes = FW_MACHINE_BYTES, .dirty = dirty1 },
-	{ .ra = 0, .bytes = FW_LINUX_MACHINE_BYTES, .dirty = dirty_linux },
+	{ .ra = 0, .bytes = FW_LINUX_MACHINE_BYTES, .dirty = dirty_linux, .recent = recent_linux },
 };
 static bool plant_lost_dirty; /* FW_PLANT_LOST_DIRTY */
 
@@ -69,6 +71,11 @@ const uint64_t *fw_plat_dirty_map(const struct hv_plat *plat)
 	return plat->dirty;
 }
 
+uint64_t *fw_plat_recent_map(struct hv_plat *plat)
+{
+	return plat->recent;
+}
+
 void fw_plat_mark(struct hv_plat *plat, uint64_t ra, uint64_t len)
 {
 	uint64_t pg, last;
@@ -79,6 +86,9 @@ void fw_plat_mark(struct hv_plat *plat, uint64_t ra, uint64_t len)
 	last = ra + len - 1 < plat->bytes ? (ra + len - 1) >> PAGE_SHIFT : (plat->bytes >> PAGE_SHIFT) - 1;
 	for (pg = ra >> PAGE_SHIFT; pg <= last; pg++) {
 		plat->dirty[pg >> 6] |= 1ull << (pg & 63);
+		if (plat->recent) {
+			plat->recent[pg >> 6] |= 1ull << (pg & 63);
+		}
 	}
 }
 
@@ -98,6 +108,9 @@ void fw_plat_reset(struct hv_plat *plat)
 	}
 	for (pg = 0; pg < pages / 64; pg++) {
 		plat->dirty[pg] = 0;
+		if (plat->recent) {
+			plat->recent[pg] = 0;
+		}
 	}
 	plat->rng = HV_SEEDED_RANDOM_DEFAULT;
 }

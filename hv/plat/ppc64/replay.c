@@ -58,6 +58,12 @@ static struct replay rp;
 static struct lp_exec x;
 static struct lp_prog prog;
 
+struct lp_exec *fw_replay_exec(struct lp_prog **scratch)
+{
+	*scratch = &prog;
+	return &x;
+}
+
 static _Noreturn void driver_failed(const char *what, uint64_t a, uint64_t b)
 {
 	fw_printf("lparsec-fw: replay: the qemu driver failed: %s (0x%llx, 0x%llx; SRR0 0x%llx SRR1 0x%llx HSRR0 0x%llx "
