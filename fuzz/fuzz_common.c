@@ -23,6 +23,7 @@ static struct lp_exec *exec_state; /* large: allocated once */
 static struct lp_prog prog;
 /* LPARSEC_FUZZ_PRINT=1 (triage): print each program as it will run, before running it. */
 static bool print_programs;
+static bool print_census; /* LPARSEC_FUZZ_CENSUS=1: a census line per operation that ran (lp_census_print) */
 static uint64_t programs_run, ops_run;
 static const struct lp_fuzz_driver *second_driver;
 static bool every_input_thorough;
@@ -78,6 +79,7 @@ void lp_fuzz_init(void)
 	exec_state->touched_map_pages = hv_host_plat_dirty_map_pages(plat[0]);
 	every_input_thorough = getenv("LPARSEC_FUZZ_THOROUGH") && getenv("LPARSEC_FUZZ_THOROUGH")[0] == '1';
 	print_programs = getenv("LPARSEC_FUZZ_PRINT") && getenv("LPARSEC_FUZZ_PRINT")[0] == '1';
+	print_census = getenv("LPARSEC_FUZZ_CENSUS") && getenv("LPARSEC_FUZZ_CENSUS")[0] == '1';
 	if (getenv("LPARSEC_FUZZ_STATS") && getenv("LPARSEC_FUZZ_STATS")[0] == '1') {
 		atexit(print_stats);
 	}
@@ -299,6 +301,11 @@ int lp_fuzz_run(const uint8_t *data, size_t size, lp_fuzz_filter filter)
 	thorough = every_input_thorough || seed % LP_FUZZ_THOROUGH_ONE_IN == 0;
 	set_thorough(thorough);
 	inv = lp_exec_run(exec_state, &prog, plat[0], plat[1], false);
+#ifdef LP_FUZZ_HAVE_TEXT
+	if (print_census) {
+		lp_census_print(stdout, &prog, exec_state); /* what the program did: the report's matrix */
+	}
+#endif
 	if (inv == LP_INV_NONE && !thorough) {
 		inv = check_clean_pages(seed);
 	}

@@ -17,10 +17,17 @@
 
 #define RUNS_MAX 100000
 
+/* What is printed of each run. */
+enum output {
+	OUT_ANNOTATED,   /* the program with every operation's result */
+	OUT_TRANSCRIPT,  /* lparsec/transcript.h's lines */
+	OUT_CENSUS,      /* a line per operation: what, outcome */
+};
+
 static void usage(FILE *f)
 {
 	fputs("usage: lparsec-repro [--engine host|unicorn] [--runs N] [--backdoor] [--caps LIST] [--binary | --text]\n"
-	      "                     [--transcript] FILE...\n"
+	      "                     [--transcript | --census] FILE...\n"
 	      "\n"
 	      "Runs each program FILE (binary or text; detected from the first bytes, or\n"
 	      "forced with --binary / --text; - reads standard input) on fresh machines,\n"
@@ -42,6 +49,10 @@ static void usage(FILE *f)
 	      "               (lparsec/transcript.h: one per operation, then the verdict)\n"
 	      "               instead of the annotated program; ./lparsec repro --engine qemu\n"
 	      "               compares the firmware's lines with these\n"
+	      "  --census     print one line per operation that ran instead, tab-separated:\n"
+	      "               census, the hcall's name or the operation's, its outcome (the\n"
+	      "               return code's name, ok, fault, skipped, error-N) -- what the\n"
+	      "               report's hcall x return code matrix counts\n"
 	      "  --binary     read every FILE as a binary program\n"
 	      "  --text       read every FILE as a text program\n"
 	      "\n"
@@ -114,7 +125,7 @@ static int print_transcript(const struct lp_exec *x)
 
 /* Returns the file's exit status (0, 1, 2). */
 static int repro_file(struct engine *en, const char *path, enum lp_form form, unsigned runs, bool backdoor,
-		      bool transcript)
+		      enum output out)
 {
 	static struct lp_prog prog;
 	struct outcome seen[16];
@@ -132,7 +143,8 @@ static int repro_file(struct engine *en, const char *path, enum lp_form form, un
 	printf("# == %s (%s, %u operation%s)\n", path, got == LP_FORM_TEXT ? "text" : "binary", prog.nops,
 	       prog.nops == 1 ? "" : "s");
 	first = run_program(en, &prog, backdoor, &x);
-	if (transcript ? print_transcript(x) : lp_text_print(stdout, &prog, x)) {
+	if (out == OUT_TRANSCRIPT ? print_transcript(x) : out == OUT_CENSUS ? lp_census_print(stdout, &prog, x)
+							  : lp_text_print(stdout, &prog, x)) {
 		fprintf(stderr, "lparsec-repro: %s: cannot write the program: output error\n", path);
 		return 2;
 	}
@@ -188,7 +200,8 @@ static int repro_file(struct engine *en, const char *path, enum lp_form form, un
 int main(int argc, char **argv)
 {
 	enum lp_form form = LP_FORM_AUTO;
-	bool backdoor = false, opts = true, transcript = false;
+	bool backdoor = false, opts = true;
+	enum output out = OUT_ANNOTATED;
 	unsigned long runs = 1;
 	uint32_t caps = 0;
 	const char *engine = "host";
@@ -210,7 +223,9 @@ int main(int argc, char **argv)
 		} else if (strcmp(a, "--backdoor") == 0) {
 			backdoor = true;
 		} else if (strcmp(a, "--transcript") == 0) {
-			transcript = true;
+			out = OUT_TRANSCRIPT;
+		} else if (strcmp(a, "--census") == 0) {
+			out = OUT_CENSUS;
 		} else if (strcmp(a, "--binary") == 0) {
 			form = LP_FORM_BIN;
 		} else if (strcmp(a, "--text") == 0) {
@@ -288,7 +303,7 @@ int main(int argc, char **argv)
 			}
 			continue;
 		}
-		st = repro_file(&en, a, form, (unsigned)runs, backdoor, transcript);
+		st = repro_file(&en, a, form, (unsigned)runs, backdoor, out);
 		if (st > status) {
 			status = st;
 		}

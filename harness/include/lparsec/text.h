@@ -54,6 +54,16 @@
 int lp_text_print(FILE *f, const struct lp_prog *p, const struct lp_exec *x);
 
 /*
+ * A line per operation of the run x that ran, tab-separated: "census", the
+ * hcall's name (hcall(0x...) for one the core does not know) or the
+ * operation's text-form name, and its outcome -- the return code's name
+ * (rc=N when it has none), ok, fault, skipped or errorN (a management
+ * operation's HV_* code). What the report's hcall x return code matrix
+ * counts (tools/campaign/matrix.py). Nonzero on an output error.
+ */
+int lp_census_print(FILE *f, const struct lp_prog *p, const struct lp_exec *x);
+
+/*
  * Parses text (len bytes; NUL bytes are an error) into p, normalized
  * (lp_prog_normalize). Returns 0, or -1 with err = "line L, column C: what
  * is wrong" (lines and columns from 1; err may be NULL).
