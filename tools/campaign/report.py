@@ -33,8 +33,8 @@ import sys
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 import lpcommon as lp  # noqa: E402
-from report_format import (display_path, engine_name, finding_first_seen, finding_where, fmt_duration,  # noqa: E402
-                           fmt_int, fmt_pct, fmt_rate, int_or_float, num, repro_command)
+from report_format import (bisect_text, display_path, engine_name, finding_first_seen, finding_where,  # noqa: E402
+                           fmt_duration, fmt_int, fmt_pct, fmt_rate, int_or_float, num, repro_command)
 from report_html import render_html  # noqa: E402
 from report_plots import make_plots  # noqa: E402
 
@@ -154,6 +154,24 @@ def _first_input(fdir):
     return None
 
 
+def read_bisect(fdir, warnings):
+    """What ./lparsec bisect found for a finding (findings/<slug>/bisect.json), or None when it did not run."""
+    path = os.path.join(fdir, "bisect.json")
+    if not os.path.exists(path):
+        return None
+    try:
+        b = lp.read_json(path, "bisection")
+    except lp.ToolError as e:
+        warnings.append(str(e))
+        return None
+    if not isinstance(b, dict) or b.get("status") not in ("found", "ambiguous"):
+        warnings.append(f"{display_path(path)}: not a bisection result; not shown")
+        return None
+    return {"status": b["status"], "subject": b.get("subject"), "first_bad": b.get("first_bad"),
+            "candidates": [str(c)[:12] for c in b.get("candidates") or []],
+            "good": str(b.get("good") or "")[:12], "bad": str(b.get("bad") or "")[:12]}
+
+
 def read_findings(out_dir, new_slugs, warnings):
     d = os.path.join(out_dir, "findings")
     findings = []
@@ -212,6 +230,7 @@ def read_findings(out_dir, new_slugs, warnings):
             "reproducer": text,
             "reproducer_path": display_path(repro_path) if repro_path else None,
             "replay_command": repro_command(repro_path) if repro_path else None,
+            "bisect": read_bisect(fdir, warnings),
         })
     findings.sort(key=lambda x: (x["known"], x["flaky"], x["first_seen_elapsed_s"] if x["first_seen_elapsed_s"]
                                  is not None else float("inf"), x["title"]))
@@ -279,6 +298,39 @@ def read_coverage(out_dir, collect, warnings):
 def _last(series, key):
     vals = [v for v in series.get(key, []) if v is not None]
     return vals[-1] if vals else None
+
+
+def read_matrix(out_dir, collect, warnings):
+    """The hcall x return code matrix (matrix.json): refreshed first (matrix.collect) when asked and stale;
+    None when there is none."""
+    import matrix  # noqa: E402  (late: only the report needs it)
+    path = os.path.join(out_dir, "matrix.json")
+    if collect and matrix.is_stale(out_dir):
+        try:
+            matrix.collect(out_dir)
+        except lp.ToolError as e:
+            warnings.append(f"hcall x return code matrix not measured: {e}")
+    if not os.path.exists(path):
+        return None
+    try:
+        doc = lp.read_json(path, "matrix")
+        if not isinstance(doc, dict) or not isinstance(doc.get("hcalls"), dict):
+            raise lp.ToolError(f"{path}: corrupt matrix (not the expected JSON object)")
+    except lp.ToolError as e:
+        warnings.append(str(e))
+        return None
+    merged = (doc.get("hcalls") or {}).get("merged") or {}
+    universe = matrix.universe()
+    rows = []
+    for name, rcs in universe.items():
+        got = merged.get(name) or {}
+        rows.append({"hcall": name, "cells": [{"rc": rc, "count": int(got.get(rc) or 0)} for rc in rcs],
+                     "skipped": int(got.get("skipped") or 0)})
+    cells = [c for r in rows for c in r["cells"]]
+    return {"generated": doc.get("generated"), "programs": doc.get("programs") or {}, "rows": rows,
+            "reached": sum(1 for c in cells if c["count"]), "cells": len(cells),
+            "never": doc.get("never") or [], "unexpected": doc.get("unexpected") or [],
+            "ops": (doc.get("ops") or {}).get("merged") or {}}
 
 
 def build_model(out_dir, state, stats, findings, coverage, warnings):
@@ -364,6 +416,32 @@ def md(s):
     return re.sub(r"([\\`*_\[\]|#])", r"\\\1", s).replace("\n", " ")
 
 
+def md_matrix(mx):
+    """The hcall x return code section of summary.md: what was never reached first, then the table."""
+    out = ["### Hcall × return code (the merged corpus replayed)", ""]
+    if not mx:
+        return out + ["Not measured (no corpus, or `./lparsec report DIR --no-coverage`).", ""]
+    progs = ", ".join(f"{t} {n}" for t, n in sorted(mx["programs"].items()))
+    out += [f"{mx['reached']} of {mx['cells']} cells reached over {progs} programs.", ""]
+    if mx["never"]:
+        out += ["Never reached: " + ", ".join(f"{md(a)} → {md(b)}" for a, b in mx["never"]), ""]
+    if mx["unexpected"]:
+        out += ["Outside hcalls.def's list: " + ", ".join(f"{md(a)} → {md(b)} ({n})" for a, b, n in mx["unexpected"]),
+                ""]
+    out += ["| hcall | return codes (count) |", "|---|---|"]
+    for r in mx["rows"]:
+        cells = ", ".join(f"{c['rc']} {fmt_int(c['count'])}" if c["count"] else f"**{c['rc']} 0**" for c in r["cells"])
+        out.append(f"| {md(r['hcall'])} | {cells.replace('_', chr(92) + '_')} |")
+    out.append("")
+    ops = mx.get("ops") or {}
+    if ops:
+        out += ["| operation | outcomes (count) |", "|---|---|"]
+        out += [f"| {md(k)} | " + ", ".join(f"{o} {fmt_int(n)}" for o, n in sorted(v.items())) + " |"
+                for k, v in sorted(ops.items())]
+        out.append("")
+    return out
+
+
 def md_code(s):
     s = "" if s is None else str(s)
     fence = "``" if "`" in s else "`"
@@ -394,6 +472,8 @@ def render_md(model):
         out.append(f"- **{md(f['title'])}** — " + ", ".join(parts))
         if f["replay_command"]:
             out.append(f"  replay: {md_code(f['replay_command'])}")
+        if f["bisect"]:
+            out.append(f"  first bad commit: {md(bisect_text(f['bisect']))}")
     out.append("")
     out += ["### Targets", ""]
     rows = [(t, en, r) for t, per in model["targets"].items() for en, r in per.items()]
@@ -427,6 +507,7 @@ def render_md(model):
         t = cv.get("total") or {}
         out.append(f"| **total** | **{cell(t.get('lines'))}** | **{cell(t.get('functions'))}** |")
         out.append("")
+    out += md_matrix(model.get("matrix"))
     if model["warnings"]:
         out += ["### Warnings", ""] + [f"- {md(w)}" for w in model["warnings"]] + [""]
     out.append(f"Full report: {md_code(os.path.join(display_path(c['dir']), 'report.html'))}")
@@ -444,7 +525,9 @@ def generate(out_dir, coverage=True, log=None):
     new_slugs = state.get("new_findings") if isinstance(state.get("new_findings"), list) else None
     findings = read_findings(out_dir, new_slugs, warnings)
     cov = read_coverage(out_dir, coverage, warnings)
+    mtx = read_matrix(out_dir, coverage, warnings)
     model = build_model(out_dir, state, stats, findings, cov, warnings)
+    model["matrix"] = mtx
     plots = make_plots(out_dir, model, warnings)
     lp.atomic_write_json(os.path.join(out_dir, "report.json"), model)
     lp.atomic_write(os.path.join(out_dir, "summary.md"), render_md(model))

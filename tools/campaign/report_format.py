@@ -86,3 +86,10 @@ def finding_where(f):
     if not f["target"] and not f["engine"]:
         return "–"
     return f"{f['target'] or '?'} / {engine_name(f['engine']) if f['engine'] else '?'}"
+
+
+def bisect_text(b):
+    """One line for a finding's bisection (report.read_bisect's record)."""
+    if b["status"] == "found":
+        return f"{b['subject']} (bisected {b['good']}..{b['bad']})"
+    return f"one of {', '.join(b['candidates'])} (skipped commits hide which; bisected {b['good']}..{b['bad']})"

@@ -7,8 +7,8 @@ Only the standard library of Debian's /usr/bin/python3.
 import html
 import os
 
-from report_format import (display_path, engine_name, finding_first_seen, finding_where, fmt_duration, fmt_int,
-                           fmt_pct, fmt_rate, num)
+from report_format import (bisect_text, display_path, engine_name, finding_first_seen, finding_where, fmt_duration,
+                           fmt_int, fmt_pct, fmt_rate, num)
 
 def e(s):
     return html.escape("" if s is None else str(s), quote=True)
@@ -31,6 +31,7 @@ h3{font-size:15px;margin:0 0 6px;font-family:ui-monospace,Menlo,Consolas,monospa
 .badge{display:inline-block;font-size:11px;font-weight:700;padding:1px 7px;border-radius:10px;margin-right:4px;
  text-transform:uppercase;letter-spacing:.03em;color:#fff;background:#57606a;vertical-align:middle}
 .b-new{background:#d1242f}.b-known{background:#8c959f}.b-flaky{background:#bf8700}.b-inv{background:#8250df}
+.b-never{color:#d1242f;font-weight:bold}
 .b-kind{background:#0969da}
 dl.meta{display:grid;grid-template-columns:max-content 1fr;gap:2px 14px;margin:8px 0}
 dl.meta dt{color:#57606a} dl.meta dd{margin:0}
@@ -89,6 +90,8 @@ def html_finding(f):
         out.append('<dt>known</dt><dd>the title is already in corpora/regressions/</dd>')
     if f["promoted"]:
         out.append(f'<dt>promoted to</dt><dd>{e(f["promoted"])}</dd>')
+    if f.get("bisect"):
+        out.append(f'<dt>first bad commit</dt><dd>{e(bisect_text(f["bisect"]))}</dd>')
     out.append("</dl>")
     if f["replay_command"]:
         out.append(f'<div class="note">replay it (from the project root):</div><pre class="cmd">'
@@ -177,6 +180,27 @@ def html_coverage(cov):
     return "\n".join(out)
 
 
+def html_matrix(mx):
+    """Every hcall's return codes: how often the corpus reached each; the never reached first, marked."""
+    if not mx:
+        return '<p class="note">Not measured (no corpus, or <code>--no-coverage</code>).</p>'
+    progs = ", ".join(f"{t} {n}" for t, n in sorted(mx["programs"].items()))
+    out = [f'<p>{mx["reached"]} of {mx["cells"]} cells reached over {e(progs)} programs '
+           f'(the return codes hcalls.def allows each hcall, and H_PRIVILEGE from problem state).</p>']
+    if mx["never"]:
+        out.append('<p class="warn">never reached: ' + ", ".join(e(f"{a} → {b}") for a, b in mx["never"]) + "</p>")
+    if mx["unexpected"]:
+        out.append('<p class="warn">outside hcalls.def\'s list: '
+                   + ", ".join(e(f"{a} → {b} ({n})") for a, b, n in mx["unexpected"]) + "</p>")
+    out.append("<table><tr><th>hcall</th><th>return codes (inputs' calls)</th></tr>")
+    for r in mx["rows"]:
+        cells = " ".join(f'<span class="{"" if c["count"] else "b-never"}">{e(c["rc"])} {fmt_int(c["count"])}</span>'
+                         for c in r["cells"])
+        out.append(f'<tr><td>{e(r["hcall"])}</td><td>{cells}</td></tr>')
+    out.append("</table>")
+    return "\n".join(out)
+
+
 def render_html(model, plots):
     c, tot = model["campaign"], model["totals"]
     fnd = tot["findings"]
@@ -220,6 +244,8 @@ def render_html(model, plots):
     out.append(html_targets(model, plots))
     out.append("<h2>Coverage of hv/core (llvm-cov, campaign corpus)</h2>")
     out.append(html_coverage(model["coverage"]))
+    out.append("<h2>Hcall × return code (the merged corpus replayed)</h2>")
+    out.append(html_matrix(model.get("matrix")))
     out.append('<p class="note">Regenerate with <code>./lparsec report ' + e(display_path(c["dir"])) +
                '</code>. Machine-readable: report.json; CI summary: summary.md.</p>')
     out.append("</main></body></html>\n")
