@@ -333,6 +333,16 @@ def read_matrix(out_dir, collect, warnings):
             "ops": (doc.get("ops") or {}).get("merged") or {}}
 
 
+def read_history(out_dir, warnings):
+    """The nights recorded in DIR/history/ (history.py) and what changed from the one before the last."""
+    import history  # noqa: E402
+    nights = history.load(out_dir, warnings)
+    rows = [{"night": n.get("night"), "execs": n.get("execs"), "coverage_lines_pct": n.get("coverage_lines_pct"),
+             "reached": n.get("reached"), "cells": n.get("cells"), "findings": len(n.get("findings") or []),
+             "new_findings": len(n.get("new_findings") or [])} for n in nights]
+    return {"nights": rows, "changes": history.changes(nights[-2], nights[-1]) if len(nights) >= 2 else None}
+
+
 def build_model(out_dir, state, stats, findings, coverage, warnings):
     config = state.get("config") or {}
     totals = state.get("totals") or {}
@@ -442,6 +452,26 @@ def md_matrix(mx):
     return out
 
 
+def md_history(h):
+    """Night over night in summary.md: what changed since the previous night, then every night."""
+    if not h or not h["nights"]:
+        return []
+    out = ["### Night over night", ""]
+    c = h["changes"]
+    if c:
+        out += [f"Since {md(c['from'])}: " + "; ".join([
+            f"new findings: {', '.join(md(t) for t in c['new_findings']) or 'none'}",
+            f"vanished: {', '.join(md(t) for t in c['vanished_findings']) or 'none'}",
+            f"hcall × return code cells gained: {', '.join(md(x) for x in c['cells_gained']) or 'none'}",
+            f"lost: {', '.join(md(x) for x in c['cells_lost']) or 'none'}",
+            f"coverage {'%+.2f' % c['coverage_delta'] if c['coverage_delta'] is not None else '–'} points"]), ""]
+    out += ["| night | execs | coverage (lines) | cells reached | findings (new) |", "|---|---:|---:|---:|---:|"]
+    for n in h["nights"]:
+        out.append(f"| {md(n['night'])} | {fmt_int(n['execs'])} | {fmt_pct(n['coverage_lines_pct'])} | "
+                   f"{fmt_int(n['reached'])}/{fmt_int(n['cells'])} | {n['findings']} ({n['new_findings']}) |")
+    return out + [""]
+
+
 def md_code(s):
     s = "" if s is None else str(s)
     fence = "``" if "`" in s else "`"
@@ -508,6 +538,7 @@ def render_md(model):
         out.append(f"| **total** | **{cell(t.get('lines'))}** | **{cell(t.get('functions'))}** |")
         out.append("")
     out += md_matrix(model.get("matrix"))
+    out += md_history(model.get("history"))
     if model["warnings"]:
         out += ["### Warnings", ""] + [f"- {md(w)}" for w in model["warnings"]] + [""]
     out.append(f"Full report: {md_code(os.path.join(display_path(c['dir']), 'report.html'))}")
@@ -528,6 +559,7 @@ def generate(out_dir, coverage=True, log=None):
     mtx = read_matrix(out_dir, coverage, warnings)
     model = build_model(out_dir, state, stats, findings, cov, warnings)
     model["matrix"] = mtx
+    model["history"] = read_history(out_dir, warnings)
     plots = make_plots(out_dir, model, warnings)
     lp.atomic_write_json(os.path.join(out_dir, "report.json"), model)
     lp.atomic_write(os.path.join(out_dir, "summary.md"), render_md(model))

@@ -201,6 +201,28 @@ def html_matrix(mx):
     return "\n".join(out)
 
 
+def html_history(h):
+    """What changed since the previous night, then a row per night."""
+    out = []
+    c = h.get("changes")
+    if c:
+        def items(xs):
+            return ", ".join(e(x) for x in xs) or "none"
+        out.append(f'<p>Since {e(c["from"])}: new findings <b>{items(c["new_findings"])}</b>; vanished '
+                   f'{items(c["vanished_findings"])}; hcall × return code cells gained {items(c["cells_gained"])}, '
+                   f'lost <span class="b-never">{items(c["cells_lost"])}</span>; coverage '
+                   f'{e("%+.2f" % c["coverage_delta"] if c["coverage_delta"] is not None else "–")} points.</p>')
+    out.append("<table><tr><th>night</th><th>execs</th><th>coverage (lines)</th><th>cells reached</th>"
+               "<th>findings (new)</th></tr>")
+    for n in h["nights"]:
+        out.append(f'<tr><td>{e(n["night"])}</td><td>{e(fmt_int(n["execs"]))}</td>'
+                   f'<td>{e(fmt_pct(n["coverage_lines_pct"]))}</td>'
+                   f'<td>{e(fmt_int(n["reached"]))}/{e(fmt_int(n["cells"]))}</td>'
+                   f'<td>{n["findings"]} ({n["new_findings"]})</td></tr>')
+    out.append("</table>")
+    return "\n".join(out)
+
+
 def render_html(model, plots):
     c, tot = model["campaign"], model["totals"]
     fnd = tot["findings"]
@@ -246,6 +268,9 @@ def render_html(model, plots):
     out.append(html_coverage(model["coverage"]))
     out.append("<h2>Hcall × return code (the merged corpus replayed)</h2>")
     out.append(html_matrix(model.get("matrix")))
+    if (model.get("history") or {}).get("nights"):
+        out.append("<h2>Night over night</h2>")
+        out.append(html_history(model["history"]))
     out.append('<p class="note">Regenerate with <code>./lparsec report ' + e(display_path(c["dir"])) +
                '</code>. Machine-readable: report.json; CI summary: summary.md.</p>')
     out.append("</main></body></html>\n")
