@@ -1,6 +1,7 @@
 /*
  * The census of a run (lparsec/text.h lp_census_print): what each
- * operation that ran was and how it came out, for the report's matrix.
+ * operation that ran was and how it came out, and what the oracles looked
+ * at, for the report's matrix and per-invariant counts.
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -36,6 +37,12 @@ int lp_census_print(FILE *f, const struct lp_prog *p, const struct lp_exec *x)
 			fprintf(f, "\terror%" PRId64 "\n", r->rc);
 		} else {
 			fputs("\tok\n", f);
+		}
+	}
+	/* How often each oracle looked, and how often at a state where its bug could live. */
+	for (i = 0; i < LP_INV_IDS; i++) {
+		if (x->inv.counts.checks[i]) {
+			fprintf(f, "inv\t%s\t%u\t%u\n", lp_inv_name(i), x->inv.counts.checks[i], x->inv.counts.rich[i]);
 		}
 	}
 	return ferror(f);

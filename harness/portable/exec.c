@@ -567,6 +567,7 @@ enum lp_inv lp_exec_run(struct lp_exec *x, const struct lp_prog *p, struct hv_pl
 	}
 	lp_memmap_init(x);
 	x->tracked = true;
+	__builtin_memset(&x->inv.counts, 0, sizeof(x->inv.counts));
 	lp_ref_init(&x->ref, &p->cfg);
 	x->ref.r_preset = (x->m[0].caps & HV_PLAT_CAP_HPTE_R_PRESET) != 0;
 	x->ref.stores_unseen = (x->m[0].caps & HV_PLAT_CAP_GUEST_STORES_UNSEEN) != 0;

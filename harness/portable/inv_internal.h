@@ -360,6 +360,20 @@ static inline uint64_t next_nonzero_block(const struct chk *c, uint64_t base, ui
 	return len;
 }
 
+/* Logical LMBs [la, la + size) touches, as a mask over the followed ones. */
+static inline uint64_t logical_mask(const struct chk *c, uint64_t la, uint64_t size)
+{
+	uint64_t first = la >> c->shift, last = (la + size - 1) >> c->shift, mask = 0, i;
+
+	if (size == 0 || la + size < la) {
+		return 0;
+	}
+	for (i = first; i <= last && i < LP_INV_LMAP; i++) {
+		mask |= 1ull << i;
+	}
+	return mask;
+}
+
 static inline enum lp_inv chk_fail(const struct chk *c, enum lp_inv inv, const char *msg, uint64_t a, uint64_t b)
 {
 	return lp_violate(c->x, inv, c->opi, msg, a, b);

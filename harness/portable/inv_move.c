@@ -178,6 +178,38 @@ static void hash_view(struct lp_inv_snap *s, const struct chk *c, const struct h
 	}
 }
 
+/*
+ * Is any of p's logical LMBs in mask mapped by a hardware HPTE (the core's
+ * reverse-map count: only what the report's counts say, never a verdict),
+ * the place of a VPA / DTL / SLB-shadow registration, or not all zero? A
+ * state where leaving or moving it could go wrong.
+ */
+static bool memory_in_use(struct chk *c, const struct hv_partition *p, uint64_t mask)
+{
+	uint32_t n = lmap_entries(c->m, p), l, v, k;
+
+	for (l = 0; l < n && l < LP_INV_LMAP; l++) {
+		uint32_t r = p->lmap[l] - 1;
+
+		if (!((mask >> l) & 1) || !p->lmap[l] || r >= c->nlmb) {
+			continue;
+		}
+		if (c->m->lmb[r].hpte_count || !lmb_zero(c->x, c->mach, r)) {
+			return true;
+		}
+	}
+	for (v = 0; v < c->m->cfg.max_vcpus && v < HV_MAX_VCPUS; v++) {
+		const struct hv_area *areas[3] = { &p->vcpu[v].vpa, &p->vcpu[v].dtl, &p->vcpu[v].slb };
+
+		for (k = 0; k < 3; k++) {
+			if (areas[k]->on && (logical_mask(c, areas[k]->la, areas[k]->len ? areas[k]->len : 1) & mask)) {
+				return true;
+			}
+		}
+	}
+	return false;
+}
+
 void lp_inv_before(struct lp_exec *x, uint32_t opi)
 {
 	const struct lp_op *op = &x->prog->op[opi];
@@ -214,6 +246,8 @@ void lp_inv_before(struct lp_exec *x, uint32_t opi)
 	for (; i < LP_INV_LMAP; i++) {
 		s->lmap[i] = 0;
 	}
+	s->rich = (op->kind == LP_OP_MEM_REMOVE || op->kind == LP_OP_RELOCATE || op->kind == LP_OP_MIGRATE) &&
+		  memory_in_use(&c, p, op->kind == LP_OP_MIGRATE ? ~0ull : op->a < LP_INV_LMAP ? 1ull << op->a : 0);
 	s->hashed = op->kind == LP_OP_RELOCATE || op->kind == LP_OP_MIGRATE;
 	if (s->hashed) {
 		/* Relocation moves logical LMB op->a (and must move nothing else); migration moves them all. */

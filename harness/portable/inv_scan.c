@@ -90,20 +90,6 @@ static bool lmap_real(const struct chk *c, const struct hv_partition *p, uint64_
 	return true;
 }
 
-/* Logical LMBs [la, la + size) touches, as a mask over the followed ones. */
-static uint64_t logical_mask(const struct chk *c, uint64_t la, uint64_t size)
-{
-	uint64_t first = la >> c->shift, last = (la + size - 1) >> c->shift, mask = 0, i;
-
-	if (size == 0 || la + size < la) {
-		return 0;
-	}
-	for (i = first; i <= last && i < LP_INV_LMAP; i++) {
-		mask |= 1ull << i;
-	}
-	return mask;
-}
-
 /* ---- HPTE ---- */
 
 /* I11 consistency: hardware entry ptex maps what its guest view names, through the logical map. */

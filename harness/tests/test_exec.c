@@ -186,6 +186,42 @@ TEST(management_ops_and_migration_run_clean)
 }
 
 /*
+ * The oracles' counts (struct lp_inv_counts): a removal, relocation and
+ * migration of mapped memory count as rich for I4 / I11, a dispatch of a
+ * vCPU that left a thread before as rich for I5; removing an LMB nothing
+ * used does not; a new run starts from zero.
+ */
+TEST(oracle_counts_say_which_checks_saw_a_state_where_the_bug_could_live)
+{
+	const struct lp_inv_counts *n;
+
+	CHECK_EQ(run_text("lparsec program v2\n"
+			  "config parts=1 threads=2\n"
+			  "part p0 lmbs=3 vcpus=2 windows=0 shared\n"
+			  "p0.v0 H_ENTER flags=0x0 ptex=0x0 pteh=0x4001 ptel=0x1192\n"
+			  "p0 relocate lmb=0\n"
+			  "p0 mem_remove lmb=2\n"
+			  "p0 migrate\n"
+			  "p0.v1 dispatch thread=1\n"
+			  "p0 preempt thread=1\n"
+			  "p0.v1 dispatch thread=1\n",
+			  false),
+		 LP_INV_NONE);
+	n = &X->inv.counts; /* the runner's state exists once a program ran */
+	CHECK_EQ(n->checks[LP_INV_I11], 2);
+	CHECK_EQ(n->rich[LP_INV_I11], 2); /* logical LMB 0 holds the page H_ENTER mapped */
+	CHECK_EQ(n->checks[LP_INV_I4], 1);
+	CHECK_EQ(n->rich[LP_INV_I4], 0);  /* LMB 2: nothing mapped, registered or written */
+	CHECK_EQ(n->checks[LP_INV_I5], 2);
+	CHECK_EQ(n->rich[LP_INV_I5], 1);  /* the second dispatch has what the vCPU left with to restore */
+	CHECK(n->checks[LP_INV_I9] >= 4);
+	CHECK_EQ(run_text("lparsec program v2\nconfig parts=1 threads=1\npart p0 lmbs=1 vcpus=1 windows=0 shared\n",
+			  false),
+		 LP_INV_NONE);
+	CHECK_EQ(n->checks[LP_INV_I11] + n->checks[LP_INV_I4] + n->checks[LP_INV_I5] + n->checks[LP_INV_I9], 0);
+}
+
+/*
  * The same program gives the same results however it is run: twice in a row,
  * and after another program that used more of the machines (the executor and
  * the core reset only what a configuration uses, so nothing may survive).

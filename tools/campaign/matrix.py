@@ -19,6 +19,8 @@ DIR/matrix.json atomically:
     {"version": 1, "generated": "...", "programs": {target: n}, "cells": n, "reached": n,
      "hcalls": {target: {name: {rc: count}}, "merged": {...}},
      "ops": {target: {kind: {outcome: count}}, "merged": {...}},
+     "invariants": {target: {"I4": {"checks": n, "rich": n}}, "merged": {...}},  # how often each oracle looked,
+                                                   # and how often at a state where its bug could live
      "never": [[name, rc], ...],      # cells of the universe no program reached
      "unexpected": [[name, rc, count], ...]}   # return codes outside hcalls.def's list ("skipped": not run)
 
@@ -55,7 +57,8 @@ def universe():
 
 
 def census(target, corpus_dir, replay=None):
-    """{(what, outcome): count} over the operations that ran, replaying corpus_dir as target's fuzzer did."""
+    """({(what, outcome): count} over the operations that ran, {invariant: {checks, rich}}), replaying
+    corpus_dir as target's fuzzer did."""
     replay = replay or lp.replay_binary(target)
     if not os.access(replay, os.X_OK):
         raise lp.ToolError(f"no {os.path.basename(replay)} at {replay} (./lparsec fuzz build)")
@@ -65,12 +68,17 @@ def census(target, corpus_dir, replay=None):
     if r.returncode != 0:
         raise lp.ToolError(f"{os.path.basename(replay)} {corpus_dir} exited {r.returncode}: "
                            + (lp.title_from_log(r.stderr) or r.stderr.strip()[-300:]))
-    counts = {}
+    counts, looks = {}, {}
     for line in r.stdout.splitlines():
         if line.startswith("census\t"):
             _, what, outcome = line.split("\t", 2)
             counts[(what, outcome)] = counts.get((what, outcome), 0) + 1
-    return counts
+        elif line.startswith("inv\t"):
+            _, inv, checks, rich = line.split("\t", 3)
+            seen = looks.setdefault(inv, {"checks": 0, "rich": 0})
+            seen["checks"] += int(checks)
+            seen["rich"] += int(rich)
+    return counts, looks
 
 
 def split(counts, calls):
@@ -91,11 +99,13 @@ def merge(per_target):
     return merged
 
 
-def build(counts_by_target, calls):
-    """The matrix document of per-target censuses."""
-    hcalls, ops = {}, {}
-    for t, counts in counts_by_target.items():
+def build(census_by_target, calls):
+    """The matrix document of per-target censuses ((counts, looks) each)."""
+    hcalls, ops, looks = {}, {}, {}
+    for t, (counts, seen) in census_by_target.items():
         hcalls[t], ops[t] = split(counts, calls)
+        looks[t] = seen
+    looks["merged"] = merge(looks)
     hcalls["merged"], ops["merged"] = merge(hcalls), merge(ops)
     never = [[name, rc] for name, rcs in calls.items() for rc in rcs if not hcalls["merged"].get(name, {}).get(rc)]
     never += [[kind, want] for kind, outcomes in sorted(ops["merged"].items())
@@ -105,7 +115,7 @@ def build(counts_by_target, calls):
     cells = sum(len(rcs) for rcs in calls.values())
     reached = cells - sum(1 for name, _ in never if name in calls)
     return {"version": 1, "cells": cells, "reached": reached, "hcalls": hcalls, "ops": ops, "never": never,
-            "unexpected": unexpected}
+            "unexpected": unexpected, "invariants": looks}
 
 
 def collect(out_dir, replay_dir=None):

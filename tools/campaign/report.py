@@ -33,8 +33,8 @@ import sys
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 import lpcommon as lp  # noqa: E402
-from report_format import (bisect_text, display_path, engine_name, finding_first_seen, finding_where,  # noqa: E402
-                           fmt_duration, fmt_int, fmt_pct, fmt_rate, int_or_float, num, repro_command)
+from report_format import (RICH_STATES, bisect_text, display_path, engine_name, finding_first_seen,  # noqa: E402
+                           finding_where, fmt_duration, fmt_int, fmt_pct, fmt_rate, int_or_float, num, repro_command)
 from report_html import render_html  # noqa: E402
 from report_plots import make_plots  # noqa: E402
 
@@ -330,7 +330,11 @@ def read_matrix(out_dir, collect, warnings):
     return {"generated": doc.get("generated"), "programs": doc.get("programs") or {}, "rows": rows,
             "reached": sum(1 for c in cells if c["count"]), "cells": len(cells),
             "never": doc.get("never") or [], "unexpected": doc.get("unexpected") or [],
-            "ops": (doc.get("ops") or {}).get("merged") or {}}
+            "ops": (doc.get("ops") or {}).get("merged") or {},
+            "invariants": [{"inv": inv, "checks": int(v.get("checks") or 0), "rich": int(v.get("rich") or 0),
+                            "rich_means": RICH_STATES.get(inv)}
+                           for inv, v in sorted(((doc.get("invariants") or {}).get("merged") or {}).items(),
+                                                key=lambda kv: int(kv[0][1:]) if kv[0][1:].isdigit() else 99)]}
 
 
 def read_history(out_dir, warnings):
@@ -443,6 +447,13 @@ def md_matrix(mx):
         cells = ", ".join(f"{c['rc']} {fmt_int(c['count'])}" if c["count"] else f"**{c['rc']} 0**" for c in r["cells"])
         out.append(f"| {md(r['hcall'])} | {cells.replace('_', chr(92) + '_')} |")
     out.append("")
+    if mx.get("invariants"):
+        out += ["| invariant | checks | on a state where its bug could live |", "|---|---:|---|"]
+        for v in mx["invariants"]:
+            rich = (f"{fmt_int(v['rich'])} ({md(v['rich_means'])})" if v["rich"] else
+                    f"**0: only trivial states** ({md(v['rich_means'])})") if v["rich_means"] else "–"
+            out.append(f"| {v['inv']} | {fmt_int(v['checks'])} | {rich} |")
+        out.append("")
     ops = mx.get("ops") or {}
     if ops:
         out += ["| operation | outcomes (count) |", "|---|---|"]

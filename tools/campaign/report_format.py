@@ -93,3 +93,12 @@ def bisect_text(b):
     if b["status"] == "found":
         return f"{b['subject']} (bisected {b['good']}..{b['bad']})"
     return f"one of {', '.join(b['candidates'])} (skipped commits hide which; bisected {b['good']}..{b['bad']})"
+
+
+# What a state where an oracle's bug could live is (struct lp_inv_counts in inv_state.h).
+RICH_STATES = {
+    "I4": "after removing an LMB that was mapped, registered in or written",
+    "I5": "after dispatching a vCPU that had registers to restore",
+    "I9": "with a translation cached in the emulated TLB",
+    "I11": "after moving memory that was mapped, registered in or written",
+}

@@ -198,6 +198,17 @@ def html_matrix(mx):
                          for c in r["cells"])
         out.append(f'<tr><td>{e(r["hcall"])}</td><td>{cells}</td></tr>')
     out.append("</table>")
+    if mx.get("invariants"):
+        out.append("<table><tr><th>invariant</th><th>checks</th><th>on a state where its bug could live</th></tr>")
+        for v in mx["invariants"]:
+            if not v["rich_means"]:
+                rich = "–"
+            elif v["rich"]:
+                rich = f'{e(fmt_int(v["rich"]))} ({e(v["rich_means"])})'
+            else:
+                rich = f'<span class="b-never">0: only trivial states</span> ({e(v["rich_means"])})'
+            out.append(f'<tr><td>{e(v["inv"])}</td><td>{e(fmt_int(v["checks"]))}</td><td>{rich}</td></tr>')
+        out.append("</table>")
     return "\n".join(out)
 
 

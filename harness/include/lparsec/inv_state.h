@@ -2,9 +2,10 @@
  * State the invariant checker keeps between operations (inside struct
  * lp_exec). Owned by harness/portable/inv.c. Fixed-size, no pointers.
  *
- * Nothing here needs resetting between runs: the snapshot lives from
+ * The snapshot needs no resetting between runs: it lives from
  * lp_inv_before(op) to lp_inv_after_op(op) of the same operation and is
- * tagged with it. A zeroed struct (calloc) is a valid initial state.
+ * tagged with it; the counts are zeroed at the start of each run. A zeroed
+ * struct (calloc) is a valid initial state.
  */
 #ifndef LPARSEC_INV_STATE_H
 #define LPARSEC_INV_STATE_H
@@ -34,6 +35,8 @@ struct lp_inv_snap {
 	uint64_t h_vcpu;               /* vCPU presence and VPA/DTL/SLB registrations */
 	uint32_t nexclude;
 	uint64_t exclude[LP_INV_EXCLUDE]; /* logical doublewords the hypervisor may write (VPA yield count) */
+	/* MEM_REMOVE / RELOCATE / MIGRATE: the memory it moves was mapped, registered in or written (the counts). */
+	bool rich;
 	/*
 	 * The hashes are the partition's view just after operation view_opi:
 	 * that move's check found its new place hashing the same. The next
@@ -43,8 +46,23 @@ struct lp_inv_snap {
 	uint32_t view_opi;
 };
 
+/*
+ * How often an oracle looked, and how often at a state where its bug could
+ * live (the report's per-invariant counts; lp_exec_run zeroes them): I4
+ * after removing an LMB that was mapped, registered in or written; I5 after
+ * dispatching a vCPU that had left a thread before (a record to restore);
+ * I9 with a translation cached in the emulated TLB; I11 after moving memory
+ * that was mapped, registered in or written. An oracle whose rich count
+ * stays 0 only ever saw trivial states.
+ */
+#define LP_INV_IDS 13
+struct lp_inv_counts {
+	uint32_t checks[LP_INV_IDS], rich[LP_INV_IDS];
+};
+
 struct lp_inv_state {
 	struct lp_inv_snap snap;
+	struct lp_inv_counts counts;
 	/*
 	 * Trust nothing, report at the cause (set by the caller; implied when
 	 * the run enables the test backdoor): ignore x->touched and read

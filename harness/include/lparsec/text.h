@@ -58,8 +58,11 @@ int lp_text_print(FILE *f, const struct lp_prog *p, const struct lp_exec *x);
  * hcall's name (hcall(0x...) for one the core does not know) or the
  * operation's text-form name, and its outcome -- the return code's name
  * (rc=N when it has none), ok, fault, skipped or errorN (a management
- * operation's HV_* code). What the report's hcall x return code matrix
- * counts (tools/campaign/matrix.py). Nonzero on an output error.
+ * operation's HV_* code); then "inv", an invariant id, how often its oracle
+ * looked and how often at a state where its bug could live
+ * (struct lp_inv_counts). What the report's hcall x return code matrix and
+ * per-invariant counts count (tools/campaign/matrix.py). Nonzero on an
+ * output error.
  */
 int lp_census_print(FILE *f, const struct lp_prog *p, const struct lp_exec *x);
 

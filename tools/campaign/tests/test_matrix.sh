@@ -4,7 +4,8 @@
 # one refused with H_PARAMETER -- is replayed through replay-hpt (the
 # target's own filter) with the census on: matrix.json must count exactly
 # those two cells, list H_ENTER's H_PTEG_FULL and H_PRIVILEGE among the
-# never reached, and the report must show both (summary.md and report.html).
+# never reached, count I9's two looks as on trivial states only (nothing was
+# cached in the TLB), and the report must show all of it.
 # A campaign directory without a corpus is said, exit 2.
 set -euo pipefail
 
@@ -42,6 +43,8 @@ assert ("H_ENTER", "H_SUCCESS") not in never and ("H_REMOVE", "H_NOT_FOUND") in 
 hcall_never = [c for c in never if c[0].startswith("H_")]
 assert m["reached"] == 2 and m["cells"] == len(hcall_never) + 2, (m["reached"], m["cells"], len(hcall_never))
 assert m["unexpected"] == [], m["unexpected"]
+# I9 looked after each hcall, never with a translation cached (nothing was loaded): only trivial states.
+assert m["invariants"]["merged"] == {"I9": {"checks": 2, "rich": 0}}, m["invariants"]
 print("matrix.json: H_ENTER H_SUCCESS 1, H_PARAMETER 1;", m["reached"], "of", m["cells"], "cells")
 PY
 LPARSEC_ROOT=$ROOT /usr/bin/python3 "$ROOT/tools/campaign/report.py" "$camp" --no-coverage > /dev/null ||
@@ -50,6 +53,8 @@ grep -q '^| H\\_ENTER | H\\_SUCCESS 1, H\\_PARAMETER 1, \*\*H\\_PTEG\\_FULL 0\*\
 	"$camp/summary.md" || fail "summary.md lacks H_ENTER's row"
 grep -q "^Never reached: .*H\\\\_ENTER → H\\\\_PTEG\\\\_FULL" "$camp/summary.md" || fail "summary.md: never reached"
 grep -q '<span class="b-never">H_PTEG_FULL 0</span>' "$camp/report.html" || fail "report.html lacks the matrix"
+grep -qx '| I9 | 2 | \*\*0: only trivial states\*\* (with a translation cached in the emulated TLB) |' "$camp/summary.md" ||
+	fail "summary.md: I9 shown as having seen only trivial states"
 
 # No corpus: said, exit 2.
 rm -rf "$camp/corpus"
