@@ -179,6 +179,37 @@ def summarize(export):
     return dict(sorted(files.items())), total
 
 
+UNCOVERED_MAX = 400  # uncovered lines kept per file (the report shows them with their source)
+
+
+def uncovered(cov_tool, profdata, binaries):
+    """{'hv/core/x.c': [[first, last, [source lines]], ...]}: the core's lines no input ran, from
+    `llvm-cov show` (text: "line|count|source"; a count of 0 is a line never run), in ranges."""
+    cmd = [cov_tool, "show", "-instr-profile", profdata, binaries[0]]
+    for b in binaries[1:]:
+        cmd += ["-object", b]
+    cmd.append(os.path.join(lp.ROOT, CORE_PREFIX))  # the core's sources only
+    r = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, errors="replace")
+    if r.returncode != 0:
+        raise lp.ToolError(f"coverage: {os.path.basename(cov_tool)} show failed:\n{r.stderr[-2000:]}")
+    out, path, kept = {}, None, 0
+    for line in r.stdout.splitlines():
+        if line.endswith(":") and "|" not in line:  # a file's header: its path, then a colon
+            path, kept = _core_path(line[:-1]), 0
+            continue
+        m = re.match(r"^\s*(\d+)\|\s*(\d*)\|(.*)$", line)
+        if not path or not m or m.group(2) != "0" or kept >= UNCOVERED_MAX or m.group(3).lstrip().startswith("#"):
+            continue  # a macro's definition counts its expansions: not a line that runs
+        n, ranges = int(m.group(1)), out.setdefault(path, [])
+        if ranges and ranges[-1][1] == n - 1:
+            ranges[-1][1] = n
+            ranges[-1][2].append(m.group(3))
+        else:
+            ranges.append([n, n, [m.group(3)]])
+        kept += 1
+    return dict(sorted(out.items()))
+
+
 def collect(out_dir, targets=None, log=None):
     """Builds the coverage preset, replays DIR/corpus/<target>, writes DIR/coverage/coverage.json.
     Returns the coverage dict. ToolError when nothing can be measured (no corpus, build or llvm failure)."""
@@ -227,6 +258,11 @@ def collect(out_dir, targets=None, log=None):
     except ValueError as e:
         raise lp.ToolError(f"coverage: {os.path.basename(cov_tool)} export printed no JSON: {e}") from e
     files, total = summarize(export)
+    try:
+        missed = uncovered(cov_tool, profdata, binaries)
+    except lp.ToolError as e:
+        missed = {}
+        log(f"coverage: the uncovered lines are not listed: {e}")
     result = {
         "version": 1,
         "generated": _now(),
@@ -235,6 +271,7 @@ def collect(out_dir, targets=None, log=None):
         "targets": per_target,
         "files": files,
         "total": total,
+        "uncovered": missed,
         "profdata": os.path.relpath(profdata, out_dir),
     }
     lp.atomic_write_json(os.path.join(cov_dir, "coverage.json"), result)

@@ -274,7 +274,8 @@ def read_coverage(out_dir, collect, warnings):
         return {"status": "error", "message": str(e)}
     out = {"status": "ok", "message": error and f"coverage is from an earlier run; refreshing it failed: {error}",
            "generated": cov.get("generated"), "files": cov.get("files", {}), "total": cov.get("total", {}),
-           "targets": cov.get("targets", {})}
+           "targets": cov.get("targets", {}),
+           "uncovered": cov.get("uncovered") if isinstance(cov.get("uncovered"), dict) else {}}
     if cov.get("profdata"):
         binaries = [lp.coverage_replay_binary(t) for t in sorted(out["targets"])]
         if binaries:
@@ -548,6 +549,11 @@ def render_md(model):
         t = cv.get("total") or {}
         out.append(f"| **total** | **{cell(t.get('lines'))}** | **{cell(t.get('functions'))}** |")
         out.append("")
+        missed = cv.get("uncovered") or {}
+        if missed:
+            out += ["Lines never run (report.html shows them with their source): " + ", ".join(
+                f"{md(path)} {sum(r[1] - r[0] + 1 for r in ranges)} in {len(ranges)} range(s)"
+                for path, ranges in missed.items()), ""]
     out += md_matrix(model.get("matrix"))
     out += md_history(model.get("history"))
     if model["warnings"]:

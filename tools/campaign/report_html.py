@@ -177,6 +177,10 @@ def html_coverage(cov):
     if cov.get("show_command"):
         out.append('<div class="note">line by line (from the project root):</div>'
                    f'<pre class="cmd">{e(cov["show_command"])}</pre>')
+    for path, ranges in (cov.get("uncovered") or {}).items():
+        n = sum(r[1] - r[0] + 1 for r in ranges)
+        body = "\n".join(f"{first + i:5d}  {line}" for first, _last, lines in ranges for i, line in enumerate(lines))
+        out.append(f'<details><summary>{e(path)}: {n} line(s) never run</summary><pre>{e(body)}</pre></details>')
     return "\n".join(out)
 
 

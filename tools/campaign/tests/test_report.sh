@@ -19,7 +19,7 @@ set -euo pipefail
 root=${LPARSEC_ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../../.." && pwd)}
 build=${LPARSEC_BUILD_ROOT:-$root/build}
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/lparsec-report-test.XXXXXX")
-trap 'rm -rf "$tmp"' EXIT
+trap '[ -n "${KEEP:-}" ] || rm -rf "$tmp"' EXIT
 fail() { echo "FAIL: $*" >&2; exit 1; }
 py() { /usr/bin/python3 - "$@"; }
 
@@ -129,6 +129,12 @@ check(all(p.startswith("hv/core/") for p in c["files"]), "only hv/core files")
 t = c["total"]["lines"]
 check(0 < t["covered"] <= t["count"], f"total lines {t}")
 check(c["targets"]["hpt"]["inputs"] == 3 and c["targets"]["tce"]["inputs"] == 2, "inputs replayed per target")
+# The lines no input ran, with their source: no seed of hpt or tce calls H_RTAS, so h_rtas's first test is there.
+missed = [l for a, b, lines in c["uncovered"].get("hv/core/rtas.c", []) for l in lines]
+check(any("block_owned(c->m, c->p, r.block, RTAS_BLOCK)" in l for l in missed), "h_rtas among the lines never run")
+check(all(p.startswith("hv/core/") for p in c["uncovered"]), "uncovered lines of hv/core only")
+check(not any(l.lstrip().startswith("#") for rs in c["uncovered"].values() for a, b, ls in rs for l in ls),
+      "no preprocessor lines among the lines never run")
 print(f"report.json ok: hv/core lines {t['covered']}/{t['count']} ({t['percent']} %)")
 EOF
 
@@ -142,6 +148,8 @@ grep -qF "$first_op" "$html" || fail "report.html lacks the reproducer"
 grep -qi 'http' "$html" && fail "report.html references something over http: $(grep -oi '[^ ]*http[^ ]*' "$html" | head -3)"
 grep -qi '<script\|<link\|<img\|<iframe\|@import' "$html" && fail "report.html loads something"
 grep -qF 'hv/core/hpt.c' "$html" || fail "report.html lacks the coverage table"
+grep -q '<details><summary>hv/core/rtas.c: [0-9]* line(s) never run</summary>' "$html" ||
+	fail "report.html lacks the lines never run"
 
 md=$camp/summary.md
 grep -qF '| target | engine | execs | execs/s (last) | execs/s (mean) | coverage | corpus | findings |' "$md" ||
