@@ -12,7 +12,10 @@ and writes OUT/junit.xml (one testsuite per step), OUT/results.sarif (one result
 per finding title, located at OUT/findings/<slug>/repro.txt) and OUT/summary.md.
 
 A finding whose title corpora/regressions/ already records is known: it is
-reported (SARIF level "note") but fails the gate only with --strict.
+reported (SARIF level "note") but fails the gate only with --strict. With
+--bisect REV every new finding is bisected between REV and HEAD
+(bisection.py): OUT/findings/<slug>/bisect.json, its first bad commit in
+summary.md and in the SARIF result's properties.
 Exit 0 pass, 1 fail, 2 tool error (bad option, unwritable output directory).
 
 Only the Python standard library of Debian's /usr/bin/python3.
@@ -36,6 +39,7 @@ import xml.etree.ElementTree as ET
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 sys.dont_write_bytecode = True  # no __pycache__ beside the sources in the work tree
+import bisection  # noqa: E402
 import lpcommon as lp  # noqa: E402
 from lpcommon import ToolError  # noqa: E402
 
@@ -148,6 +152,8 @@ def parse_args(argv):
                    help=f"fuzz targets and seed corpora (default {','.join(lp.TARGETS)})")
     p.add_argument("--jobs", type=int, default=os.cpu_count() or 1, metavar="J",
                    help="programs replayed / targets fuzzed at once (default: the CPU count)")
+    p.add_argument("--bisect", metavar="REV",
+                   help="bisect every new finding between REV and HEAD (./lparsec bisect) and report the commit")
     return validate(p.parse_args(argv))
 
 
@@ -173,7 +179,25 @@ def validate(opts):
     opts.regressions = os.path.abspath(opts.regressions)
     if not os.path.isdir(opts.regressions):
         raise ToolError(f"--regressions {opts.regressions}: not a directory")
+    if opts.bisect:
+        bisection.git(lp.ROOT, "rev-parse", "--verify", opts.bisect + "^{commit}")  # a bad REV: exit 2 now
     return opts
+
+
+def bisect_new_findings(out, findings, good, repo=lp.ROOT, log=print):
+    """Bisects each new finding's reproducer between good and HEAD of repo: the group's "bisect" (the first
+    bad commit, or why there is none) and OUT/findings/<slug>/bisect.json."""
+    for g in findings.groups.values():
+        if g["known"] or not g["location"].endswith("repro.txt"):
+            continue
+        try:
+            r = bisection.run(os.path.join(out, g["location"]), good, "HEAD", repo, log)
+            lp.atomic_write_json(os.path.join(out, os.path.dirname(g["location"]), "bisect.json"), r)
+            g["bisect"] = r["subject"] if r["status"] == "found" else \
+                "one of " + ", ".join(c[:12] for c in r["candidates"])
+        except ToolError as e:
+            g["bisect"] = f"not bisected: {e}"
+
 
 
 # ---- findings ----------------------------------------------------------------
@@ -579,7 +603,7 @@ def sarif(findings, out):
         "message": {"text": g["title"]},
         "locations": [{"physicalLocation": {"artifactLocation": {"uri": g["location"], "uriBaseId": "GATEOUT"}}}],
         "partialFingerprints": {"lparsecTitle/v1": hashlib.sha1(g["title"].encode()).hexdigest()},
-        "properties": {"known": g["known"], "seenIn": g["seen_in"],
+        "properties": {"known": g["known"], "seenIn": g["seen_in"], "firstBadCommit": g.get("bisect"),
                        "replay": " ".join(["./lparsec repro"] + g.get("engine_flags", [])
                                           + [os.path.join(out, g["location"])])},
     } for g in groups]
@@ -606,7 +630,8 @@ def summary_md(steps, findings):
     if findings.groups:
         lines += ["", "Findings (reproducers relative to this directory):", ""]
         lines += [f"- {'known' if g['known'] else '**new**'} `{g['title']}` — `{g['location']}` "
-                  f"({'; '.join(g['seen_in'][:3])})" for g in findings.groups.values()]
+                  f"({'; '.join(g['seen_in'][:3])})"
+                  + (f" — first bad commit: {g['bisect']}" if g.get("bisect") else "") for g in findings.groups.values()]
     return "\n".join(lines) + "\n"
 
 
@@ -655,6 +680,9 @@ def main():
         steps.append(step)
         print_step(step)
         write_reports(opts.out, steps, findings)  # a killed gate keeps what it has
+    if opts.bisect and any(not g["known"] for g in findings.groups.values()):
+        bisect_new_findings(opts.out, findings, opts.bisect, log=lambda line: print(f"gate: {line}", flush=True))
+        write_reports(opts.out, steps, findings)
     print(f"gate: junit {os.path.join(opts.out, 'junit.xml')}, sarif {os.path.join(opts.out, 'results.sarif')}")
     print(verdict(steps))
     return lp.EXIT_FINDINGS if any(s.count("fail") for s in steps) else lp.EXIT_CLEAN

@@ -6,7 +6,8 @@
 # fires I6 at the last: bisect between the project's HEAD and it must name
 # the planted commit, write findings/<slug>/bisect.json, which the report
 # shows in the finding's entry, and leave the repository it was given as it
-# was. Then its errors: exit 2, said, nothing built.
+# was; the gate's --bisect does the same for its new findings. Then the
+# errors: exit 2, said, nothing built.
 set -euo pipefail
 
 ROOT=${LPARSEC_ROOT:?LPARSEC_ROOT must name the project}
@@ -63,6 +64,27 @@ grep -q "<dt>first bad commit</dt><dd>$planted planted: H_SET_SPRG0 writes SPRG1
 	grep -q "^  first bad commit: $planted planted: " "$camp/summary.md" ||
 	fail "the report does not show the bisection"
 
+# The gate's --bisect: each new finding's reproducer bisected, the commit in summary.md and the SARIF.
+gate_out=$tmp/gate
+mkdir -p "$gate_out/findings/i6"
+cp "$camp/findings/i6-sprg/repro.txt" "$gate_out/findings/i6/repro.txt"
+/usr/bin/python3 - "$ROOT" "$tmp/repo" "$good" "$planted" "$gate_out" <<'PY'
+import os, sys
+root, repo, good, planted, out = sys.argv[1:6]
+sys.path.insert(0, os.path.join(root, "tools", "campaign"))
+import gate
+f = gate.Findings(out, os.path.join(root, "corpora", "regressions"))
+f.groups = {"I6: x": {"title": "I6: x", "rule": "I6", "known": False, "seen_in": ["corpora"],
+                      "location": "findings/i6/repro.txt"}}
+gate.bisect_new_findings(out, f, good, repo=repo, log=lambda line: None)
+g = f.groups["I6: x"]
+assert g["bisect"].startswith(planted + " planted:"), g
+assert os.path.isfile(os.path.join(out, "findings", "i6", "bisect.json"))
+assert f"first bad commit: {planted} planted:" in gate.summary_md([], f)
+assert gate.sarif(f, out)["runs"][0]["results"][0]["properties"]["firstBadCommit"].startswith(planted)
+print("gate --bisect:", g["bisect"])
+PY
+
 # Errors: said, exit 2, before anything is built.
 expect_2() {
 	local what=$1 rc=0
@@ -73,4 +95,7 @@ expect_2() {
 expect_2 "no such finding directory or program file" "$tmp/nothing" --good "$good" --repo "$tmp/repo"
 expect_2 "must be an ancestor of" "$camp/findings/i6-sprg" --good HEAD --bad "$good" --repo "$tmp/repo"
 expect_2 "unknown revision\|Needed a single revision" "$camp/findings/i6-sprg" --good no-such-rev --repo "$tmp/repo"
+rc=0
+(cd "$ROOT" && ./lparsec gate --bisect no-such-rev --out "$tmp/gate2") > "$tmp/err" 2>&1 || rc=$?
+[ $rc -eq 2 ] && grep -q "Needed a single revision\|unknown revision" "$tmp/err" || { cat "$tmp/err"; fail "gate --bisect no-such-rev: rc $rc"; }
 echo "campaign.bisect: the planted commit named, the repository untouched, the report shows it"
