@@ -4,7 +4,7 @@
 # (default build/nightly). The output directory is kept from night to night:
 # its corpus grows, known findings stay grouped, and a killed run resumes.
 # A finished night makes way for the next (its campaign.json goes to
-# history/), and each night leaves a record there (tools/campaign/history.py)
+# history/), and each night leaves a record there (reports/history.py)
 # from which the report says what changed since the night before.
 # Extra arguments go to `./lparsec campaign` (e.g. --promote).
 #
@@ -17,12 +17,12 @@ minutes=${LPARSEC_NIGHTLY_MINUTES:-480}
 out=${LPARSEC_NIGHTLY_OUT:-build/nightly}
 rc=0
 if [ -f "$out/campaign.json" ]; then
-	/usr/bin/python3 tools/campaign/history.py archive "$out"
+	/usr/bin/python3 reports/history.py archive "$out"
 fi
 ./lparsec campaign --minutes "$minutes" --out "$out" "$@" || rc=$?
 if [ $rc -ne 2 ]; then
 	# This night's record, then the report again with the nights in it.
-	/usr/bin/python3 tools/campaign/history.py record "$out" && ./lparsec report "$out" >/dev/null || rc=2
+	/usr/bin/python3 reports/history.py record "$out" && ./lparsec report "$out" >/dev/null || rc=2
 fi
 if [ -n "${GITHUB_STEP_SUMMARY:-}" ] && [ -f "$out/summary.md" ]; then
 	cat "$out/summary.md" >>"$GITHUB_STEP_SUMMARY"

@@ -502,10 +502,12 @@ class Campaign:
 
 def make_report(out, progress):
     """report.generate(out) if the report generator exists; an error message or None."""
-    if not os.path.exists(os.path.join(os.path.dirname(os.path.abspath(__file__)), "report.py")):
-        progress.note("no report generator (tools/campaign/report.py) yet: no report written")
+    reports = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "reports")
+    if not os.path.exists(os.path.join(reports, "report.py")):
+        progress.note("no report generator (reports/report.py) yet: no report written")
         return None
     try:
+        sys.path.insert(0, reports)
         import report
         report.generate(out)
     except ToolError as e:

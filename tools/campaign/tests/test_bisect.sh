@@ -59,7 +59,7 @@ assert r["status"] == "found" and r["first_bad"].startswith(sys.argv[2]) and r["
 assert r["invariant"] == "I6" and r["subject"].endswith("planted: H_SET_SPRG0 writes SPRG1"), r
 print("bisect.json:", r["subject"])
 PY
-LPARSEC_ROOT=$ROOT /usr/bin/python3 "$ROOT/tools/campaign/report.py" "$camp" >/dev/null || fail "the report failed"
+LPARSEC_ROOT=$ROOT /usr/bin/python3 "$ROOT/reports/report.py" "$camp" >/dev/null || fail "the report failed"
 grep -q "<dt>first bad commit</dt><dd>$planted planted: H_SET_SPRG0 writes SPRG1 (bisected " "$camp/report.html" &&
 	grep -q "^  first bad commit: $planted planted: " "$camp/summary.md" ||
 	fail "the report does not show the bisection"

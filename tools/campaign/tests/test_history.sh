@@ -12,7 +12,7 @@ ROOT=${LPARSEC_ROOT:?LPARSEC_ROOT must name the project}
 tmp=$(mktemp -d)
 trap '[ -n "${KEEP:-}" ] || rm -rf "$tmp"' EXIT
 fail() { echo "FAIL: $*" >&2; exit 1; }
-H=(/usr/bin/python3 "$ROOT/tools/campaign/history.py")
+H=(/usr/bin/python3 "$ROOT/reports/history.py")
 camp=$tmp/nightly
 
 # Night 1, as a finished campaign leaves it.
@@ -57,7 +57,7 @@ cat > "$camp/history/20261203T220000Z.json" <<'EOF'
 EOF
 echo '{"night": "broken"' > "$camp/history/20261130T220000Z.json"
 sed 's/2026-12-01/2026-12-03/' "$camp/history/campaign-20261201T220000Z.json" > "$camp/campaign.json"
-LPARSEC_ROOT=$ROOT /usr/bin/python3 "$ROOT/tools/campaign/report.py" "$camp" --no-coverage > "$tmp/out" 2> "$tmp/err" ||
+LPARSEC_ROOT=$ROOT /usr/bin/python3 "$ROOT/reports/report.py" "$camp" --no-coverage > "$tmp/out" 2> "$tmp/err" ||
 	fail "the report failed: $(cat "$tmp/err")"
 grep -q "history: .*20261130T220000Z.json.*skipped" "$tmp/err" || fail "the corrupt record was not said"
 md=$camp/summary.md

@@ -28,7 +28,7 @@ p0.v0 H_ENTER flags=0x0 ptex=0x0 pteh=0x4001 ptel=0x7ffffffffff000
 EOF
 "$BUILD/lparsec-fmt" --to bin "$tmp/enter.txt" -o "$camp/corpus/hpt/enter"
 
-/usr/bin/python3 "$ROOT/tools/campaign/matrix.py" "$camp" --replay-dir "$BUILD/fuzz" > "$tmp/out"
+/usr/bin/python3 "$ROOT/reports/matrix.py" "$camp" --replay-dir "$BUILD/fuzz" > "$tmp/out"
 cat "$tmp/out"
 grep -q "^matrix: 1 programs replayed; 2 of [0-9]* hcall x return code cells reached" "$tmp/out" || fail "the summary line"
 /usr/bin/python3 - "$camp/matrix.json" <<'PY'
@@ -47,7 +47,7 @@ assert m["unexpected"] == [], m["unexpected"]
 assert m["invariants"]["merged"] == {"I9": {"checks": 2, "rich": 0}}, m["invariants"]
 print("matrix.json: H_ENTER H_SUCCESS 1, H_PARAMETER 1;", m["reached"], "of", m["cells"], "cells")
 PY
-LPARSEC_ROOT=$ROOT /usr/bin/python3 "$ROOT/tools/campaign/report.py" "$camp" --no-coverage > /dev/null ||
+LPARSEC_ROOT=$ROOT /usr/bin/python3 "$ROOT/reports/report.py" "$camp" --no-coverage > /dev/null ||
 	fail "the report failed"
 grep -q '^| H\\_ENTER | H\\_SUCCESS 1, H\\_PARAMETER 1, \*\*H\\_PTEG\\_FULL 0\*\*, \*\*H\\_PRIVILEGE 0\*\* |$' \
 	"$camp/summary.md" || fail "summary.md lacks H_ENTER's row"
@@ -59,6 +59,6 @@ grep -qx '| I9 | 2 | \*\*0: only trivial states\*\* (with a translation cached i
 # No corpus: said, exit 2.
 rm -rf "$camp/corpus"
 rc=0
-/usr/bin/python3 "$ROOT/tools/campaign/matrix.py" "$camp" --replay-dir "$BUILD/fuzz" 2> "$tmp/err" || rc=$?
+/usr/bin/python3 "$ROOT/reports/matrix.py" "$camp" --replay-dir "$BUILD/fuzz" 2> "$tmp/err" || rc=$?
 [ $rc -eq 2 ] && grep -q "nothing to replay" "$tmp/err" || { cat "$tmp/err"; fail "no corpus: rc $rc"; }
 echo "campaign.matrix: the cells counted exactly, the never reached listed, the report shows them"

@@ -34,6 +34,7 @@ import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(1, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tools", "campaign"))
 import lpcommon as lp  # noqa: E402
 
 CORE_PREFIX = "hv/core/"

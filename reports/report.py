@@ -32,6 +32,7 @@ import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
+sys.path.insert(1, os.path.join(HERE, "..", "tools", "campaign"))  # lpcommon, the tools' shared helpers
 import lpcommon as lp  # noqa: E402
 from report_format import (RICH_STATES, bisect_text, display_path, engine_name, finding_first_seen,  # noqa: E402
                            finding_where, fmt_duration, fmt_int, fmt_pct, fmt_rate, int_or_float, num, repro_command)
@@ -43,7 +44,7 @@ REPRO_INLINE_MAX = 200_000  # characters of a reproducer shown inline
 
 
 def _coverage_module():
-    """tools/campaign/coverage.py, loaded by path (a 'coverage' package installed elsewhere must not win)."""
+    """reports/coverage.py, loaded by path (a 'coverage' package installed elsewhere must not win)."""
     spec = importlib.util.spec_from_file_location("lparsec_coverage", os.path.join(HERE, "coverage.py"))
     mod = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(mod)

@@ -37,6 +37,7 @@ import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
+sys.path.insert(1, os.path.join(HERE, "..", "tools", "campaign"))  # lpcommon, the tools' shared helpers
 import coverage  # noqa: E402  (the corpus files of a campaign directory)
 import lpcommon as lp  # noqa: E402
 
