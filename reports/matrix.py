@@ -46,14 +46,19 @@ EVERY_HCALL = ["H_PRIVILEGE"]  # what any hcall answers from problem state
 ACCESSES = ("load", "store", "dma_read", "dma_write")
 
 
+UNKNOWN = "(unknown opcode)"  # every opcode the core does not serve, in one row
+
+
 def universe():
-    """{hcall name: [the return codes hcalls.def allows it, then H_PRIVILEGE]}, in the file's order."""
+    """{hcall name: [the return codes hcalls.def allows it, then H_PRIVILEGE]}, in the file's order, and the
+    opcodes the core does not serve (H_FUNCTION)."""
     calls = {}
     with open(HCALLS_DEF) as f:
         for m in re.finditer(r"^LP_HCALL\((\w+),\s*LP_RCS\(([^)]*)\)", f.read(), re.M):
             calls[m.group(1)] = [rc.strip() for rc in m.group(2).split(",") if rc.strip()] + EVERY_HCALL
     if not calls:
         raise lp.ToolError(f"{HCALLS_DEF}: no LP_HCALL lines")
+    calls[UNKNOWN] = ["H_FUNCTION"] + EVERY_HCALL
     return calls
 
 
@@ -86,7 +91,8 @@ def split(counts, calls):
     """(hcalls: {name: {rc: n}}, ops: {kind: {outcome: n}}) of a census."""
     hcalls, ops = {}, {}
     for (what, outcome), n in counts.items():
-        table = hcalls if what in calls or what.startswith("hcall(") else ops
+        what = UNKNOWN if what.startswith("hcall(") else what  # census names them hcall(0x...)
+        table = hcalls if what in calls else ops
         table.setdefault(what, {})[outcome] = table.get(what, {}).get(outcome, 0) + n
     return hcalls, ops
 
