@@ -27,6 +27,8 @@ from engines import ENGINES, Registry, spawn, stop_group  # noqa: E402
 from lpcommon import ToolError  # noqa: E402
 
 PROG = "campaign"
+# The report generator and its parts (report, matrix, coverage): the campaign calls them there.
+REPORTS = os.path.realpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "reports"))
 TICK_S = 2.0          # progress line
 SAMPLE_S = 5.0        # stats/*.csv, campaign.json, a triage pass
 LOG_LINE_S = 15.0     # progress when stderr is not a terminal
@@ -393,6 +395,19 @@ class Campaign:
             self.merge_corpus(t)
             sl["merged"] = True
             self.save()
+            self.refresh_matrix()
+
+    def refresh_matrix(self):
+        """The hcall x return code matrix and the oracles' counts of the corpus so far (reports/matrix.py),
+        after every slice: a replay of the merged corpus, nothing per fuzz input."""
+        try:
+            if REPORTS not in sys.path:
+                sys.path.insert(0, REPORTS)
+            import matrix
+            doc = matrix.collect(self.out)
+            self.progress.note(f"matrix: {doc['reached']} of {doc['cells']} hcall x return code cells reached so far")
+        except (ToolError, OSError, ValueError) as e:  # the campaign goes on; the report says it too
+            self.progress.note(f"matrix not measured: {e}")
 
     def run_phase(self, idx, t, engines, end):
         sl = self.state["slices"][t]
@@ -502,12 +517,12 @@ class Campaign:
 
 def make_report(out, progress):
     """report.generate(out) if the report generator exists; an error message or None."""
-    reports = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "reports")
-    if not os.path.exists(os.path.join(reports, "report.py")):
+    if not os.path.exists(os.path.join(REPORTS, "report.py")):
         progress.note("no report generator (reports/report.py) yet: no report written")
         return None
     try:
-        sys.path.insert(0, reports)
+        if REPORTS not in sys.path:
+            sys.path.insert(0, REPORTS)
         import report
         report.generate(out)
     except ToolError as e:

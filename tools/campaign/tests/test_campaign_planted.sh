@@ -38,6 +38,15 @@ if st["status"] != "done":
 planned = st["slices"]["hpt"]["planned_s"]
 if not (planned - 0.5 <= st["elapsed_s"] <= planned + 0.5):
     fail(f"elapsed_s {st['elapsed_s']} for a slice of {planned}")
+# The matrix of the merged corpus, refreshed after the slice: hpt's hcalls reached, I9's looks counted.
+mx = json.load(open(os.path.join(out, "matrix.json")))
+if mx["programs"].get("hpt", 0) < 1 or not mx["hcalls"]["hpt"].get("H_ENTER", {}).get("H_SUCCESS"):
+    fail(f"matrix: {mx['programs']} {mx['hcalls'].get('hpt', {}).get('H_ENTER')}")
+if mx["invariants"]["merged"].get("I9", {}).get("checks", 0) < 1:
+    fail(f"matrix: I9 never looked: {mx['invariants']['merged']}")
+summary = open(os.path.join(out, "summary.md")).read()
+if "### Hcall × return code" not in summary or "| I9 |" not in summary:
+    fail("summary.md lacks the matrix or the invariants' counts")
 groups = {}
 for slug in os.listdir(os.path.join(out, "findings")):
     f = json.load(open(os.path.join(out, "findings", slug, "finding.json")))
@@ -121,6 +130,8 @@ rc=0
 cat "$tmp/lf.out"
 [ $rc -eq 1 ] || { tail -20 "$tmp/lf.err"; fail "libfuzzer campaign exited $rc, not 1"; }
 check_campaign "$tmp/lf" libfuzzer new
+grep -q "matrix: [0-9]* of [0-9]* hcall x return code cells reached so far" "$tmp/lf.out" "$tmp/lf.err" ||
+	fail "the matrix was not refreshed after the slice"
 grep -q "2 finding group(s): 1 new, 1 known, 0 flaky" "$tmp/lf.out" || fail "summary line"
 # Promotion: the new title only, and the promoted file replays with its verdict.
 new_slug=$(basename "$(grep -l '"known": false' "$tmp"/lf/findings/*/finding.json | xargs dirname)")
