@@ -316,6 +316,11 @@ int lp_fuzz_run(const uint8_t *data, size_t size, lp_fuzz_filter filter)
 
 		/* A finding of the host-direct run is reported as it is; otherwise the driver must agree. */
 		inv = second_driver->run(&prog, exec_state, &x);
+#ifdef LP_FUZZ_HAVE_TEXT
+		if (print_census) {
+			lp_census_print_looks(stdout, x, LP_INV_I12); /* the other oracles: the host-direct run's */
+		}
+#endif
 		if (inv != LP_INV_NONE) {
 			report(x, inv);
 			abort();

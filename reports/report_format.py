@@ -82,6 +82,14 @@ def finding_first_seen(f):
     return s
 
 
+def finding_earlier(f):
+    """A group an earlier campaign in the same directory found: does it still fire on this build?"""
+    if not f.get("earlier"):
+        return None
+    return {True: "from an earlier night, still fires", False: "from an earlier night, no longer fires (fixed?)"} \
+        .get(f.get("fires_now"), "from an earlier night, not replayed")
+
+
 def finding_where(f):
     if not f["target"] and not f["engine"]:
         return "–"
@@ -97,8 +105,15 @@ def bisect_text(b):
 
 # What a state where an oracle's bug could live is (struct lp_inv_counts in inv_state.h).
 RICH_STATES = {
+    "I1": "a valid HPTE of a page larger than 4 KiB (checks: valid hardware HPTEs)",
+    "I2": "a valid HPTE or TCE, a registration on (checks: every one examined)",
+    "I3": "a TCE granting DMA (checks: TCEs examined)",
     "I4": "after removing an LMB that was mapped, registered in or written",
     "I5": "after dispatching a vCPU that had registers to restore",
+    "I6": "an hcall returning outputs the model predicted",
+    "I7": "an hcall that failed (and must have changed nothing)",
+    "I8": "an hcall naming another partition's resource",
     "I9": "with a translation cached in the emulated TLB",
     "I11": "after moving memory that was mapped, registered in or written",
+    "I12": "a driver's access the harness's MMU translates, an operation that ran on both drivers",
 }

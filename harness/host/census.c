@@ -39,9 +39,16 @@ int lp_census_print(FILE *f, const struct lp_prog *p, const struct lp_exec *x)
 			fputs("\tok\n", f);
 		}
 	}
+	return lp_census_print_looks(f, x, -1);
+}
+
+int lp_census_print_looks(FILE *f, const struct lp_exec *x, int inv)
+{
+	unsigned i;
+
 	/* How often each oracle looked, and how often at a state where its bug could live. */
 	for (i = 0; i < LP_INV_IDS; i++) {
-		if (x->inv.counts.checks[i]) {
+		if (x->inv.counts.checks[i] && (inv < 0 || (unsigned)inv == i)) {
 			fprintf(f, "inv\t%s\t%u\t%u\n", lp_inv_name(i), x->inv.counts.checks[i], x->inv.counts.rich[i]);
 		}
 	}

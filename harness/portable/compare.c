@@ -57,6 +57,7 @@ enum lp_inv lp_exec_compare(const struct lp_exec *host, struct lp_exec *x)
 	for (i = 0; i < n; i++) {
 		const char *what = result_diff(&host->res[i], &x->res[i], &a, &b);
 
+		lp_inv_count(&x->inv.counts, LP_INV_I12, host->res[i].status == LP_RAN);
 		if (what) {
 			return lp_violate(x, LP_INV_I12, i, what, a, b);
 		}

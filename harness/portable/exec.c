@@ -387,6 +387,9 @@ static void run_load_store(struct lp_exec *x, uint32_t opi, const struct lp_op *
 		break;
 	}
 	r->status = x->drv->access(x, x->loc[op->part].machine, (uint32_t)t, op->part, r->arg[0] & ~7ull, store, &value);
+	if (x->drv->own_mmu) {
+		lp_inv_count(&x->inv.counts, LP_INV_I12, x->mmu_ok);
+	}
 	if (x->drv->own_mmu && (r->status == LP_RAN) != x->mmu_ok) {
 		lp_violate(x, LP_INV_I12, opi,
 			   x->mmu_ok ? "the driver's MMU faulted where the harness's translates"

@@ -110,13 +110,6 @@ static bool every_vcpu(const struct lp_exec *x, const struct lp_op *op)
 	return thorough(x) || (op->kind == LP_OP_HCALL && op->opcode == H_RTAS);
 }
 
-/* One more look by oracle inv, at a state where its bug could live when rich (struct lp_inv_counts). */
-static void counted(struct lp_exec *x, enum lp_inv inv, bool rich)
-{
-	x->inv.counts.checks[inv]++;
-	x->inv.counts.rich[inv] += rich;
-}
-
 enum lp_inv lp_inv_after_op(struct lp_exec *x, uint32_t opi)
 {
 	const struct lp_op *op = &x->prog->op[opi];
@@ -139,14 +132,14 @@ enum lp_inv lp_inv_after_op(struct lp_exec *x, uint32_t opi)
 			break;
 		case LP_OP_MEM_REMOVE:
 			if (snap) {
-				counted(x, LP_INV_I4, s->rich);
+				lp_inv_count(&x->inv.counts, LP_INV_I4, s->rich);
 				rc = lp_inv_after_mem_remove(x, opi);
 			}
 			break;
 		case LP_OP_RELOCATE:
 		case LP_OP_MIGRATE:
 			if (snap && s->hashed) {
-				counted(x, LP_INV_I11, s->rich);
+				lp_inv_count(&x->inv.counts, LP_INV_I11, s->rich);
 				rc = lp_inv_after_move(x, opi, op);
 			}
 			break;
@@ -171,7 +164,7 @@ enum lp_inv lp_inv_after_op(struct lp_exec *x, uint32_t opi)
 		case LP_OP_DISPATCH:
 			if (loc->alive && mach_ok(m)) {
 				/* A vCPU that left a thread before has a record its registers must match. */
-				counted(x, LP_INV_I5, op->vcpu < LP_MAX_VCPUS && x->saved_valid[op->part][op->vcpu]);
+				lp_inv_count(&x->inv.counts, LP_INV_I5, op->vcpu < LP_MAX_VCPUS && x->saved_valid[op->part][op->vcpu]);
 				rc = lp_inv_after_dispatch(x, opi, op);
 			}
 			if (rc == LP_INV_NONE) {
@@ -200,7 +193,7 @@ enum lp_inv lp_inv_after_op(struct lp_exec *x, uint32_t opi)
 	 */
 	if (op->kind == LP_OP_HCALL || op->kind == LP_OP_LOAD || op->kind == LP_OP_STORE ||
 	    op->kind == LP_OP_MEM_REMOVE || op->kind == LP_OP_RELOCATE || op->kind == LP_OP_MIGRATE) {
-		counted(x, LP_INV_I9, x->tlb_valid != 0);
+		lp_inv_count(&x->inv.counts, LP_INV_I9, x->tlb_valid != 0);
 		rc = lp_inv_check_tlb(x, opi);
 	}
 	/* And the IOTLB after what can make its entries stale (TCE calls, DLPAR, moves, window changes). */

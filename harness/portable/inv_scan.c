@@ -121,6 +121,7 @@ enum lp_inv lp_inv_check_hw_hpte(struct chk *c, struct hv_partition *p, unsigned
 	unsigned shift;
 	struct rclass r;
 
+	lp_inv_count(&c->x->inv.counts, LP_INV_I2, hw0 & HW0_V);
 	if (!(hw0 & HW0_V)) {
 		return LP_INV_NONE;
 	}
@@ -133,6 +134,7 @@ enum lp_inv lp_inv_check_hw_hpte(struct chk *c, struct hv_partition *p, unsigned
 	if (!shift) {
 		return chk_fail(c, LP_INV_I1, "valid HPTE with an undecodable page size", ptex, hw1);
 	}
+	lp_inv_count(&c->x->inv.counts, LP_INV_I1, shift > 12);
 	size = 1ull << shift;
 	base = (hw1 & HW1_RPN) & ~(size - 1);
 	classify(c, base, size, slot, &r);
@@ -238,6 +240,8 @@ enum lp_inv lp_inv_check_tce(struct chk *c, const struct hv_window *w, uint32_t 
 	 * below can fail (check_window never asks about such entries; the run a
 	 * TCE hcall named is checked entry by entry, set or not).
 	 */
+	lp_inv_count(&c->x->inv.counts, LP_INV_I2, real & TCE_PERM);
+	lp_inv_count(&c->x->inv.counts, LP_INV_I3, real & TCE_PERM);
 	if (!real && (!(c->dep_logical || c->consistency) || !rd64(c->m, w->shadow.v + 8ull * idx))) {
 		return LP_INV_NONE;
 	}
@@ -340,6 +344,7 @@ enum lp_inv lp_inv_check_areas(struct chk *c, const struct hv_partition *p)
 			const struct hv_area *a = areas[k];
 			uint64_t len = a->len ? a->len : 1, off;
 
+			lp_inv_count(&c->x->inv.counts, LP_INV_I2, a->on);
 			if (!a->on) {
 				continue;
 			}

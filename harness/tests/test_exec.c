@@ -222,6 +222,45 @@ TEST(oracle_counts_say_which_checks_saw_a_state_where_the_bug_could_live)
 }
 
 /*
+ * The model oracles count every hcall they judge: I7 rich for the two that
+ * fail (a bad real page number, another partition's real address), I8 rich
+ * for the one naming another partition's memory, I6 rich for the calls whose
+ * outputs the model predicts on success; the scans count the valid HPTEs (I1:
+ * none of a large page) and the TCEs (I3: rich while one grants DMA, not for
+ * the one cleared).
+ */
+TEST(model_and_scan_oracles_count_their_looks)
+{
+	const struct lp_inv_counts *n;
+
+	CHECK_EQ(run_text("lparsec program v2\n"
+			  "config parts=2 threads=1\n"
+			  "part p0 lmbs=1 vcpus=1 windows=1 shared\n"
+			  "part p1 lmbs=1 vcpus=1 windows=0 shared\n"
+			  "p0.v0 H_ENTER flags=0x0 ptex=0x0 pteh=0x4001 ptel=0x1192\n"
+			  "p0.v0 H_ENTER flags=0x0 ptex=0x8 pteh=0x4001 ptel=0x7ffffffffff000\n"
+			  "p0.v0 H_ENTER flags=0x0 ptex=hash(0x10001) pteh=pteh(0x10001) ptel=other(0x0)\n"
+			  "p0.v0 H_PUT_TCE liobn=liobn(0x0) ioba=ioba(0x5) tce=tce(0x503)\n"
+			  "p0.v0 H_GET_TCE liobn=liobn(0x0) ioba=ioba(0x5)\n"
+			  "p0.v0 H_PUT_TCE liobn=liobn(0x0) ioba=ioba(0x6) tce=0x0\n",
+			  false),
+		 LP_INV_NONE);
+	n = &X->inv.counts;
+	CHECK_EQ(n->checks[LP_INV_I7], 6);
+	CHECK_EQ(n->rich[LP_INV_I7], 2);
+	CHECK_EQ(n->checks[LP_INV_I8], 6);
+	CHECK_EQ(n->rich[LP_INV_I8], 1);
+	CHECK_EQ(n->checks[LP_INV_I6], 6);
+	CHECK_EQ(n->rich[LP_INV_I6], 4); /* the successes: their outputs (zero ones included) are predicted */
+	CHECK(n->checks[LP_INV_I1] >= 1);
+	CHECK_EQ(n->rich[LP_INV_I1], 0);
+	CHECK(n->rich[LP_INV_I3] >= 1);
+	CHECK(n->checks[LP_INV_I3] > n->rich[LP_INV_I3]);
+	CHECK(n->rich[LP_INV_I2] >= n->rich[LP_INV_I3] + 1); /* the TCE and the HPTE */
+	CHECK_EQ(n->checks[LP_INV_I12], 0);                  /* host-direct: no second driver */
+}
+
+/*
  * The same program gives the same results however it is run: twice in a row,
  * and after another program that used more of the machines (the executor and
  * the core reset only what a configuration uses, so nothing may survive).

@@ -48,17 +48,34 @@ struct lp_inv_snap {
 
 /*
  * How often an oracle looked, and how often at a state where its bug could
- * live (the report's per-invariant counts; lp_exec_run zeroes them): I4
- * after removing an LMB that was mapped, registered in or written; I5 after
- * dispatching a vCPU that had left a thread before (a record to restore);
- * I9 with a translation cached in the emulated TLB; I11 after moving memory
- * that was mapped, registered in or written. An oracle whose rich count
- * stays 0 only ever saw trivial states.
+ * live (the report's per-invariant counts; lp_exec_run zeroes them):
+ *   I1  valid hardware HPTEs checked; rich: of a page larger than 4 KiB
+ *       (its actual size is what can reach past the partition's memory)
+ *   I2  HPTEs, TCEs and registrations checked; rich: those valid or on
+ *   I3  TCEs checked; rich: those granting DMA
+ *   I4  after removing an LMB; rich: it was mapped, registered in or written
+ *   I5  after a dispatch; rich: the vCPU had left a thread before (a record)
+ *   I6  hcalls judged against the model; rich: returning predicted outputs
+ *   I7  the same; rich: calls that failed (and must have changed nothing)
+ *   I8  the same; rich: calls naming another partition's resource
+ *   I9  after what fills or stales the emulated TLB; rich: it held entries
+ *   I11 after a move; rich: the memory was mapped, registered in or written
+ *   I12 a driver's accesses against the harness's MMU, and its operations
+ *       against the host-direct run's; rich: translated / ran on both
+ * (I10 is the sanitizers': no count.) An oracle whose rich count stays 0
+ * only ever saw trivial states.
  */
 #define LP_INV_IDS 13
 struct lp_inv_counts {
 	uint32_t checks[LP_INV_IDS], rich[LP_INV_IDS];
 };
+
+/* One more look by oracle inv (an enum lp_inv id), rich when at a state where its bug could live. */
+static inline void lp_inv_count(struct lp_inv_counts *c, unsigned inv, bool rich)
+{
+	c->checks[inv]++;
+	c->rich[inv] += rich;
+}
 
 struct lp_inv_state {
 	struct lp_inv_snap snap;

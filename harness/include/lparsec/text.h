@@ -61,10 +61,13 @@ int lp_text_print(FILE *f, const struct lp_prog *p, const struct lp_exec *x);
  * operation's HV_* code); then "inv", an invariant id, how often its oracle
  * looked and how often at a state where its bug could live
  * (struct lp_inv_counts). What the report's hcall x return code matrix and
- * per-invariant counts count (tools/campaign/matrix.py). Nonzero on an
+ * per-invariant counts count (reports/matrix.py). Nonzero on an
  * output error.
  */
 int lp_census_print(FILE *f, const struct lp_prog *p, const struct lp_exec *x);
+
+/* Only the "inv" lines, of invariant inv (an enum lp_inv id) or of all when inv < 0: a second driver's I12. */
+int lp_census_print_looks(FILE *f, const struct lp_exec *x, int inv);
 
 /*
  * Parses text (len bytes; NUL bytes are an error) into p, normalized

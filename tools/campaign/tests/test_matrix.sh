@@ -5,7 +5,8 @@
 # target's own filter) with the census on: matrix.json must count exactly
 # those two cells, list H_ENTER's H_PTEG_FULL and H_PRIVILEGE among the
 # never reached, count I9's two looks as on trivial states only (nothing was
-# cached in the TLB), and the report must show all of it.
+# cached in the TLB) and the model oracles' looks (I7 rich for the failing
+# call), and the report must show all of it.
 # A campaign directory without a corpus is said, exit 2.
 set -euo pipefail
 
@@ -44,7 +45,14 @@ hcall_never = [c for c in never if c[0].startswith("H_") or c[0] == "(unknown op
 assert m["reached"] == 2 and m["cells"] == len(hcall_never) + 2, (m["reached"], m["cells"], len(hcall_never))
 assert m["unexpected"] == [], m["unexpected"]
 # I9 looked after each hcall, never with a translation cached (nothing was loaded): only trivial states.
-assert m["invariants"]["merged"] == {"I9": {"checks": 2, "rich": 0}}, m["invariants"]
+# The model's oracles judged both calls: the failing one is I7's rich state, the success's predicted
+# outputs I6's, neither names another partition's resource (I8). The scans saw the valid 4 KiB HPTE.
+looks = m["invariants"]["merged"]
+assert {k: looks[k] for k in ("I6", "I7", "I8", "I9")} == {
+    "I6": {"checks": 2, "rich": 1}, "I7": {"checks": 2, "rich": 1}, "I8": {"checks": 2, "rich": 0},
+    "I9": {"checks": 2, "rich": 0}}, looks
+assert looks["I1"]["checks"] >= 1 and looks["I1"]["rich"] == 0 and looks["I2"]["rich"] >= 1, looks
+assert set(looks) == {"I1", "I2", "I6", "I7", "I8", "I9"}, looks
 print("matrix.json: H_ENTER H_SUCCESS 1, H_PARAMETER 1;", m["reached"], "of", m["cells"], "cells")
 PY
 LPARSEC_ROOT=$ROOT /usr/bin/python3 "$ROOT/reports/report.py" "$camp" --no-coverage > /dev/null ||
