@@ -77,7 +77,8 @@ void lp_fuzz_init(void)
 		hv_host_plat_set_hooks(plat[i], &lp_exec_host_hooks, exec_state);
 	}
 	exec_state->touched_map_pages = hv_host_plat_dirty_map_pages(plat[0]);
-	every_input_thorough = getenv("LPARSEC_FUZZ_THOROUGH") && getenv("LPARSEC_FUZZ_THOROUGH")[0] == '1';
+	/* Or: a driver's lp_fuzz_set_thorough(true) before the first input (replay --thorough) stands. */
+	every_input_thorough |= getenv("LPARSEC_FUZZ_THOROUGH") && getenv("LPARSEC_FUZZ_THOROUGH")[0] == '1';
 	print_programs = getenv("LPARSEC_FUZZ_PRINT") && getenv("LPARSEC_FUZZ_PRINT")[0] == '1';
 	print_census = getenv("LPARSEC_FUZZ_CENSUS") && getenv("LPARSEC_FUZZ_CENSUS")[0] == '1';
 	if (getenv("LPARSEC_FUZZ_STATS") && getenv("LPARSEC_FUZZ_STATS")[0] == '1') {
@@ -298,7 +299,8 @@ int lp_fuzz_run(const uint8_t *data, size_t size, lp_fuzz_filter filter)
 	hv_host_plat_reset(plat[0]);
 	hv_host_plat_reset(plat[1]);
 	seed = input_hash(data, size);
-	thorough = every_input_thorough || seed % LP_FUZZ_THOROUGH_ONE_IN == 0;
+	thorough = every_input_thorough ||
+		   (seed % LP_FUZZ_THOROUGH_ONE_IN == 0 && lp_cfg_mem_bytes(&prog.cfg) <= LP_FUZZ_THOROUGH_MEM_MAX);
 	set_thorough(thorough);
 	inv = lp_exec_run(exec_state, &prog, plat[0], plat[1], false);
 #ifdef LP_FUZZ_HAVE_TEXT

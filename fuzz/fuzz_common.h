@@ -56,11 +56,16 @@ void lp_fuzz_use_driver(const struct lp_fuzz_driver *d);
 
 /*
  * Every input with thorough checks (exhaustive sweeps that do not trust the
- * platforms' dirty maps): the replay build's --thorough, which the
- * campaign's sanitizer sweep uses, or LPARSEC_FUZZ_THOROUGH=1. Otherwise one
- * input in LP_FUZZ_THOROUGH_ONE_IN, chosen by its bytes, runs so.
+ * platforms' dirty maps): the replay build's --thorough or
+ * LPARSEC_FUZZ_THOROUGH=1. Otherwise one input in LP_FUZZ_THOROUGH_ONE_IN,
+ * chosen by its bytes, runs so if its machines have at most
+ * LP_FUZZ_THOROUGH_MEM_MAX of memory: a thorough run reads every page, about
+ * 8 ms per MiB under ASan (a 1 GiB machine of the Linux-trace seeds: 8-11 s,
+ * past libFuzzer's 10 s timeout on a loaded machine, and 2.3 GB resident).
+ * Larger machines keep the fast mode's sampled clean pages.
  */
 #define LP_FUZZ_THOROUGH_ONE_IN 1024
+#define LP_FUZZ_THOROUGH_MEM_MAX (64ull << 20)
 void lp_fuzz_set_thorough(bool every_input);
 
 /*

@@ -13,8 +13,9 @@ and lost (matrix.json), coverage and executions.
 
 A record: {"night": "<campaign start, UTC>", "recorded": "...", "elapsed_s": s,
 "execs": n, "coverage_lines_pct": p | null, "cells": n, "reached": n,
-"reached_cells": ["H_ENTER H_SUCCESS", ...], "findings": [titles],
-"new_findings": [titles]}. Written atomically; a corrupt one is skipped with a
+"reached_cells": ["H_ENTER H_SUCCESS", ...], "findings": [titles that fired this night: the new
+ones and the earlier nights' whose reproducer still fires], "new_findings": [titles],
+"no_longer_firing": [earlier nights' titles whose reproducer no longer fires]}. Written atomically; a corrupt one is skipped with a
 warning, never fatal. Exit 0, 2 a tool error (not a campaign directory).
 Only the standard library of Debian's /usr/bin/python3.
 """
@@ -70,9 +71,15 @@ def make_record(out_dir):
                 for e in per.values() if isinstance(e, dict))
     titles = _findings(out_dir)
     new = [titles[s] for s in state.get("new_findings") or [] if s in titles]
+    # The groups of earlier nights kept in DIR count only while their reproducer still fires on
+    # this night's build (the campaign replayed each: earlier_findings); one that no longer fires
+    # was fixed -- it "vanishes" from this night.
+    rechecked = state.get("earlier_findings") if isinstance(state.get("earlier_findings"), dict) else {}
+    fixed = sorted(titles[s] for s, fires in rechecked.items() if fires is False and s in titles)
+    firing = sorted(t for s, t in titles.items() if rechecked.get(s) is not False)
     rec = {"night": state.get("started"), "recorded": _now(), "elapsed_s": state.get("elapsed_s"), "execs": execs,
            "coverage_lines_pct": None, "cells": None, "reached": None, "reached_cells": [],
-           "findings": sorted(titles.values()), "new_findings": sorted(new)}
+           "findings": firing, "new_findings": sorted(new), "no_longer_firing": fixed}
     try:
         cov = lp.read_json(os.path.join(out_dir, "coverage", "coverage.json"), "coverage")
         rec["coverage_lines_pct"] = ((cov.get("total") or {}).get("lines") or {}).get("percent")

@@ -34,10 +34,10 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 sys.path.insert(1, os.path.join(HERE, "..", "tools", "campaign"))  # lpcommon, the tools' shared helpers
 import lpcommon as lp  # noqa: E402
-from report_format import (RICH_STATES, bisect_text, display_path, engine_name, finding_first_seen,  # noqa: E402
-                           finding_where, fmt_duration, fmt_int, fmt_pct, fmt_rate, int_or_float, num, repro_command)
+from report_format import (RICH_STATES, bisect_text, display_path, engine_name, finding_earlier,  # noqa: E402
+                           finding_first_seen, finding_where, fmt_duration, fmt_int, fmt_pct, fmt_rate, int_or_float, num, repro_command)
 from report_html import render_html  # noqa: E402
-from report_plots import make_plots  # noqa: E402
+from report_plots import history_plots, make_plots  # noqa: E402
 
 STATS_FIELDS = ["elapsed_s", "execs", "execs_per_s", "coverage", "corpus", "findings"]
 REPRO_INLINE_MAX = 200_000  # characters of a reproducer shown inline
@@ -173,7 +173,7 @@ def read_bisect(fdir, warnings):
             "good": str(b.get("good") or "")[:12], "bad": str(b.get("bad") or "")[:12]}
 
 
-def read_findings(out_dir, new_slugs, warnings):
+def read_findings(out_dir, new_slugs, warnings, earlier=None):
     d = os.path.join(out_dir, "findings")
     findings = []
     if not os.path.isdir(d):
@@ -223,6 +223,10 @@ def read_findings(out_dir, new_slugs, warnings):
             "reproduced": f.get("reproduced"),
             "known": bool(f.get("known")),
             "new": (not f.get("known")) and (slug in new_slugs if new_slugs is not None else True),
+            # A group an earlier campaign in this directory found (a nightly's kept findings), and whether
+            # its reproducer still fired on this campaign's build (None: not replayed).
+            "earlier": earlier is not None and slug in earlier["before"],
+            "fires_now": earlier["rechecked"].get(slug) if earlier is not None else None,
             "minimised": bool(f.get("minimised")),
             "ops_before": f.get("ops_before"),
             "ops_after": f.get("ops_after"),
@@ -233,7 +237,8 @@ def read_findings(out_dir, new_slugs, warnings):
             "replay_command": repro_command(repro_path) if repro_path else None,
             "bisect": read_bisect(fdir, warnings),
         })
-    findings.sort(key=lambda x: (x["known"], x["flaky"], x["first_seen_elapsed_s"] if x["first_seen_elapsed_s"]
+    findings.sort(key=lambda x: (x["earlier"] and x["fires_now"] is False, x["known"], x["earlier"], x["flaky"],
+                                 x["first_seen_elapsed_s"] if x["first_seen_elapsed_s"]
                                  is not None else float("inf"), x["title"]))
     return findings
 
@@ -345,7 +350,8 @@ def read_history(out_dir, warnings):
     nights = history.load(out_dir, warnings)
     rows = [{"night": n.get("night"), "execs": n.get("execs"), "coverage_lines_pct": n.get("coverage_lines_pct"),
              "reached": n.get("reached"), "cells": n.get("cells"), "findings": len(n.get("findings") or []),
-             "new_findings": len(n.get("new_findings") or [])} for n in nights]
+             "new_findings": len(n.get("new_findings") or []),
+             "no_longer_firing": len(n.get("no_longer_firing") or [])} for n in nights]
     return {"nights": rows, "changes": history.changes(nights[-2], nights[-1]) if len(nights) >= 2 else None}
 
 
@@ -414,6 +420,9 @@ def build_model(out_dir, state, stats, findings, coverage, warnings):
                 "new": sum(1 for f in findings if f["new"]),
                 "known": sum(1 for f in findings if f["known"]),
                 "flaky": sum(1 for f in findings if f["flaky"]),
+                "earlier": sum(1 for f in findings if f["earlier"]),
+                "fixed": sum(1 for f in findings if f["earlier"] and f["fires_now"] is False),
+                "still_firing": sum(1 for f in findings if f["earlier"] and f["fires_now"] is True),
             },
             "coverage": {k: cov_total.get(k) for k in ("lines", "functions")} if cov_total else None,
         },
@@ -478,10 +487,12 @@ def md_history(h):
             f"hcall × return code cells gained: {', '.join(md(x) for x in c['cells_gained']) or 'none'}",
             f"lost: {', '.join(md(x) for x in c['cells_lost']) or 'none'}",
             f"coverage {'%+.2f' % c['coverage_delta'] if c['coverage_delta'] is not None else '–'} points"]), ""]
-    out += ["| night | execs | coverage (lines) | cells reached | findings (new) |", "|---|---:|---:|---:|---:|"]
+    out += ["| night | execs | coverage (lines) | cells reached | findings fired (new) | no longer fire |",
+            "|---|---:|---:|---:|---:|---:|"]
     for n in h["nights"]:
         out.append(f"| {md(n['night'])} | {fmt_int(n['execs'])} | {fmt_pct(n['coverage_lines_pct'])} | "
-                   f"{fmt_int(n['reached'])}/{fmt_int(n['cells'])} | {n['findings']} ({n['new_findings']}) |")
+                   f"{fmt_int(n['reached'])}/{fmt_int(n['cells'])} | {n['findings']} ({n['new_findings']}) | "
+                   f"{n['no_longer_firing']} |")
     return out + [""]
 
 
@@ -500,14 +511,17 @@ def render_md(model):
     cov_txt = (f"{fmt_pct(cov['lines'].get('percent'))} of hv/core lines, "
                f"{fmt_pct((cov.get('functions') or {}).get('percent'))} of functions") if cov and cov.get("lines") \
         else "not measured"
-    out += [f"**{fnd['new']} new finding(s)**, {fnd['known']} known, {fnd['flaky']} flaky · "
+    earlier = (f"{fnd['earlier']} from earlier nights ({fnd['still_firing']} still fire, "
+               f"{fnd['fixed']} no longer), " if fnd["earlier"] else "")
+    out += [f"**{fnd['new']} new finding(s)**, {fnd['known']} known, {earlier}{fnd['flaky']} flaky · "
             f"status {md(c['status'] or '–')} · duration {fmt_duration(tot['duration_s'])} · "
             f"{fmt_int(tot['execs'])} execs ({fmt_rate(tot['execs_per_s'])}/s) · coverage: {cov_txt}", ""]
     out += ["### Findings", ""]
     if not model["findings"]:
         out += ["No findings."]
     for f in model["findings"]:
-        flags = ["known" if f["known"] else "**new**" if f["new"] else None, "flaky" if f["flaky"] else None]
+        flags = ["known" if f["known"] else "**new**" if f["new"] else None, finding_earlier(f),
+                 "flaky" if f["flaky"] else None]
         parts = [p for p in flags if p] + [
             f"invariant {md(f['invariant'])}" if f["invariant"] else md(f["kind"]),
             md(finding_where(f)), f"first seen {md(finding_first_seen(f))}", f"{fmt_int(f['count'])} input(s)",
@@ -572,16 +586,20 @@ def generate(out_dir, coverage=True, log=None):
     warnings = []
     stats = read_stats(out_dir, warnings)
     new_slugs = state.get("new_findings") if isinstance(state.get("new_findings"), list) else None
-    findings = read_findings(out_dir, new_slugs, warnings)
+    before, rechecked = state.get("findings_before"), state.get("earlier_findings")
+    earlier = {"before": set(before), "rechecked": rechecked if isinstance(rechecked, dict) else {}} \
+        if isinstance(before, list) else None
+    findings = read_findings(out_dir, new_slugs, warnings, earlier)
     cov = read_coverage(out_dir, coverage, warnings)
     mtx = read_matrix(out_dir, coverage, warnings)
     model = build_model(out_dir, state, stats, findings, cov, warnings)
     model["matrix"] = mtx
     model["history"] = read_history(out_dir, warnings)
     plots = make_plots(out_dir, model, warnings)
+    night_plots = history_plots(out_dir, model["history"]["nights"], warnings)
     lp.atomic_write_json(os.path.join(out_dir, "report.json"), model)
     lp.atomic_write(os.path.join(out_dir, "summary.md"), render_md(model))
-    lp.atomic_write(os.path.join(out_dir, "report.html"), render_html(model, plots))
+    lp.atomic_write(os.path.join(out_dir, "report.html"), render_html(model, plots, night_plots))
     return model
 
 

@@ -7,8 +7,8 @@ Only the standard library of Debian's /usr/bin/python3.
 import html
 import os
 
-from report_format import (bisect_text, display_path, engine_name, finding_first_seen, finding_where, fmt_duration,
-                           fmt_int, fmt_pct, fmt_rate, num)
+from report_format import (bisect_text, display_path, engine_name, finding_earlier, finding_first_seen,
+                           finding_where, fmt_duration, fmt_int, fmt_pct, fmt_rate, num)
 
 def e(s):
     return html.escape("" if s is None else str(s), quote=True)
@@ -58,6 +58,10 @@ def _badges(f):
         b.append('<span class="badge b-known">known</span>')
     elif f["new"]:
         b.append('<span class="badge b-new">new</span>')
+    if f.get("earlier"):
+        b.append('<span class="badge b-known">earlier night</span>' + (
+            ' <span class="badge b-new">still fires</span>' if f.get("fires_now") is True else
+            ' <span class="badge b-known">no longer fires</span>' if f.get("fires_now") is False else ""))
     if f["flaky"]:
         b.append('<span class="badge b-flaky">flaky</span>')
     if f["invariant"]:
@@ -74,7 +78,8 @@ def _minimised(f):
 
 
 def html_finding(f):
-    cls = "finding" + (" known" if f["known"] else " flaky" if f["flaky"] else "")
+    cls = "finding" + (" known" if f["known"] or (f.get("earlier") and f.get("fires_now") is False)
+                       else " flaky" if f["flaky"] else "")
     out = [f'<div class="{cls}" id="{e("f-" + f["slug"])}">',
            f'<div>{_badges(f)}</div>',
            f'<h3>{e(f["title"])}</h3>',
@@ -86,6 +91,8 @@ def html_finding(f):
            f'<dt>reproduced</dt><dd>{e(f["reproduced"] or "–")}'
            f'{" — flaky: did not fire the same title every run" if f["flaky"] else ""}</dd>',
            f'<dt>minimised</dt><dd>{e(_minimised(f))}</dd>']
+    if f.get("earlier"):
+        out.append(f'<dt>this night</dt><dd>{e(finding_earlier(f))}: its reproducer replayed on this build</dd>')
     if f["known"]:
         out.append('<dt>known</dt><dd>the title is already in corpora/regressions/</dd>')
     if f["promoted"]:
@@ -228,17 +235,17 @@ def html_history(h):
                    f'lost <span class="b-never">{items(c["cells_lost"])}</span>; coverage '
                    f'{e("%+.2f" % c["coverage_delta"] if c["coverage_delta"] is not None else "–")} points.</p>')
     out.append("<table><tr><th>night</th><th>execs</th><th>coverage (lines)</th><th>cells reached</th>"
-               "<th>findings (new)</th></tr>")
+               "<th>findings fired (new)</th><th>no longer fire</th></tr>")
     for n in h["nights"]:
         out.append(f'<tr><td>{e(n["night"])}</td><td>{e(fmt_int(n["execs"]))}</td>'
                    f'<td>{e(fmt_pct(n["coverage_lines_pct"]))}</td>'
                    f'<td>{e(fmt_int(n["reached"]))}/{e(fmt_int(n["cells"]))}</td>'
-                   f'<td>{n["findings"]} ({n["new_findings"]})</td></tr>')
+                   f'<td>{n["findings"]} ({n["new_findings"]})</td><td>{n["no_longer_firing"]}</td></tr>')
     out.append("</table>")
     return "\n".join(out)
 
 
-def render_html(model, plots):
+def render_html(model, plots, night_plots=()):
     c, tot = model["campaign"], model["totals"]
     fnd = tot["findings"]
     cfg = c["config"] or {}
@@ -252,6 +259,8 @@ def render_html(model, plots):
         ("execs/s (overall)", fmt_rate(tot["execs_per_s"]), ""),
         ("new findings", str(fnd["new"]), "bad" if fnd["new"] else "good"),
         ("known findings", str(fnd["known"]), ""),
+    ] + ([("earlier nights' findings", f'{fnd["still_firing"]} still fire, {fnd["fixed"]} no longer',
+           "bad" if fnd["still_firing"] else "good")] if fnd.get("earlier") else []) + [
         ("flaky", str(fnd["flaky"]), ""),
         ("hv/core lines covered", cov_line, ""),
     ]
@@ -286,6 +295,9 @@ def render_html(model, plots):
     if (model.get("history") or {}).get("nights"):
         out.append("<h2>Night over night</h2>")
         out.append(html_history(model["history"]))
+        if night_plots:
+            out.append('<div class="plots">' + "".join(f"<figure>{svg}</figure>" for _kind, svg in night_plots)
+                       + "</div>")
     out.append('<p class="note">Regenerate with <code>./lparsec report ' + e(display_path(c["dir"])) +
                '</code>. Machine-readable: report.json; CI summary: summary.md.</p>')
     out.append("</main></body></html>\n")

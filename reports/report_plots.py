@@ -14,6 +14,8 @@ from report_format import engine_name
 
 ENGINE_COLORS = {"libfuzzer": "#1f6fb4", "afl": "#e0701b"}
 OTHER_COLORS = ["#2a9d3a", "#9b3fb5", "#b5343f", "#666666"]
+SERIES_COLORS = {"fired": "#d1242f", "new": "#e0701b", "no longer fire": "#2a9d3a",  # the nights' findings
+                 "hv/core lines covered": "#1f6fb4", "hcall x return code cells reached": "#9b3fb5"}
 MINUTES_FROM_S = 300  # a campaign this long or longer is plotted in minutes
 
 
@@ -21,37 +23,52 @@ def _gp_str(s):
     return '"' + str(s).replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
-def gnuplot_svg(title, ylabel, series, xspan_s, minutes):
-    """series: [(engine, xs_seconds, ys)], drawn over xspan_s = (first, last) seconds of campaign time.
-    Returns (svg, None) or (None, why)."""
+def time_axis(xspan_s, minutes):
+    """The x axis of campaign time: (gnuplot lines, x -> plotted value)."""
+    def scale(x):
+        return x / 60.0 if minutes else x
+    lo, hi = (f"{scale(x):.6g}" for x in xspan_s)
+    # A target that ran in a later slice is plotted over its own samples, not from time 0.
+    # One sample is an empty range, which gnuplot refuses when given but widens when it scales.
+    return [f"set xlabel {_gp_str('campaign time (min)' if minutes else 'campaign time (s)')}",
+            f"set xrange [{lo}:{hi if hi != lo else '*'}]"], scale
+
+
+def nights_axis(labels):
+    """The x axis of the nights: one tic per night (x = 1..N), labelled with its date."""
+    tics = ", ".join(f"{_gp_str(label)} {i + 1}" for i, label in enumerate(labels))
+    return ["set xlabel 'night'", f"set xrange [0.5:{len(labels) + 0.5}]", f"set xtics ({tics})"], float
+
+
+def gnuplot_svg(title, ylabel, series, xaxis, counts=False):
+    """series: [(name, xs, ys)] (a name of ENGINE_COLORS is an engine), xaxis: time_axis() or nights_axis();
+    counts: the values are small whole numbers (no tic between two). Returns (svg, None) or (None, why)."""
     gp = shutil.which("gnuplot")
     if not gp:
         return None, "gnuplot is not installed (Debian package gnuplot-nox): no plots"
-    lo, hi = (f"{(x / 60.0 if minutes else x):.6g}" for x in xspan_s)
+    axis_lines, scale = xaxis
     lines = [
         'set terminal svg size 560,300 dynamic noenhanced font "sans,10" background "#ffffff"',
         f"set title {_gp_str(title)}",
-        f"set xlabel {_gp_str('campaign time (min)' if minutes else 'campaign time (s)')}",
         f"set ylabel {_gp_str(ylabel)}",
         "set key below horizontal",
         "set grid lc rgb '#dddddd'",
         "set border 3",
         "set tics nomirror",
-        # A target that ran in a later slice is plotted over its own samples, not from time 0.
-        # One sample is an empty range, which gnuplot refuses when given but widens when it scales.
-        f"set xrange [{lo}:{hi if hi != lo else '*'}]",
         "set yrange [0:*]",
-    ]
+    ] + axis_lines
     ymax = max([y for _e, _xs, ys in series for y in ys if y is not None] or [0])
     lines.append('set format y "%.1s%c"' if ymax >= 100000 else 'set format y "%g"')
+    if counts:
+        lines += [f"set ytics {max(1, int(ymax) // 8 + 1)}", f"set yrange [0:{max(1, int(ymax) + 1)}]"]
     plots = []
     for i, (engine, xs, ys) in enumerate(series):
         lines.append(f"$D{i} << EOD")
         for x, y in zip(xs, ys):
             if x is not None and y is not None:
-                lines.append(f"{(x / 60.0 if minutes else x):.6g} {y:.6g}")
+                lines.append(f"{scale(x):.6g} {y:.6g}")
         lines.append("EOD")
-        color = ENGINE_COLORS.get(engine) or OTHER_COLORS[i % len(OTHER_COLORS)]
+        color = ENGINE_COLORS.get(engine) or SERIES_COLORS.get(engine) or OTHER_COLORS[i % len(OTHER_COLORS)]
         plots.append(f"$D{i} using 1:2 with linespoints lw 2 pt 7 ps 0.35 lc rgb '{color}' "
                      f"title {_gp_str(engine_name(engine))}")
     lines.append("plot " + ", ".join(plots))
@@ -92,7 +109,7 @@ def make_plots(out_dir, model, warnings):
                                   ("coverage", "coverage", "coverage (libFuzzer cov / AFL++ edges)")):
             series = [(e, r["series"]["elapsed_s"], r["series"][key]) for e, r in with_data]
             title = f"{t}: {'execs/s' if kind == 'execs_per_s' else 'coverage'} over time"
-            svg, why = gnuplot_svg(title, ylabel, series, (min(times), max(times)), minutes)
+            svg, why = gnuplot_svg(title, ylabel, series, time_axis((min(times), max(times)), minutes))
             if svg is None:
                 if why not in said:
                     said.add(why)
@@ -101,3 +118,39 @@ def make_plots(out_dir, model, warnings):
             lp.atomic_write(os.path.join(out_dir, "plots", f"{t}-{kind}.svg"), svg)
             plots.setdefault(t, []).append((kind, inline_svg(svg, f"p{ti}{kind[0]}-")))
     return plots
+
+
+def history_plots(out_dir, nights, warnings):
+    """The nights (the report's rows of history.py's records, oldest first) plotted: what the fuzzers reached (hv/core line
+    coverage, hcall x return code cells, both in %), the findings that fired each night, the
+    executions. [(kind, inline svg)]; also writes DIR/plots/history-<kind>.svg. Nothing for one night."""
+    if len(nights) < 2:
+        return []
+    labels = [str(n.get("night") or "?")[:10] for n in nights]
+    if len(set(labels)) < len(labels):  # more than one night a day (tests, reruns): the time too
+        labels = [str(n.get("night") or "?")[5:16].replace("T", " ") for n in nights]
+    xs = list(range(1, len(nights) + 1))
+
+    def pct(n):
+        return 100.0 * n["reached"] / n["cells"] if n.get("reached") is not None and n.get("cells") else None
+
+    charts = [
+        ("reach", "what each night reached", "%",
+         [("hv/core lines covered", [n.get("coverage_lines_pct") for n in nights]),
+          ("hcall x return code cells reached", [pct(n) for n in nights])]),
+        ("findings", "findings by night", "finding groups",
+         [("fired", [n["findings"] for n in nights]), ("new", [n["new_findings"] for n in nights]),
+          ("no longer fire", [n["no_longer_firing"] for n in nights])]),
+        ("execs", "executions by night", "execs", [("execs", [n.get("execs") for n in nights])]),
+    ]
+    out = []
+    for kind, title, ylabel, rows in charts:
+        svg, why = gnuplot_svg(title, ylabel, [(name, xs, ys) for name, ys in rows], nights_axis(labels),
+                               counts=kind == "findings")
+        if svg is None:
+            if why not in warnings:
+                warnings.append(why)
+            return out
+        lp.atomic_write(os.path.join(out_dir, "plots", f"history-{kind}.svg"), svg)
+        out.append((kind, inline_svg(svg, f"h{kind[0]}-")))
+    return out

@@ -48,6 +48,12 @@ of each target's slice its corpus is merged (libFuzzer -merge=1 of its
 corpus and the AFL++ queues). Interrupted (Ctrl-C, kill -9)? Run the same
 command again: it resumes with the remaining time.
 
+A directory kept from an earlier campaign (ci/nightly.sh's, whose finished
+night makes way with reports/history.py archive) keeps its corpus and its
+finding groups: a group this campaign did not create is not new, and at the
+end its reproducer is replayed on this build -- it still fires, or it no
+longer does (the bug was fixed), which the report and the night's record say.
+
 --builds: the invariants are checked after every operation in every build;
 ASan/UBSan cost 3-4x the executions. mixed (the default) fuzzes with
 libFuzzer on the build without sanitizers (preset fuzz-fast) and with AFL++
@@ -58,7 +64,8 @@ sanitizer sweep): a memory error those builds ran past becomes a finding.
 
 LPARSEC_BUILD_ROOT / LPARSEC_CMAKE_ARGS select another build (tests use a
 deliberately broken one). Exit status: 0 nothing new, 1 new findings (titles
-not already in corpora/regressions/), 2 a tool error (bad option, unwritable
+not already in corpora/regressions/ nor found by an earlier campaign in
+DIR), 2 a tool error (bad option, unwritable
 or corrupt output directory, failed build)."""
 
 
@@ -116,7 +123,7 @@ def new_state(a):
             "elapsed_s": 0.0,
             "slices": {t: {"planned_s": per, "done_s": 0.0, "seeded": False, "merged": False} for t in a.targets},
             "status": "running", "totals": {t: {e: dict(ZERO) for e in a.engines} for t in a.targets},
-            "new_findings": []}
+            "new_findings": [], "findings_before": [], "earlier_findings": None}
 
 
 def load_state(path, a):
@@ -213,7 +220,8 @@ class Campaign:
     def save(self):
         st = self.state
         st["elapsed_s"] = round(sum(s["done_s"] for s in st["slices"].values()), 1)
-        st["new_findings"] = self.triage.slugs()  # a campaign directory holds only its own groups
+        before = set(st.get("findings_before") or [])  # an earlier campaign's groups in a kept directory
+        st["new_findings"] = [s for s in self.triage.slugs() if s not in before]
         lpcommon.atomic_write_json(self.state_path, st)
 
     def elapsed(self):
@@ -256,10 +264,13 @@ class Campaign:
             self.state = load_state(self.state_path, self.a)
             self.progress.note(f"resuming {self.out} at {clock(self.elapsed())} of {clock(self.total_s())} "
                                f"({self.state['status']})")
+            fresh = False
         else:
-            self.state = new_state(self.a)
+            self.state, fresh = new_state(self.a), True
         self.triage = triage.Triage(self.out, self.elapsed, promote=self.a.promote,
                                     regressions_dir=self.a.regressions)
+        if fresh:
+            self.state["findings_before"] = self.triage.slugs()
         triage.clean_tmp(self.out)
         stats = os.path.join(self.out, "stats")
         for name in os.listdir(stats) if os.path.isdir(stats) else []:
@@ -490,19 +501,43 @@ class Campaign:
         if self.worker.error:
             raise self.worker.error
         self.triage.run_pass(self.a.targets, final=True)
+        self.recheck_earlier()
         self.state["status"] = "done"
         self.save()
         return self.finish()
 
+    def recheck_earlier(self):
+        """The earlier campaigns' groups replayed on this build: {slug: true (still fires), false (no
+        longer fires), null (cannot tell)."""
+        before = self.state.get("findings_before") or []
+        if not before:
+            return
+        self.progress.note(f"replaying the reproducers of {len(before)} finding group(s) of earlier campaigns")
+        done = {}
+        for slug in before:
+            if os.path.isfile(os.path.join(self.triage.group_dir(slug), "finding.json")):
+                done[slug] = self.triage.still_fires(slug)
+        self.state["earlier_findings"] = done
+
     def finish(self):
         """Report, summary, exit status."""
-        findings = self.triage.findings()
-        new = [f for f in findings if not f["known"]]
+        slugs = self.triage.slugs()
+        findings = [self.triage.read_finding(s) for s in slugs]
+        mine = set(self.state.get("new_findings") or [])
+        earlier = self.state.get("earlier_findings") or {}
+        new = [f for s, f in zip(slugs, findings) if not f["known"] and s in mine]
         report_error = make_report(self.out, self.progress)
+        n_earlier = sum(1 for s in slugs if s not in mine)
         print(f"{PROG}: {self.out}: {clock(self.elapsed())} of fuzzing, {len(findings)} finding group(s): "
-              f"{len(new)} new, {len(findings) - len(new)} known, {sum(1 for f in findings if f['flaky'])} flaky")
-        for f in findings:
-            tag = "known" if f["known"] else "NEW"
+              f"{len(new)} new, {sum(1 for s, f in zip(slugs, findings) if f['known'] and s in mine)} known, "
+              + (f"{n_earlier} from earlier campaigns ({sum(1 for s in slugs if earlier.get(s) is True)} "
+                 f"still fire), " if n_earlier else "")
+              + f"{sum(1 for f in findings if f['flaky'])} flaky")
+        for s, f in zip(slugs, findings):
+            if s in mine:
+                tag = "known" if f["known"] else "NEW"
+            else:
+                tag = "earlier" + {True: ", still fires", False: ", no longer fires"}.get(earlier.get(s), "")
             print(f"  [{tag}{', flaky' if f['flaky'] else ''}] {f['title']}\n"
                   f"      {f['count']} input(s), first by {f['engine']} on {f['target']}, reproduced "
                   f"{f['reproduced']}, {f['ops_before']} -> {f['ops_after']} ops; {f['repro_command']}")

@@ -439,6 +439,30 @@ class Triage:
             lpcommon.atomic_write(dst, src.read())
         return os.path.relpath(dst, lpcommon.ROOT) if dst.startswith(lpcommon.ROOT + os.sep) else dst
 
+    # ---- a group of an earlier campaign in the same directory (a nightly's kept findings)
+
+    def still_fires(self, slug):
+        """Whether an earlier night's group still fires with this build: its minimised repro.txt
+        through lparsec-repro, else its repro.bin (or first input) through replay-<target>, the
+        title compared exactly. None when it cannot be told: not finished (no reproducer), or a
+        timeout/oom title whose every run may take the whole timeout."""
+        f = self.read_finding(slug)
+        gdir = self.group_dir(slug)
+        if f["reproduced"] is None or kind_of(f["title"]) in ("timeout", "oom"):
+            return None
+        txt = os.path.join(gdir, "repro.txt")
+        if os.path.isfile(txt):
+            r = lpcommon.run_repro(txt, timeout=REPLAY_TIMEOUT, engine_flags=lpcommon.repro_engine_flags(f["target"]))
+            if r["title"] == f["title"]:
+                return True
+        binary = os.path.join(gdir, "repro.bin")
+        if not os.path.isfile(binary) and f["inputs"]:
+            binary = os.path.join(gdir, "inputs", f["inputs"][0] + ".bin")
+        if not os.path.isfile(binary):
+            return None if not os.path.isfile(txt) else False
+        r = lpcommon.replay_input(f["target"], binary, timeout=REPLAY_TIMEOUT)
+        return r["crashed"] and r["title"] == f["title"]
+
     # ---- passes
 
     def triage_seeds(self, target, seed_dir):
@@ -460,8 +484,9 @@ class Triage:
         while paths:
             batch = paths[:SWEEP_BATCH]  # bounded command lines
             try:
-                # Thorough: the sweep does not trust the platforms' dirty maps as fuzzing does.
-                r = subprocess.run([lpcommon.replay_binary(target), "--name-inputs", "--thorough"] + batch,
+                # The fast mode of the fuzzers (not --thorough: about 1 s more per program under ASan,
+                # hours for a night's corpus); what the sweep adds is ASan/UBSan on every input.
+                r = subprocess.run([lpcommon.replay_binary(target), "--name-inputs"] + batch,
                                    stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env, text=True,
                                    errors="replace", timeout=REPLAY_TIMEOUT * 10)
                 bad = None if r.returncode == 0 else _last_named_input(r.stderr)

@@ -110,7 +110,8 @@ check(f["replay_command"].startswith("./lparsec repro /") and
       f["replay_command"].endswith(f"/findings/{slug}/repro.txt"), f"replay command {f['replay_command']}")
 g = fs[1]
 check(g["invariant"] is None and g["known"] is True and g["flaky"] is True and g["new"] is False, "the ASan finding")
-check(r["totals"]["findings"] == {"total": 2, "new": 1, "known": 1, "flaky": 1}, f"totals {r['totals']['findings']}")
+check(r["totals"]["findings"] == {"total": 2, "new": 1, "known": 1, "flaky": 1, "earlier": 0, "fixed": 0,
+                                  "still_firing": 0}, f"totals {r['totals']['findings']}")
 check(r["totals"]["execs"] == 2700000 and r["totals"]["duration_s"] == 600.0, "total execs / duration")
 hpt = r["targets"]["hpt"]
 check(sorted(hpt) == ["afl", "libfuzzer"], f"hpt engines {sorted(hpt)}")
