@@ -78,7 +78,8 @@ def repro_command(path):
 def finding_first_seen(f):
     s = f["first_seen"] or "–"
     if f["first_seen_elapsed_s"] is not None:
-        s += f" ({fmt_duration(f['first_seen_elapsed_s'])} into the campaign)"
+        s += f" ({fmt_duration(f['first_seen_elapsed_s'])} into the campaign"
+        s += " that found it)" if f.get("earlier") else ")"
     return s
 
 
