@@ -15,8 +15,8 @@ A record: {"night": "<campaign start, UTC>", "recorded": "...", "elapsed_s": s,
 "execs": n, "coverage_lines_pct": p | null, "cells": n, "reached": n,
 "reached_cells": ["H_ENTER H_SUCCESS", ...], "findings": [titles that fired this night: the new
 ones and the earlier nights' whose reproducer still fires], "new_findings": [titles],
-"no_longer_firing": [earlier nights' titles whose reproducer no longer fires]}. Written atomically; a corrupt one is skipped with a
-warning, never fatal. Exit 0, 2 a tool error (not a campaign directory).
+"no_longer_firing": [earlier nights' titles whose reproducer no longer fires]}. Written
+atomically; a corrupt one is skipped with a warning, never fatal. Exit 0, 2 a tool error (not a campaign directory).
 Only the standard library of Debian's /usr/bin/python3.
 """
 

@@ -271,6 +271,8 @@ class Campaign:
                                     regressions_dir=self.a.regressions)
         if fresh:
             self.state["findings_before"] = self.triage.slugs()
+            self.state["findings_before_counts"] = {s: self.triage.read_finding(s)["count"]
+                                                    for s in self.state["findings_before"]}
         triage.clean_tmp(self.out)
         stats = os.path.join(self.out, "stats")
         for name in os.listdir(stats) if os.path.isdir(stats) else []:
@@ -507,16 +509,19 @@ class Campaign:
         return self.finish()
 
     def recheck_earlier(self):
-        """The earlier campaigns' groups replayed on this build: {slug: true (still fires), false (no
-        longer fires), null (cannot tell)."""
+        """The earlier campaigns' groups on this build: {slug: true (still fires), false (no longer
+        fires), null (cannot tell)}. A group that took inputs from this campaign fired (even if its
+        reproducer is flaky); the others' reproducers are replayed."""
         before = self.state.get("findings_before") or []
+        counts = self.state.get("findings_before_counts") or {}
         if not before:
             return
         self.progress.note(f"replaying the reproducers of {len(before)} finding group(s) of earlier campaigns")
         done = {}
         for slug in before:
             if os.path.isfile(os.path.join(self.triage.group_dir(slug), "finding.json")):
-                done[slug] = self.triage.still_fires(slug)
+                took_inputs = self.triage.read_finding(slug)["count"] > counts.get(slug, float("inf"))
+                done[slug] = True if took_inputs else self.triage.still_fires(slug)
         self.state["earlier_findings"] = done
 
     def finish(self):
