@@ -110,7 +110,7 @@ RICH_STATES = {
     "I2": "a valid HPTE or TCE, a registration on (checks: every one examined)",
     "I3": "a TCE granting DMA (checks: TCEs examined)",
     "I4": "after removing an LMB that was mapped, registered in or written",
-    "I5": "after dispatching a vCPU that had registers to restore",
+    "I5": "after dispatching a vCPU whose record the thread did not already hold",
     "I6": "an hcall returning outputs the model predicted",
     "I7": "an hcall that failed (and must have changed nothing)",
     "I8": "an hcall naming another partition's resource",

@@ -323,6 +323,7 @@ static void run_mgmt(struct lp_exec *x, uint32_t opi, const struct lp_op *op)
 		if (op->a < m->cfg.threads) {
 			lp_capture_thread(x, machine, op->a);
 		}
+		lp_inv_before_dispatch(x, opi);
 		rc = x->drv->dispatch(x, machine, op->a, x->loc[op->part].slot, op->vcpu);
 		break;
 	case LP_OP_PREEMPT:

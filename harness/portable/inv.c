@@ -164,7 +164,7 @@ enum lp_inv lp_inv_after_op(struct lp_exec *x, uint32_t opi)
 		case LP_OP_DISPATCH:
 			if (loc->alive && mach_ok(m)) {
 				/* A vCPU that left a thread before has a record its registers must match. */
-				lp_inv_count(&x->inv.counts, LP_INV_I5, op->vcpu < LP_MAX_VCPUS && x->saved_valid[op->part][op->vcpu]);
+				lp_inv_count(&x->inv.counts, LP_INV_I5, x->inv.dispatch_rich);
 				rc = lp_inv_after_dispatch(x, opi, op);
 			}
 			if (rc == LP_INV_NONE) {

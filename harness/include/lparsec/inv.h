@@ -12,6 +12,13 @@
 /* Snapshot taken before a RELOCATE / MIGRATE (I11) or MEM_REMOVE (I4) of op opi. */
 void lp_inv_before(struct lp_exec *x, uint32_t opi);
 
+/*
+ * Just before the driver dispatches op opi (the outgoing vCPU captured):
+ * whether I5's check after it sees a state where its bug could live -- the
+ * incoming vCPU has a record and the thread holds other values (the counts).
+ */
+void lp_inv_before_dispatch(struct lp_exec *x, uint32_t opi);
+
 /* Incremental checks after op opi ran (its result in x->res[opi]). */
 enum lp_inv lp_inv_after_op(struct lp_exec *x, uint32_t opi);
 

@@ -55,6 +55,7 @@ struct lp_inv_snap {
  *   I3  TCEs checked; rich: those granting DMA
  *   I4  after removing an LMB; rich: it was mapped, registered in or written
  *   I5  after a dispatch; rich: the vCPU had left a thread before (a record)
+ *       and the thread held other values than that record
  *   I6  hcalls judged against the model; rich: returning predicted outputs
  *   I7  the same; rich: calls that failed (and must have changed nothing)
  *   I8  the same; rich: calls naming another partition's resource
@@ -80,6 +81,7 @@ static inline void lp_inv_count(struct lp_inv_counts *c, unsigned inv, bool rich
 struct lp_inv_state {
 	struct lp_inv_snap snap;
 	struct lp_inv_counts counts;
+	bool dispatch_rich; /* lp_inv_before_dispatch's answer for the dispatch about to run */
 	/*
 	 * Trust nothing, report at the cause (set by the caller; implied when
 	 * the run enables the test backdoor): ignore x->touched and read
