@@ -178,13 +178,37 @@ static void hash_view(struct lp_inv_snap *s, const struct chk *c, const struct h
 	}
 }
 
+/* Does a window slot owns hold a TCE (its logical view) into one of the logical LMBs in mask? */
+static bool tce_into(struct chk *c, unsigned slot, uint64_t mask)
+{
+	uint32_t i, k;
+
+	for (i = 0; i < c->m->cfg.max_windows && i < HV_MAX_WINDOWS; i++) {
+		const struct hv_window *w = &c->m->win[i];
+		uint32_t n = window_entries(c->m, w);
+		const uint8_t *shadow = c->m->mem + w->shadow.v;
+
+		if (!w->active || w->owner != slot || !n || !written(c->x, c->mach, w->shadow.v, 8ull * n)) {
+			continue;
+		}
+		for (k = next_nonzero_word(shadow, 0, 0, n); k < n; k = next_nonzero_word(shadow, 0, k + 1, n)) {
+			uint64_t logical = rd64(c->m, w->shadow.v + 8ull * k);
+
+			if ((logical & TCE_PERM) && (logical_mask(c, logical & ~(PAGE_4K - 1), PAGE_4K) & mask)) {
+				return true;
+			}
+		}
+	}
+	return false;
+}
+
 /*
- * Is any of p's logical LMBs in mask mapped by a hardware HPTE (the core's
- * reverse-map count: only what the report's counts say, never a verdict),
- * the place of a VPA / DTL / SLB-shadow registration, or not all zero? A
- * state where leaving or moving it could go wrong.
+ * Is any of p's (slot's) logical LMBs in mask mapped by a hardware HPTE (the
+ * core's reverse-map count: only what the report's counts say, never a
+ * verdict) or a TCE, the place of a VPA / DTL / SLB-shadow registration, or
+ * not all zero? A state where leaving or moving it could go wrong.
  */
-static bool memory_in_use(struct chk *c, const struct hv_partition *p, uint64_t mask)
+static bool memory_in_use(struct chk *c, const struct hv_partition *p, unsigned slot, uint64_t mask)
 {
 	uint32_t n = lmap_entries(c->m, p), l, v, k;
 
@@ -207,7 +231,7 @@ static bool memory_in_use(struct chk *c, const struct hv_partition *p, uint64_t 
 			}
 		}
 	}
-	return false;
+	return tce_into(c, slot, mask);
 }
 
 void lp_inv_before(struct lp_exec *x, uint32_t opi)
@@ -247,7 +271,7 @@ void lp_inv_before(struct lp_exec *x, uint32_t opi)
 		s->lmap[i] = 0;
 	}
 	s->rich = (op->kind == LP_OP_MEM_REMOVE || op->kind == LP_OP_RELOCATE || op->kind == LP_OP_MIGRATE) &&
-		  memory_in_use(&c, p, op->kind == LP_OP_MIGRATE ? ~0ull : op->a < LP_INV_LMAP ? 1ull << op->a : 0);
+		  memory_in_use(&c, p, loc->slot, op->kind == LP_OP_MIGRATE ? ~0ull : op->a < LP_INV_LMAP ? 1ull << op->a : 0);
 	s->hashed = op->kind == LP_OP_RELOCATE || op->kind == LP_OP_MIGRATE;
 	if (s->hashed) {
 		/* Relocation moves logical LMB op->a (and must move nothing else); migration moves them all. */

@@ -189,8 +189,9 @@ TEST(management_ops_and_migration_run_clean)
  * The oracles' counts (struct lp_inv_counts): a removal, relocation and
  * migration of mapped memory count as rich for I4 / I11, a dispatch of a
  * vCPU that left a thread before onto a thread holding other values as rich
- * for I5; removing an LMB nothing used does not, nor dispatching a vCPU
- * again where it runs; a new run starts from zero.
+ * for I5, removing an LMB a TCE points into as rich for I4; removing an LMB
+ * nothing used does not, nor dispatching a vCPU again where it runs; a new
+ * run starts from zero.
  */
 TEST(oracle_counts_say_which_checks_saw_a_state_where_the_bug_could_live)
 {
@@ -223,6 +224,15 @@ TEST(oracle_counts_say_which_checks_saw_a_state_where_the_bug_could_live)
 			  false),
 		 LP_INV_NONE);
 	CHECK_EQ(n->checks[LP_INV_I11] + n->checks[LP_INV_I4] + n->checks[LP_INV_I5] + n->checks[LP_INV_I9], 0);
+	/* Removing an LMB that only a TCE points into (no HPTE, nothing written) is I4's rich state too. */
+	CHECK_EQ(run_text("lparsec program v2\nconfig parts=1 threads=1\npart p0 lmbs=3 vcpus=1 windows=1 shared\n"
+			  "p0.v0 H_PUT_TCE liobn=liobn(0x0) ioba=ioba(0x5) tce=0x80003\n"
+			  "p0 mem_remove lmb=2\n",
+			  false),
+		 LP_INV_NONE);
+	CHECK_EQ(X->res[1].rc, HV_OK);
+	CHECK_EQ(n->checks[LP_INV_I4], 1);
+	CHECK_EQ(n->rich[LP_INV_I4], 1);
 }
 
 /*

@@ -53,14 +53,16 @@ struct lp_inv_snap {
  *       (its actual size is what can reach past the partition's memory)
  *   I2  HPTEs, TCEs and registrations checked; rich: those valid or on
  *   I3  TCEs checked; rich: those granting DMA
- *   I4  after removing an LMB; rich: it was mapped, registered in or written
+ *   I4  after removing an LMB; rich: it was mapped (HPTE or TCE), registered
+ *       in or written
  *   I5  after a dispatch; rich: the vCPU had left a thread before (a record)
  *       and the thread held other values than that record
  *   I6  hcalls judged against the model; rich: returning predicted outputs
  *   I7  the same; rich: calls that failed (and must have changed nothing)
  *   I8  the same; rich: calls naming another partition's resource
  *   I9  after what fills or stales the emulated TLB; rich: it held entries
- *   I11 after a move; rich: the memory was mapped, registered in or written
+ *   I11 after a move; rich: the memory was mapped (HPTE or TCE), registered
+ *       in or written
  *   I12 a driver's accesses against the harness's MMU, and its operations
  *       against the host-direct run's; rich: translated / ran on both
  * (I10 is the sanitizers': no count.) An oracle whose rich count stays 0
