@@ -81,11 +81,15 @@ enum lp_inv lp_inv_check_thread_regs(struct lp_exec *x, uint32_t opi, const stru
 void lp_inv_before_dispatch(struct lp_exec *x, uint32_t opi)
 {
 	const struct lp_op *op = &x->prog->op[opi];
-	const struct hv_machine *m = &x->m[x->loc[op->part].machine & 1];
+	const struct hv_machine *m;
 
+	x->inv.dispatch_rich = false;
+	if (op->part >= LP_MAX_PARTS || op->vcpu >= LP_MAX_VCPUS || !x->saved_valid[op->part][op->vcpu]) {
+		return;
+	}
+	m = &x->m[x->loc[op->part].machine & 1];
 	/* A switch that forgot a register is invisible when the thread already held the vCPU's value. */
-	x->inv.dispatch_rich = op->part < LP_MAX_PARTS && op->vcpu < LP_MAX_VCPUS && op->a < m->cfg.threads &&
-			       op->a < HV_MAX_THREADS && x->saved_valid[op->part][op->vcpu] &&
+	x->inv.dispatch_rich = op->a < m->cfg.threads && op->a < HV_MAX_THREADS &&
 			       regs_differ(&m->thread[op->a].regs, &x->saved[op->part][op->vcpu]);
 }
 
