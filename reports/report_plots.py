@@ -34,9 +34,15 @@ def time_axis(xspan_s, minutes):
             f"set xrange [{lo}:{hi if hi != lo else '*'}]"], scale
 
 
+NIGHT_TICS_MAX = 8  # labelled tics on the nights' axis (560 px); more nights label every k-th
+
+
 def nights_axis(labels):
-    """The x axis of the nights: one tic per night (x = 1..N), labelled with its date."""
-    tics = ", ".join(f"{_gp_str(label)} {i + 1}" for i, label in enumerate(labels))
+    """The x axis of the nights (x = 1..N): a tic per night, labelled with its date, at most
+    NIGHT_TICS_MAX of them labelled."""
+    step = -(-len(labels) // NIGHT_TICS_MAX)
+    tics = ", ".join(f"{_gp_str(label if i % step == 0 else '')} {i + 1}"
+                     for i, label in enumerate(labels))
     return ["set xlabel 'night'", f"set xrange [0.5:{len(labels) + 0.5}]", f"set xtics ({tics})"], float
 
 
@@ -121,14 +127,15 @@ def make_plots(out_dir, model, warnings):
 
 
 def history_plots(out_dir, nights, warnings):
-    """The nights (the report's rows of history.py's records, oldest first) plotted: what the fuzzers reached (hv/core line
-    coverage, hcall x return code cells, both in %), the findings that fired each night, the
-    executions. [(kind, inline svg)]; also writes DIR/plots/history-<kind>.svg. Nothing for one night."""
+    """The nights (the report's rows of history.py's records, oldest first) plotted: what the
+    fuzzers reached (hv/core line coverage, hcall x return code cells, both in %), the findings
+    that fired each night, the executions. [(kind, inline svg)]; also writes DIR/plots/history-<kind>.svg. Nothing for one night."""
     if len(nights) < 2:
         return []
-    labels = [str(n.get("night") or "?")[:10] for n in nights]
+    stamps = [str(n.get("night") or "?") for n in nights]
+    labels = [t[:10] if len(nights) <= 6 else t[5:10] for t in stamps]  # a month's nights: MM-DD
     if len(set(labels)) < len(labels):  # more than one night a day (tests, reruns): the time too
-        labels = [str(n.get("night") or "?")[5:16].replace("T", " ") for n in nights]
+        labels = [t[5:16].replace("T", " ") for t in stamps]
     xs = list(range(1, len(nights) + 1))
 
     def pct(n):

@@ -4,8 +4,8 @@
 # findings) and archived so that the next night starts anew (its corpus and
 # findings stay); with three nights recorded the report says what changed
 # since the night before -- a finding new, one vanished, hcall x return code
-# cells gained and lost, the coverage delta -- and lists every night; a
-# corrupt record is skipped with a warning. Errors: exit 2, said.
+# cells gained and lost, the coverage delta --, lists and plots every night;
+# a corrupt record is skipped with a warning. Errors: exit 2, said.
 set -euo pipefail
 
 ROOT=${LPARSEC_ROOT:?LPARSEC_ROOT must name the project}
@@ -69,6 +69,13 @@ grep -qx "| 2026-12-03T22:00:00Z | 2,500 | 42.2 % | 2/94 | 2 (1) | 0 |" "$md" &&
 	{ grep "2026-12-03" "$md"; fail "summary.md: night 3's row"; }
 grep -q "<h2>Night over night</h2>" "$camp/report.html" && grep -q "I5: dispatched vCPU&#x27;s registers differ" \
 	"$camp/report.html" || fail "report.html: the nights"
+# The nights plotted (gnuplot SVG, inline and in plots/), one tic per night with its date.
+for k in reach findings execs; do
+	grep -q "<svg" "$camp/plots/history-$k.svg" || fail "plots/history-$k.svg"
+done
+grep -q ">2026-12-02<" "$camp/plots/history-findings.svg" || fail "the findings plot lacks night 2's date"
+[ "$(sed -n '/<h2>Night over night<\/h2>/,$p' "$camp/report.html" | grep -o "<figure><svg" | wc -l)" -eq 3 ] ||
+	fail "report.html: not three plots of the nights"
 
 # Errors.
 rc=0
