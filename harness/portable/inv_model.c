@@ -207,11 +207,13 @@ enum lp_inv lp_inv_hcall(struct lp_exec *x, uint32_t opi, const struct lp_ref_pr
 	m = &x->m[loc->machine & 1];
 	p = mach_ok(m) ? part_at(m, loc->slot) : 0;
 	if (pred && pred->known) {
+		bool foreign = names_foreign(x, op);
+
 		lp_inv_count(&x->inv.counts, LP_INV_I6, pred->out_known != 0 && pred->rc == H_SUCCESS);
 		lp_inv_count(&x->inv.counts, LP_INV_I7, pred->rc != H_SUCCESS);
-		lp_inv_count(&x->inv.counts, LP_INV_I8, names_foreign(x, op));
+		lp_inv_count(&x->inv.counts, LP_INV_I8, foreign);
 		if (r->rc != pred->rc) {
-			if (names_foreign(x, op)) {
+			if (foreign) {
 				return lp_violate(x, LP_INV_I8, opi, "call naming another partition's resource: return code differs from the model",
 						  (uint64_t)r->rc, (uint64_t)pred->rc);
 			}

@@ -123,7 +123,7 @@ def new_state(a):
             "elapsed_s": 0.0,
             "slices": {t: {"planned_s": per, "done_s": 0.0, "seeded": False, "merged": False} for t in a.targets},
             "status": "running", "totals": {t: {e: dict(ZERO) for e in a.engines} for t in a.targets},
-            "new_findings": [], "findings_before": [], "earlier_findings": None}
+            "new_findings": [], "findings_before": [], "findings_before_counts": {}, "earlier_findings": None}
 
 
 def load_state(path, a):
